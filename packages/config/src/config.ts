@@ -1,0 +1,80 @@
+import { envSchema } from "env-schema";
+
+/**
+ * The one place that reads the environment. Every process (API, CLI tools,
+ * benchmarks) builds its settings here; a bad value stops start-up with a
+ * message naming the variable.
+ */
+const schema = {
+  type: "object",
+  properties: {
+    DATABASE_URL: {
+      type: "string",
+      pattern: "^postgres(ql)?://",
+      description: "PostgreSQL to use; when unset an embedded server is started under DATA_DIR",
+    },
+    DATA_DIR: { type: "string", minLength: 1, default: ".data" },
+    PORT: { type: "integer", minimum: 0, maximum: 65535, default: 3000 },
+    HOST: { type: "string", minLength: 1, default: "127.0.0.1" },
+    LOG_LEVEL: {
+      type: "string",
+      enum: ["fatal", "error", "warn", "info", "debug", "trace", "silent"],
+      default: "info",
+    },
+    DB_POOL_MAX: { type: "integer", minimum: 1, maximum: 100, default: 10 },
+    SEED_ON_EMPTY: { type: "boolean", default: true },
+    AUTH_CACHE_SECONDS: { type: "integer", minimum: 0, maximum: 300, default: 10 },
+  },
+} as const;
+
+export interface Config {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  port: number;
+  host: string;
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  dbPoolMax: number;
+  seedOnEmpty: boolean;
+  authCacheSeconds: number;
+}
+
+interface RawConfig {
+  DATABASE_URL?: string;
+  DATA_DIR: string;
+  PORT: number;
+  HOST: string;
+  LOG_LEVEL: Config["logLevel"];
+  DB_POOL_MAX: number;
+  SEED_ON_EMPTY: boolean;
+  AUTH_CACHE_SECONDS: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  let raw: RawConfig;
+  try {
+    // env-schema reads `data` only; `dotenv: false` keeps a stray .env from changing behaviour.
+    raw = envSchema<RawConfig>({ schema, data: { ...env }, dotenv: false });
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ${(error as Error).message}`, { cause: error });
+  }
+  return {
+    databaseUrl: raw.DATABASE_URL || undefined,
+    dataDir: raw.DATA_DIR,
+    port: raw.PORT,
+    host: raw.HOST,
+    logLevel: raw.LOG_LEVEL,
+    dbPoolMax: raw.DB_POOL_MAX,
+    seedOnEmpty: raw.SEED_ON_EMPTY,
+    authCacheSeconds: raw.AUTH_CACHE_SECONDS,
+  };
+}
+
+/** Documented variables, for the README table and `--help` output. */
+export const CONFIG_VARIABLES = Object.entries(schema.properties).map(([name, spec]) => ({
+  name,
+  default: "default" in spec ? String(spec.default) : "",
+}));
