@@ -12,6 +12,8 @@ export interface NewApiKey {
 
 export interface ApiKeyStore {
   create(key: NewApiKey, audit: AuditContext): Promise<ApiKeySummary>;
+  /** Creates the key only if the key table is empty (first start); atomic across processes. */
+  createIfNoneExist(key: NewApiKey, audit: AuditContext): Promise<ApiKeySummary | null>;
   /** The active (not revoked) key with this hash. */
   findActiveByHash(hash: string): Promise<ApiKeySummary | null>;
   list(includeRevoked: boolean): Promise<ApiKeySummary[]>;

@@ -48,6 +48,7 @@ export interface ResourceRecord extends ResourceSpec {
 export interface InventoryStore {
   listEnvironments(query: EnvironmentQuery): Promise<Page<Environment>>;
   getEnvironment(id: string): Promise<Environment | null>;
+  findEnvironmentByName(name: string): Promise<Environment | null>;
   createEnvironment(input: NewEnvironment, audit: AuditContext): Promise<Environment>;
   updateEnvironment(
     id: string,
@@ -60,6 +61,7 @@ export interface InventoryStore {
 
   listResources(query: ResourceQuery): Promise<Page<Resource>>;
   getResource(id: string): Promise<Resource | null>;
+  findResourceByCloudId(environmentId: string, kind: ResourceKind, cloudId: string): Promise<Resource | null>;
   createResource(record: ResourceRecord, audit: AuditContext): Promise<Resource>;
   updateResource(
     id: string,

@@ -1,0 +1,88 @@
+import { randomUUID } from "node:crypto";
+import type { Config } from "@fastier/config";
+import { createInventoryService } from "@fastier/core";
+import {
+  createPrismaApiKeyStore,
+  createPrismaAuditLog,
+  createPrismaInventoryStore,
+  type DatabaseHandle,
+} from "@fastier/db";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { Type } from "typebox";
+import { authPlugin } from "./plugins/auth.ts";
+import { metricsPluginWithPool } from "./plugins/metrics.ts";
+import { openapiPlugin } from "./plugins/openapi.ts";
+import { installProblemHandlers } from "./plugins/problems.ts";
+import { installValidators } from "./plugins/validation.ts";
+import { apiKeyRoutes } from "./routes/apiKeys.ts";
+import { auditRoutes } from "./routes/auditEvents.ts";
+import { environmentRoutes } from "./routes/environments.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { resourceRoutes } from "./routes/resources.ts";
+import { ApiKey } from "./schemas/apiKey.ts";
+import { AuditEvent } from "./schemas/auditEvent.ts";
+import { pageOf } from "./schemas/common.ts";
+import { Environment } from "./schemas/environment.ts";
+import { Problem } from "./schemas/problem.ts";
+import { Resource } from "./schemas/resource.ts";
+
+const Type_Ref = (id: string) => Type.Ref(id);
+
+export interface AppDependencies {
+  config: Pick<Config, "logLevel" | "authCacheSeconds">;
+  database: DatabaseHandle;
+  /** Override logging (tests pass `false`). */
+  logger?: FastifyServerOptions["logger"];
+}
+
+/** Largest JSON body accepted; inventory documents are small. */
+export const BODY_LIMIT_BYTES = 128 * 1024;
+
+export function loggerOptions(level: Config["logLevel"]): FastifyServerOptions["logger"] {
+  return {
+    level,
+    redact: {
+      paths: ["req.headers.authorization", 'req.headers["x-api-key"]', "req.headers.cookie", "*.password", "*.key"],
+      censor: "[redacted]",
+    },
+    ...(process.stdout.isTTY && level !== "silent" && { transport: { target: "pino-pretty" } }),
+  };
+}
+
+/** The whole API as one Fastify instance; server.ts listens with it, tests inject into it. */
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? loggerOptions(deps.config.logLevel),
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: "x-request-id",
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installValidators(app);
+  installProblemHandlers(app);
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  for (const schema of [Problem, Environment, Resource, ApiKey, AuditEvent]) app.addSchema(schema);
+  app.addSchema(pageOf(Type_Ref("Environment"), "Environment"));
+  app.addSchema(pageOf(Type_Ref("Resource"), "Resource"));
+  app.addSchema(pageOf(Type_Ref("AuditEvent"), "AuditEvent"));
+
+  const { prisma, pool } = deps.database;
+  const inventory = createPrismaInventoryStore(prisma);
+  const apiKeys = createPrismaApiKeyStore(prisma);
+
+  await app.register(openapiPlugin);
+  await app.register(metricsPluginWithPool, { pool });
+  await app.register(authPlugin, { apiKeys, cacheSeconds: deps.config.authCacheSeconds });
+
+  await app.register(healthRoutes, { pool });
+  await app.register(environmentRoutes, { inventory });
+  await app.register(resourceRoutes, { inventory, service: createInventoryService(inventory) });
+  await app.register(apiKeyRoutes, { apiKeys });
+  await app.register(auditRoutes, { auditLog: createPrismaAuditLog(prisma) });
+  return app;
+}

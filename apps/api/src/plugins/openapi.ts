@@ -1,0 +1,43 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+
+export const API_VERSION = "0.1.0";
+
+/**
+ * The OpenAPI 3.1 document is built from the route schemas alone; shared
+ * schemas registered with `addSchema` become named components.
+ */
+export const openapiPlugin = fp(
+  async (app: FastifyInstance) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: "3.1.0",
+        info: {
+          title: "Fastier Control Plane API",
+          version: API_VERSION,
+          description:
+            "Inventory, operations and health of Fastier's AWS architecture. Errors are RFC 9457 problem+json.",
+        },
+        servers: [{ url: "/" }],
+        components: {
+          securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An API key (fcp_…)" } },
+        },
+        tags: [
+          { name: "health", description: "Liveness, readiness and metrics" },
+          { name: "environments", description: "Environments of the inventory" },
+          { name: "resources", description: "Cloud resources of the inventory" },
+          { name: "api-keys", description: "API keys and roles" },
+          { name: "audit", description: "Who changed what" },
+        ],
+      },
+      refResolver: {
+        buildLocalReference: (json, _baseUri, _fragment, index) => (json.$id as string | undefined) ?? `def-${index}`,
+      },
+    });
+    await app.register(swaggerUi, { routePrefix: "/docs", uiConfig: { deepLinking: true }, staticCSP: true });
+    app.get("/openapi.json", { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
+  },
+  { name: "openapi" },
+);

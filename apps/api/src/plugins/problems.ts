@@ -1,0 +1,147 @@
+import { DomainError, type DomainErrorKind } from "@fastier/core";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+
+export interface ProblemField {
+  in: string;
+  field: string;
+  rule: string;
+  message: string;
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  code: string;
+  requestId: string;
+  errors?: ProblemField[];
+  [extra: string]: unknown;
+}
+
+const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  precondition_failed: 412,
+};
+
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  406: "Not Acceptable",
+  409: "Conflict",
+  412: "Precondition Failed",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  422: "Unprocessable Content",
+  428: "Precondition Required",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+) {
+  const body: ProblemBody = {
+    type: `urn:fastier:problem:${code}`,
+    title: TITLES[status] ?? "Error",
+    status,
+    detail,
+    instance: request.url,
+    code,
+    requestId: request.id,
+    ...extra,
+  };
+  return reply.status(status).type("application/problem+json").send(body);
+}
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+function validationFields(error: FastifyError): ProblemField[] {
+  const where = error.validationContext ?? "body";
+  return ((error.validation ?? []) as AjvError[]).map((problem) => {
+    let field = problem.instancePath || "";
+    if (problem.keyword === "required") field += `/${String(problem.params.missingProperty)}`;
+    if (problem.keyword === "additionalProperties") field += `/${String(problem.params.additionalProperty)}`;
+    const message =
+      problem.keyword === "additionalProperties"
+        ? `unknown property ${String(problem.params.additionalProperty)}`
+        : (problem.message ?? problem.keyword);
+    return { in: where, field: field || "/", rule: problem.keyword, message };
+  });
+}
+
+/** Fastify's own errors that a client can cause, with the code we answer. */
+const CLIENT_ERRORS: Record<string, { status: number; code: string; detail?: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: "malformed_json" },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    code: "empty_body",
+    detail: "the body is empty but Content-Type is application/json",
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: "body_too_large" },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: "unsupported_media_type",
+    detail: "send the body as application/json",
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: "invalid_content_length" },
+  FST_ERR_CTP_INVALID_TYPE: {
+    status: 415,
+    code: "unsupported_media_type",
+    detail: "send the body as application/json",
+  },
+};
+
+/** Every error leaves as RFC 9457 problem+json; 5xx details stay in the log. */
+export function installProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      const errors = validationFields(error);
+      const detail = errors.map((e) => `${e.in} ${e.field}: ${e.message}`).join("; ");
+      return sendProblem(request, reply, 400, "validation_failed", detail, { errors });
+    }
+    if (error instanceof DomainError) {
+      const status = STATUS_OF_KIND[error.kind];
+      const { problems, ...details } = error.details;
+      const errors = problems?.map((p) => ({ in: "body", ...p }));
+      return sendProblem(request, reply, status, error.code, error.message, { ...details, ...(errors && { errors }) });
+    }
+    const known = error.code ? CLIENT_ERRORS[error.code] : undefined;
+    if (known) return sendProblem(request, reply, known.status, known.code, known.detail ?? error.message);
+    if (error instanceof SyntaxError || (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)) {
+      const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 400;
+      return sendProblem(request, reply, status, "bad_request", error.message);
+    }
+    request.log.error({ err: error }, "unhandled error");
+    return sendProblem(
+      request,
+      reply,
+      500,
+      "internal_error",
+      `an internal error occurred; quote request id ${request.id}`,
+    );
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, 404, "route_not_found", `no route ${request.method} ${request.url.split("?")[0]}`),
+  );
+}

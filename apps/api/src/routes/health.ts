@@ -1,0 +1,56 @@
+import type { FastifyPluginAsync } from "fastify";
+import type pg from "pg";
+import { Type } from "typebox";
+import { sendProblem } from "../plugins/problems.ts";
+import { ProblemRef } from "../schemas/problem.ts";
+
+export interface HealthRoutesOptions {
+  pool: pg.Pool;
+}
+
+const READINESS_TIMEOUT_MS = 2_000;
+
+export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app, { pool }) => {
+  app.get(
+    "/healthz",
+    {
+      config: { public: true },
+      schema: {
+        tags: ["health"],
+        operationId: "getHealth",
+        summary: "Liveness: the process answers",
+        response: { 200: Type.Object({ status: Type.Literal("ok"), uptimeSeconds: Type.Number() }) },
+      },
+    },
+    async () => ({ status: "ok" as const, uptimeSeconds: Math.round(process.uptime()) }),
+  );
+
+  app.get(
+    "/readyz",
+    {
+      config: { public: true },
+      schema: {
+        tags: ["health"],
+        operationId: "getReadiness",
+        summary: "Readiness: the database answers",
+        response: {
+          200: Type.Object({ status: Type.Literal("ready"), database: Type.Literal("ok"), latencyMs: Type.Number() }),
+          503: ProblemRef,
+        },
+      },
+    },
+    async (request, reply) => {
+      const started = performance.now();
+      try {
+        await Promise.race([
+          pool.query("SELECT 1"),
+          new Promise((_, reject) => setTimeout(() => reject(new Error("timed out")), READINESS_TIMEOUT_MS).unref()),
+        ]);
+      } catch (error) {
+        request.log.warn({ err: error }, "readiness check failed");
+        return sendProblem(request, reply, 503, "database_unavailable", "the database is not answering");
+      }
+      return { status: "ready" as const, database: "ok" as const, latencyMs: Math.round(performance.now() - started) };
+    },
+  );
+};

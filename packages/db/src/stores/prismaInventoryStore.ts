@@ -1,0 +1,275 @@
+import {
+  type AuditContext,
+  ConflictError,
+  type Environment,
+  type EnvironmentPatch,
+  type EnvironmentQuery,
+  type InventoryStore,
+  type NewEnvironment,
+  NotFoundError,
+  type Resource,
+  type ResourceQuery,
+  type ResourceRecord,
+  type ResourceSpec,
+  StaleVersionError,
+} from "@fastier/core";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import { writeAudit } from "./auditWriter.ts";
+import { keysetOrder, keysetWhere, toPage } from "./keyset.ts";
+import { translatePrismaError } from "./prismaErrors.ts";
+import { environmentFromRow, resourceFromRow, resourceSpecColumns, toDbKind, toDbStatus } from "./rowMapping.ts";
+
+const SORT_COLUMNS = { name: "name", createdAt: "createdAt", updatedAt: "updatedAt" } as const;
+
+export function createPrismaInventoryStore(prisma: PrismaClient): InventoryStore {
+  return {
+    async listEnvironments(query: EnvironmentQuery) {
+      const rows = await prisma.environment.findMany({
+        where: keysetWhere("name", false, query.after, false),
+        orderBy: keysetOrder("name", false),
+        take: query.limit + 1,
+      });
+      return toPage(rows, query.limit, "name", (row) => row.name, environmentFromRow);
+    },
+
+    async getEnvironment(id) {
+      const row = await prisma.environment.findUnique({ where: { id } });
+      return row ? environmentFromRow(row) : null;
+    },
+
+    async findEnvironmentByName(name) {
+      const row = await prisma.environment.findUnique({ where: { name } });
+      return row ? environmentFromRow(row) : null;
+    },
+
+    async createEnvironment(input: NewEnvironment, audit: AuditContext) {
+      try {
+        return await prisma.$transaction(async (tx) => {
+          const row = await tx.environment.create({
+            data: {
+              name: input.name,
+              description: input.description ?? "",
+              region: input.region,
+              accountId: input.accountId ?? null,
+              tags: input.tags ?? {},
+            },
+          });
+          const created = environmentFromRow(row);
+          await writeAudit(tx, audit, {
+            action: "environment.create",
+            targetType: "environment",
+            targetId: row.id,
+            after: created,
+          });
+          return created;
+        });
+      } catch (error) {
+        translatePrismaError(error, { unique: `an environment named ${input.name} already exists` });
+      }
+    },
+
+    async updateEnvironment(id, expectedVersion, patch: EnvironmentPatch, audit) {
+      try {
+        return await prisma.$transaction(async (tx) => {
+          const current = await lockedEnvironment(tx, id, expectedVersion);
+          const row = await tx.environment.update({
+            where: { id },
+            data: {
+              ...(patch.name !== undefined && { name: patch.name }),
+              ...(patch.description !== undefined && { description: patch.description }),
+              ...(patch.region !== undefined && { region: patch.region }),
+              ...(patch.accountId !== undefined && { accountId: patch.accountId }),
+              ...(patch.tags !== undefined && { tags: patch.tags }),
+              version: { increment: 1 },
+            },
+          });
+          const updated = environmentFromRow(row);
+          await writeAudit(tx, audit, {
+            action: "environment.update",
+            targetType: "environment",
+            targetId: id,
+            before: current,
+            after: updated,
+          });
+          return updated;
+        });
+      } catch (error) {
+        translatePrismaError(error, { unique: `an environment named ${patch.name} already exists` });
+      }
+    },
+
+    async deleteEnvironment(id, expectedVersion, audit) {
+      await prisma.$transaction(async (tx) => {
+        const current = await lockedEnvironment(tx, id, expectedVersion);
+        const resources = await tx.resource.count({ where: { environmentId: id } });
+        if (resources > 0) {
+          throw new ConflictError(
+            "environment_not_empty",
+            `environment ${current.name} still has ${resources} resources; delete them first`,
+            { resources },
+          );
+        }
+        await tx.environment.delete({ where: { id } });
+        await writeAudit(tx, audit, {
+          action: "environment.delete",
+          targetType: "environment",
+          targetId: id,
+          before: current,
+        });
+      });
+    },
+
+    async listResources(query: ResourceQuery) {
+      const descending = query.sort.startsWith("-");
+      const key = (descending ? query.sort.slice(1) : query.sort) as keyof typeof SORT_COLUMNS;
+      const column = SORT_COLUMNS[key];
+      const isDate = column !== "name";
+      const where: Prisma.ResourceWhereInput = {
+        ...(query.environmentId && { environmentId: query.environmentId }),
+        ...(query.kind && { kind: toDbKind(query.kind) }),
+        ...(query.status && { status: toDbStatus(query.status) }),
+        ...(query.namePrefix && { name: { startsWith: query.namePrefix } }),
+        ...(query.tag && tagFilter(query.tag)),
+        ...keysetWhere(column, descending, query.after, isDate),
+      };
+      const rows = await prisma.resource.findMany({
+        where,
+        orderBy: keysetOrder(column, descending),
+        take: query.limit + 1,
+      });
+      return toPage(
+        rows,
+        query.limit,
+        query.sort,
+        (row) => (isDate ? (row[column] as Date).toISOString() : row.name),
+        resourceFromRow,
+      );
+    },
+
+    async getResource(id) {
+      const row = await prisma.resource.findUnique({ where: { id } });
+      return row ? resourceFromRow(row) : null;
+    },
+
+    async findResourceByCloudId(environmentId, kind, cloudId) {
+      const row = await prisma.resource.findUnique({
+        where: { environmentId_kind_cloudId: { environmentId, kind: toDbKind(kind), cloudId } },
+      });
+      return row ? resourceFromRow(row) : null;
+    },
+
+    async createResource(record: ResourceRecord, audit) {
+      try {
+        return await prisma.$transaction(async (tx) => {
+          await assertParentInEnvironment(tx, record.parentId, record.environmentId);
+          const row = await tx.resource.create({
+            data: {
+              ...resourceSpecColumns(record),
+              environmentId: record.environmentId,
+              kind: toDbKind(record.kind),
+              cloudId: record.cloudId,
+            },
+          });
+          const created = resourceFromRow(row);
+          await writeAudit(tx, audit, {
+            action: "resource.create",
+            targetType: "resource",
+            targetId: row.id,
+            after: created,
+          });
+          return created;
+        });
+      } catch (error) {
+        translatePrismaError(error, {
+          unique: `a ${record.kind} with cloudId ${record.cloudId} already exists in this environment`,
+          foreignKey: `environment ${record.environmentId} does not exist`,
+        });
+      }
+    },
+
+    async updateResource(id, expectedVersion, apply: (current: Resource) => ResourceSpec & { name: string }, audit) {
+      return prisma.$transaction(async (tx) => {
+        const current = await lockedResource(tx, id, expectedVersion);
+        const next = apply(current);
+        if (next.parentId !== current.parentId)
+          await assertParentInEnvironment(tx, next.parentId, current.environmentId, id);
+        const row = await tx.resource.update({
+          where: { id },
+          data: { ...resourceSpecColumns(next), version: { increment: 1 } },
+        });
+        const updated = resourceFromRow(row);
+        await writeAudit(tx, audit, {
+          action: "resource.update",
+          targetType: "resource",
+          targetId: id,
+          before: current,
+          after: updated,
+        });
+        return updated;
+      });
+    },
+
+    async deleteResource(id, expectedVersion, audit) {
+      await prisma.$transaction(async (tx) => {
+        const current = await lockedResource(tx, id, expectedVersion);
+        await tx.resource.delete({ where: { id } });
+        await writeAudit(tx, audit, {
+          action: "resource.delete",
+          targetType: "resource",
+          targetId: id,
+          before: current,
+        });
+      });
+    },
+  };
+}
+
+/**
+ * Reads a row under `FOR UPDATE` so that the version check and the write that
+ * follows cannot interleave with another writer's.
+ */
+async function lockRow(tx: Prisma.TransactionClient, table: "environments" | "resources", id: string) {
+  const rows = await tx.$queryRawUnsafe<{ version: number }[]>(
+    `SELECT version FROM "${table}" WHERE id = $1::uuid FOR UPDATE`,
+    id,
+  );
+  return rows[0];
+}
+
+async function lockedEnvironment(tx: Prisma.TransactionClient, id: string, expectedVersion: number | undefined) {
+  const locked = await lockRow(tx, "environments", id);
+  if (!locked) throw new NotFoundError("environment", id);
+  if (expectedVersion !== undefined && locked.version !== expectedVersion) {
+    throw new StaleVersionError("environment", id, expectedVersion, locked.version);
+  }
+  return environmentFromRow(await tx.environment.findUniqueOrThrow({ where: { id } })) satisfies Environment;
+}
+
+async function lockedResource(tx: Prisma.TransactionClient, id: string, expectedVersion: number | undefined) {
+  const locked = await lockRow(tx, "resources", id);
+  if (!locked) throw new NotFoundError("resource", id);
+  if (expectedVersion !== undefined && locked.version !== expectedVersion) {
+    throw new StaleVersionError("resource", id, expectedVersion, locked.version);
+  }
+  return resourceFromRow(await tx.resource.findUniqueOrThrow({ where: { id } }));
+}
+
+async function assertParentInEnvironment(
+  tx: Prisma.TransactionClient,
+  parentId: string | null,
+  environmentId: string,
+  selfId?: string,
+) {
+  if (!parentId) return;
+  const problem = (message: string) => new ConflictError("parent_invalid", message, { parentId });
+  if (parentId === selfId) throw problem("a resource cannot be its own parent");
+  const parent = await tx.resource.findUnique({ where: { id: parentId }, select: { environmentId: true } });
+  if (!parent) throw problem(`parent resource ${parentId} does not exist`);
+  if (parent.environmentId !== environmentId) throw problem(`parent resource ${parentId} is in another environment`);
+}
+
+function tagFilter(tag: { key: string; value?: string }): Prisma.ResourceWhereInput {
+  if (tag.value !== undefined) return { tags: { path: [tag.key], equals: tag.value } };
+  // Tag values are strings, so "starts with nothing" matches exactly the rows that have the key.
+  return { tags: { path: [tag.key], string_starts_with: "" } };
+}
