@@ -45,7 +45,8 @@ export const authPlugin = fp(
     app.addHook("onRoute", (route) => {
       if (route.config?.public) return;
       route.config = { ...route.config, minRole: route.config?.minRole ?? "viewer" };
-      const schema = (route.schema ??= {});
+      route.schema ??= {};
+      const schema = route.schema;
       const role = route.config.minRole;
       schema.security = [{ bearerAuth: [] }];
       schema.description = `${schema.description ? `${schema.description}\n\n` : ""}Requires role: ${role}.`;

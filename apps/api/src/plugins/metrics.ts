@@ -23,6 +23,8 @@ export const metricsPluginWithPool = fp(
         enabled: { histogram: true, summary: false },
         routeBlacklist: ["/metrics"],
         overrides: {
+          // The library builds the summary even when disabled; keep it off the global registry.
+          summary: { registers: [registry] },
           histogram: {
             name: "http_request_duration_seconds",
             registers: [registry],

@@ -2,7 +2,7 @@ import { decodeCursor, type InventoryStore, NotFoundError } from "@fastier/core"
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { IdParams, IfMatchHeaders, PaginationQuery } from "../schemas/common.ts";
-import { Environment, EnvironmentPatchBody, NewEnvironmentBody } from "../schemas/environment.ts";
+import { EnvironmentPatchBody, NewEnvironmentBody } from "../schemas/environment.ts";
 import { problemResponses } from "../schemas/problem.ts";
 import { auditContext } from "./auditContext.ts";
 import { setEtag, versionFromIfMatch } from "./etag.ts";

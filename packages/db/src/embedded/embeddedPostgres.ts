@@ -51,6 +51,8 @@ export async function openEmbeddedPostgres(options: EmbeddedPostgresOptions): Pr
   const clusterDir = path.join(dataDir, CLUSTER_FOLDER);
   const log = options.log ?? (() => {});
   await mkdir(dataDir, { recursive: true });
+  // As root the server runs as the `postgres` user, which must be able to enter the folder.
+  if (process.getuid?.() === 0) await chmod(dataDir, 0o755);
   const credentials = await loadOrCreateCredentials(dataDir);
 
   const running = await findRunningServer(clusterDir);

@@ -1,0 +1,40 @@
+/**
+ * Layering rules, checked in `npm test`:
+ * core is the domain and depends on nothing outward; adapters and apps depend on it.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: "core-stays-pure",
+      comment: "packages/core must not import HTTP, database or cloud SDK code",
+      severity: "error",
+      from: { path: "^packages/core/" },
+      to: { path: "(^|/)node_modules/(fastify|@fastify|prisma|@prisma|@aws-sdk|pg|pino|typebox)(/|$)" },
+    },
+    {
+      name: "core-imports-no-other-package",
+      severity: "error",
+      from: { path: "^packages/core/" },
+      to: { path: "^(apps|packages/(?!core/))" },
+    },
+    {
+      name: "db-does-not-know-the-api",
+      severity: "error",
+      from: { path: "^packages/(db|config)/" },
+      to: { path: "^apps/" },
+    },
+    {
+      name: "no-circular",
+      severity: "error",
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "(^|/)generated/" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"] },
+  },
+};

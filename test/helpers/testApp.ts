@@ -1,0 +1,54 @@
+import { type ApiKeyStore, issueApiKey, type Role, SYSTEM_ACTOR } from "@fastier/core";
+import { createPrismaApiKeyStore } from "@fastier/db";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../../apps/api/src/app.ts";
+import { createTestDatabase, type TestDatabase } from "./testDatabase.ts";
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: TestDatabase;
+  /** One key per role, ready for `Authorization: Bearer`. */
+  keys: Record<Role, string>;
+  keyIds: Record<Role, string>;
+  auth(role: Role): { authorization: string };
+  close(): Promise<void>;
+}
+
+export async function createKey(store: ApiKeyStore, role: Role, name: string = role) {
+  const issued = issueApiKey();
+  const summary = await store.create(
+    { name, role, prefix: issued.prefix, hash: issued.hash, createdBy: "test" },
+    { actor: SYSTEM_ACTOR, requestId: null },
+  );
+  return { key: issued.key, id: summary.id };
+}
+
+/** A fresh database and app, with a key for every role. Close it in `after`. */
+export async function createTestApp(options: { authCacheSeconds?: number } = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const app = await buildApp({
+    config: { logLevel: "silent", authCacheSeconds: options.authCacheSeconds ?? 0 },
+    database: db,
+    logger: false,
+  });
+  await app.ready();
+  const store = createPrismaApiKeyStore(db.prisma);
+  const keys = {} as Record<Role, string>;
+  const keyIds = {} as Record<Role, string>;
+  for (const role of ["viewer", "operator", "admin"] as const) {
+    const { key, id } = await createKey(store, role);
+    keys[role] = key;
+    keyIds[role] = id;
+  }
+  return {
+    app,
+    db,
+    keys,
+    keyIds,
+    auth: (role) => ({ authorization: `Bearer ${keys[role]}` }),
+    async close() {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
