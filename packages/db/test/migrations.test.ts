@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import pg from "pg";
+import { createEmptyDatabase } from "../../../test/helpers/testDatabase.ts";
+import { DEFAULT_MIGRATIONS_DIR, diffDatamodels, readMigrations, runMigrations } from "../src/index.ts";
+import { describeSchema } from "./catalog.ts";
+
+const cleanups: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+async function emptyDatabase() {
+  const db = await createEmptyDatabase();
+  cleanups.push(db.drop);
+  return db.url;
+}
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe("migration runner", () => {
+  it("applies every migration once and records it the way Prisma does", async () => {
+    const url = await emptyDatabase();
+    const migrations = await readMigrations();
+    const first = await runMigrations(url);
+    assert.deepEqual(
+      first.applied,
+      migrations.map((m) => m.name),
+    );
+    const second = await runMigrations(url);
+    assert.deepEqual(second.applied, []);
+    assert.equal(second.alreadyApplied, migrations.length);
+
+    const rows = await query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      applied_steps_count: number;
+    }>(
+      url,
+      `SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
+    );
+    assert.deepEqual(
+      rows.map((r) => r.migration_name),
+      migrations.map((m) => m.name),
+    );
+    for (const [index, row] of rows.entries()) {
+      assert.equal(row.checksum, migrations[index]?.checksum);
+      assert.ok(row.finished_at instanceof Date);
+      assert.equal(row.applied_steps_count, 1);
+    }
+  });
+
+  it("lets concurrent starters apply each migration exactly once (advisory lock)", async () => {
+    const url = await emptyDatabase();
+    const results = await Promise.all([runMigrations(url), runMigrations(url), runMigrations(url)]);
+    const appliedCounts = results.map((r) => r.applied.length).sort();
+    const total = (await readMigrations()).length;
+    assert.deepEqual(appliedCounts, [0, 0, total]);
+    const rows = await query<{ n: string }>(url, `SELECT count(*) AS n FROM "_prisma_migrations"`);
+    assert.equal(Number(rows[0]?.n), total);
+  });
+
+  it("rolls back a failing migration completely and records nothing for it", async () => {
+    const url = await emptyDatabase();
+    const dir = await mkdtemp(path.join(tmpdir(), "migrations-"));
+    await cp(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true });
+    await mkdir(path.join(dir, "99990101000000_broken"));
+    await writeFile(
+      path.join(dir, "99990101000000_broken", "migration.sql"),
+      `CREATE TABLE "half_done" (id int); SELECT * FROM "no_such_table";`,
+    );
+    await assert.rejects(runMigrations(url, dir), /99990101000000_broken failed/);
+    const tables = await query(url, `SELECT 1 FROM information_schema.tables WHERE table_name = 'half_done'`);
+    assert.equal(tables.length, 0);
+    const recorded = await query(
+      url,
+      `SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '99990101000000_broken'`,
+    );
+    assert.equal(recorded.length, 0);
+  });
+
+  it("refuses to run when an applied migration was edited afterwards", async () => {
+    const url = await emptyDatabase();
+    const dir = await mkdtemp(path.join(tmpdir(), "migrations-"));
+    await cp(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true });
+    await runMigrations(url, dir);
+    const [first] = await readMigrations(dir);
+    assert.ok(first);
+    await writeFile(path.join(dir, first.name, "migration.sql"), `${first.sql}\n-- edited`);
+    await assert.rejects(runMigrations(url, dir), /was changed after it was applied/);
+  });
+
+  it("keeps audit events append-only in the database itself", async () => {
+    const url = await emptyDatabase();
+    await runMigrations(url);
+    await query(
+      url,
+      `INSERT INTO audit_events (actor_name, action, target_type, target_id) VALUES ('t', 'x', 'y', 'z')`,
+    );
+    await assert.rejects(query(url, `UPDATE audit_events SET action = 'changed'`), /append-only/);
+    await assert.rejects(query(url, `DELETE FROM audit_events`), /append-only/);
+    await assert.rejects(query(url, `TRUNCATE audit_events`), /append-only/);
+  });
+});
+
+describe("schema drift", () => {
+  it("migrations produce exactly the schema that prisma/schema.prisma describes", async () => {
+    const migrated = await emptyDatabase();
+    await runMigrations(migrated);
+    const fromSchema = await emptyDatabase();
+    const sql = await diffDatamodels(fromSchema, "empty", "prisma/schema.prisma");
+    await query(fromSchema, sql);
+
+    const expected = await describeSchema(fromSchema);
+    const actual = await describeSchema(migrated);
+    for (const part of Object.keys(expected)) {
+      assert.deepEqual(
+        actual[part],
+        expected[part],
+        `${part} differ between the migrations and prisma/schema.prisma: run \`npm run db:migration -- <name>\``,
+      );
+    }
+    assert.ok((expected.columns?.length ?? 0) > 20, "the comparison saw the schema");
+  });
+
+  it("the datamodel snapshot used to diff the next migration matches the schema", async () => {
+    const snapshot = await readFile("prisma/migrations/datamodel_at_last_migration.prisma", "utf8");
+    const schema = await readFile("prisma/schema.prisma", "utf8");
+    assert.equal(
+      snapshot,
+      schema,
+      "prisma/schema.prisma changed without a migration: run `npm run db:migration -- <name>`",
+    );
+  });
+});
