@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, describe, it } from "node:test";
+import { runScript, startServer } from "./helpers/processes.ts";
+import { createTestDatabase } from "./helpers/testDatabase.ts";
+
+const { DATABASE_URL: _ignored, ...baseEnv } = process.env;
+const folders: string[] = [];
+after(async () => {
+  for (const folder of folders) await rm(folder, { recursive: true, force: true });
+});
+
+async function dataDir() {
+  const dir = await mkdtemp(path.join(tmpdir(), "fastier-start-"));
+  folders.push(dir);
+  return dir;
+}
+
+async function get(url: string, key: string) {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+  return { status: response.status, body: (await response.json()) as { items: { kind: string }[] } };
+}
+
+describe("npm start", { timeout: 180_000 }, () => {
+  it("starts on embedded PostgreSQL, seeds, prints the URL and a one-time admin key, and stops cleanly", async () => {
+    const env = { ...baseEnv, DATA_DIR: await dataDir() };
+    const first = await startServer(env);
+    try {
+      assert.match(first.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.ok(first.adminKey, `banner shows a key:\n${first.output()}`);
+      assert.match(first.output(), /seeded environment "production" with 10 resources/);
+      const resources = await get(`${first.url}/v1/resources?limit=200`, first.adminKey);
+      assert.equal(resources.status, 200);
+      const kinds = new Set(resources.body.items.map((r) => r.kind));
+      assert.equal(kinds.size, 8, "every kind of Fastier's architecture is in the inventory");
+
+      // A CLI tool reaches the running server's database instead of starting a second server.
+      const created = await runScript("apikey", ["create", "--name", "ops-bot", "--role", "viewer"], env);
+      assert.equal(created.code, 0, created.stderr);
+      const cliKey = /(fcp_\S+)/.exec(created.stdout)?.[1];
+      assert.ok(cliKey);
+      assert.equal((await get(`${first.url}/v1/environments`, cliKey)).status, 200);
+    } finally {
+      // 143 is the conventional status of a SIGTERM-ended process; anything else is a failure.
+      assert.ok([0, 143].includes((await first.stop()) ?? -1));
+    }
+    assert.equal(existsSync(path.join(env.DATA_DIR, "postgres", "postmaster.pid")), false, "PostgreSQL stopped too");
+
+    const second = await startServer(env);
+    try {
+      assert.equal(second.adminKey, null, "the key is shown only on the first start");
+      assert.doesNotMatch(second.output(), /seeded/);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it("uses DATABASE_URL when it is set and starts no PostgreSQL of its own", async () => {
+    const db = await createTestDatabase();
+    const env = { ...baseEnv, DATA_DIR: await dataDir(), DATABASE_URL: db.url };
+    const server = await startServer(env);
+    try {
+      assert.match(server.output(), /Database\s+DATABASE_URL/);
+      assert.ok(server.adminKey);
+      assert.equal(existsSync(path.join(env.DATA_DIR, "postgres")), false);
+      const environments = await db.prisma.environment.count();
+      assert.equal(environments, 1);
+    } finally {
+      await server.stop();
+      await db.drop();
+    }
+  });
+
+  it("refuses to start with a bad setting and names it", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "apps/api/src/server.ts"], {
+      env: { ...baseEnv, PORT: "eighty" },
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    assert.equal(code, 1);
+    assert.match(stderr, /could not start: invalid configuration: .*PORT/);
+  });
+});
