@@ -1,7 +1,7 @@
 import { type Actor, type ApiKeyStore, type ApiKeySummary, hashApiKey, type Role, roleAllows } from "@fastier/core";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import { ProblemRef } from "../schemas/problem.ts";
+import { problemResponses } from "../schemas/problem.ts";
 import { sendProblem } from "./problems.ts";
 
 declare module "fastify" {
@@ -45,12 +45,12 @@ export const authPlugin = fp(
     app.addHook("onRoute", (route) => {
       if (route.config?.public) return;
       route.config = { ...route.config, minRole: route.config?.minRole ?? "viewer" };
-      route.schema ??= {};
-      const schema = route.schema;
-      const role = route.config.minRole;
+      // A copy: Fastify shares one schema object between a GET route and its HEAD twin.
+      const schema = { ...route.schema };
       schema.security = [{ bearerAuth: [] }];
-      schema.description = `${schema.description ? `${schema.description}\n\n` : ""}Requires role: ${role}.`;
-      schema.response = { ...(schema.response as object), 401: ProblemRef, 403: ProblemRef };
+      schema.description = `${schema.description ? `${schema.description}\n\n` : ""}Requires role: ${route.config.minRole}.`;
+      schema.response = { ...(schema.response as object), ...problemResponses(401, 403) };
+      route.schema = schema;
     });
 
     async function lookUp(key: string): Promise<ApiKeySummary | null> {

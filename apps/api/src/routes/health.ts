@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from "fastify";
 import type pg from "pg";
 import { Type } from "typebox";
 import { sendProblem } from "../plugins/problems.ts";
-import { ProblemRef } from "../schemas/problem.ts";
+import { problemResponse } from "../schemas/problem.ts";
 
 export interface HealthRoutesOptions {
   pool: pg.Pool;
@@ -35,7 +35,7 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
         summary: "Readiness: the database answers",
         response: {
           200: Type.Object({ status: Type.Literal("ready"), database: Type.Literal("ok"), latencyMs: Type.Number() }),
-          503: ProblemRef,
+          503: problemResponse(503),
         },
       },
     },

@@ -26,7 +26,27 @@ export const Problem = Type.Object(
 
 export const ProblemRef = Type.Ref("Problem");
 
-/** Problem responses every route with input can answer. */
+const PROBLEM_DESCRIPTIONS: Record<number, string> = {
+  400: "The request is invalid; `errors` names each field and rule",
+  401: "No API key, or an unknown or revoked one",
+  403: "The API key's role is too weak for this",
+  404: "Not found",
+  409: "Conflicts with the current state",
+  412: "If-Match names a version that is no longer current",
+  413: "The body is too large",
+  415: "The body is not application/json",
+  503: "A dependency is unavailable",
+};
+
+/** A response documented as RFC 9457 problem+json, the content type it is sent with. */
+export function problemResponse(status: number) {
+  return {
+    description: PROBLEM_DESCRIPTIONS[status] ?? "Problem",
+    content: { "application/problem+json": { schema: ProblemRef } },
+  };
+}
+
+/** Problem responses a route can answer, by status. */
 export function problemResponses(...statuses: number[]) {
-  return Object.fromEntries(statuses.map((status) => [status, ProblemRef]));
+  return Object.fromEntries(statuses.map((status) => [status, problemResponse(status)]));
 }

@@ -1,0 +1,14 @@
+// `npm run openapi`: writes openapi.json and the typed client's schema.ts.
+import { writeFile } from "node:fs/promises";
+import {
+  buildOpenapiDocument,
+  CLIENT_SCHEMA_PATH,
+  generateClientTypes,
+  OPENAPI_JSON_PATH,
+  serializeOpenapiDocument,
+} from "./openapiDocument.ts";
+
+const document = await buildOpenapiDocument();
+await writeFile(OPENAPI_JSON_PATH, serializeOpenapiDocument(document));
+await writeFile(CLIENT_SCHEMA_PATH, await generateClientTypes(document));
+console.log(`wrote ${OPENAPI_JSON_PATH} and ${CLIENT_SCHEMA_PATH}`);
