@@ -1,39 +1,31 @@
 // npm run db:migration -- <name>
-// Writes prisma/migrations/<timestamp>_<name>/migration.sql with the SQL that takes
-// the database from the datamodel of the last migration to prisma/schema.prisma.
-
-import { existsSync } from "node:fs";
-import { copyFile, mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
+// Writes the next migration from the change to prisma/schema.prisma since the last one.
 import { loadConfig } from "@fastier/config";
-import { diffDatamodels, isEmptyMigration, locateDatabase } from "@fastier/db";
-
-const MIGRATIONS_DIR = "prisma/migrations";
-// The datamodel as of the newest migration: Prisma cannot diff from a database
-// on its JavaScript engine, so the next migration is diffed from this copy.
-const SNAPSHOT = path.join(MIGRATIONS_DIR, "datamodel_at_last_migration.prisma");
+import { createMigration, locateDatabase } from "@fastier/db";
 
 const name = process.argv[2];
-if (!name || !/^[a-z0-9_]{1,60}$/.test(name)) {
-  console.error("usage: npm run db:migration -- <name>   (lower-case letters, digits and _ only)");
+if (!name) {
+  console.error("usage: npm run db:migration -- <name>   (lower-case letters, digits and _)");
   process.exit(2);
 }
 
 const config = loadConfig();
 const database = await locateDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 try {
-  const from = existsSync(SNAPSHOT) ? SNAPSHOT : "empty";
-  const sql = await diffDatamodels(database.url, from, "prisma/schema.prisma");
-  if (isEmptyMigration(sql)) {
-    console.log("prisma/schema.prisma has no changes since the last migration; nothing written.");
-  } else {
-    const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
-    const folder = path.join(MIGRATIONS_DIR, `${stamp}_${name}`);
-    await mkdir(folder, { recursive: true });
-    await writeFile(path.join(folder, "migration.sql"), sql);
-    await copyFile("prisma/schema.prisma", SNAPSHOT);
-    console.log(`wrote ${path.join(folder, "migration.sql")}; review it, then it is applied at the next start.`);
-  }
+  const file = await createMigration({
+    databaseUrl: database.url,
+    schemaPath: "prisma/schema.prisma",
+    migrationsDir: "prisma/migrations",
+    name,
+  });
+  console.log(
+    file
+      ? `wrote ${file}; review it and commit it with prisma/migrations/datamodel_at_last_migration.prisma`
+      : "prisma/schema.prisma has not changed since the last migration; nothing written",
+  );
+} catch (error) {
+  console.error((error as Error).message);
+  process.exitCode = 1;
 } finally {
   await database.close();
 }

@@ -1,5 +1,6 @@
 export { type DatabaseLocation, ensureDatabase, locateDatabase, withDatabase } from "./databaseLocation.ts";
 export { type EmbeddedDatabase, openEmbeddedPostgres } from "./embedded/embeddedPostgres.ts";
+export { createMigration, SNAPSHOT_FILE } from "./migrations/createMigration.ts";
 export { DEFAULT_MIGRATIONS_DIR, readMigrations, runMigrations } from "./migrations/runMigrations.ts";
 export { type MigratedDatabase, openMigratedDatabase } from "./openMigratedDatabase.ts";
 export { diffDatamodels, isEmptyMigration } from "./prismaCli.ts";

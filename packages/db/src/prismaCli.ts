@@ -1,7 +1,14 @@
 import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
+// Prisma's CLI entry, run with this Node directly (npx would add an npm start-up).
+const PRISMA_CLI = path.join(
+  path.dirname(createRequire(import.meta.url).resolve("prisma/package.json")),
+  "build/index.js",
+);
 
 /**
  * Runs `prisma migrate diff ... --script`. With the JavaScript engine Prisma
@@ -11,8 +18,8 @@ const run = promisify(execFile);
 export async function diffDatamodels(databaseUrl: string, from: string | "empty", to: string): Promise<string> {
   const fromArgs = from === "empty" ? ["--from-empty"] : ["--from-schema-datamodel", from];
   const { stdout } = await run(
-    "npx",
-    ["--no-install", "prisma", "migrate", "diff", ...fromArgs, "--to-schema-datamodel", to, "--script"],
+    process.execPath,
+    [PRISMA_CLI, "migrate", "diff", ...fromArgs, "--to-schema-datamodel", to, "--script"],
     { env: { ...process.env, DATABASE_URL: databaseUrl }, maxBuffer: 16 * 1024 * 1024 },
   );
   return stdout;

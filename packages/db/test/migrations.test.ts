@@ -5,7 +5,13 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import pg from "pg";
 import { createEmptyDatabase } from "../../../test/helpers/testDatabase.ts";
-import { DEFAULT_MIGRATIONS_DIR, diffDatamodels, readMigrations, runMigrations } from "../src/index.ts";
+import {
+  createMigration,
+  DEFAULT_MIGRATIONS_DIR,
+  diffDatamodels,
+  readMigrations,
+  runMigrations,
+} from "../src/index.ts";
 import { describeSchema } from "./catalog.ts";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -142,6 +148,47 @@ describe("schema drift", () => {
       snapshot,
       schema,
       "prisma/schema.prisma changed without a migration: run `npm run db:migration -- <name>`",
+    );
+  });
+});
+
+describe("writing the next migration", () => {
+  it("turns a schema change into a migration that the runner applies, and writes nothing when unchanged", async () => {
+    const url = await emptyDatabase();
+    const dir = await mkdtemp(path.join(tmpdir(), "migration-create-"));
+    await cp("prisma", dir, { recursive: true });
+    const schemaPath = path.join(dir, "schema.prisma");
+    const migrationsDir = path.join(dir, "migrations");
+    const schema = await readFile(schemaPath, "utf8");
+    await writeFile(
+      schemaPath,
+      schema.replace("  accountId   String?", "  owner       String?  @db.VarChar(64)\n  accountId   String?"),
+    );
+
+    const file = await createMigration({
+      databaseUrl: url,
+      schemaPath,
+      migrationsDir,
+      name: "add_owner",
+      now: new Date("2099-01-01T00:00:00Z"),
+    });
+    assert.equal(file, path.join(migrationsDir, "20990101000000_add_owner", "migration.sql"));
+    const sql = await readFile(file, "utf8");
+    assert.match(sql, /ALTER TABLE "environments" ADD COLUMN\s+"owner" VARCHAR\(64\)/);
+
+    const { applied } = await runMigrations(url, migrationsDir);
+    assert.equal(applied.at(-1), "20990101000000_add_owner");
+    const columns = await query(
+      url,
+      `SELECT 1 FROM information_schema.columns WHERE table_name = 'environments' AND column_name = 'owner'`,
+    );
+    assert.equal(columns.length, 1);
+
+    const again = await createMigration({ databaseUrl: url, schemaPath, migrationsDir, name: "nothing" });
+    assert.equal(again, null);
+    await assert.rejects(
+      createMigration({ databaseUrl: url, schemaPath, migrationsDir, name: "Bad Name" }),
+      /lower-case/,
     );
   });
 });
