@@ -14,7 +14,7 @@ import { authPlugin } from "./plugins/auth.ts";
 import { metricsPluginWithPool } from "./plugins/metrics.ts";
 import { openapiPlugin } from "./plugins/openapi.ts";
 import { installProblemHandlers } from "./plugins/problems.ts";
-import { installValidators } from "./plugins/validation.ts";
+import { installStorableInputCheck, installValidators } from "./plugins/validation.ts";
 import { apiKeyRoutes } from "./routes/apiKeys.ts";
 import { auditRoutes } from "./routes/auditEvents.ts";
 import { environmentRoutes } from "./routes/environments.ts";
@@ -39,6 +39,9 @@ export interface AppDependencies {
 /** Largest JSON body accepted; inventory documents are small. */
 export const BODY_LIMIT_BYTES = 128 * 1024;
 
+/** A client's `x-request-id` is echoed, logged and stored (VARCHAR(128)) only when it looks like an id. */
+const CLIENT_REQUEST_ID = /^[\w.:@+=-]{1,128}$/;
+
 export function loggerOptions(level: Config["logLevel"]): FastifyServerOptions["logger"] {
   return {
     level,
@@ -55,13 +58,19 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const app = Fastify({
     logger: deps.logger ?? loggerOptions(deps.config.logLevel),
     bodyLimit: BODY_LIMIT_BYTES,
-    requestIdHeader: "x-request-id",
-    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers["x-request-id"];
+      return typeof given === "string" && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
+    },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installValidators(app);
+  installStorableInputCheck(app);
   installProblemHandlers(app);
+  // Bodies are JSON only: without this, Fastify's built-in text/plain parser lets a string through to validation.
+  app.removeContentTypeParser("text/plain");
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
@@ -75,9 +84,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const inventory = createPrismaInventoryStore(prisma);
   const apiKeys = createPrismaApiKeyStore(prisma);
 
+  // Auth first: its onRoute hook must see every route, so that none is left unguarded.
+  await app.register(authPlugin, { apiKeys, cacheSeconds: deps.config.authCacheSeconds });
   await app.register(openapiPlugin);
   await app.register(metricsPluginWithPool, { pool });
-  await app.register(authPlugin, { apiKeys, cacheSeconds: deps.config.authCacheSeconds });
 
   await app.register(healthRoutes, { pool });
   await app.register(environmentRoutes, { inventory });

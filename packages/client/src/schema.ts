@@ -259,10 +259,14 @@ export interface components {
              * @description UUID
              */
             environmentId: string;
-            /** @description Resource kind */
+            /**
+             * @description Resource kind
+             * @enum {unknown}
+             */
             kind: "auto_scaling_group" | "instance" | "load_balancer" | "db_instance" | "pipeline" | "s3_bucket" | "dns_record" | "beanstalk_environment";
             name: string;
             cloudId: string;
+            /** @enum {unknown} */
             status: "pending" | "active" | "modifying" | "degraded" | "failed" | "gone";
             region: string | null;
             availabilityZones: string[];
@@ -285,6 +289,7 @@ export interface components {
                 stages: string[];
             } | null;
             database: {
+                /** @enum {unknown} */
                 role: "primary" | "replica" | "standalone";
                 engine: string | null;
                 engineVersion: string | null;
@@ -883,11 +888,15 @@ export interface operations {
                      * @description UUID
                      */
                     environmentId: string;
-                    /** @description Resource kind */
+                    /**
+                     * @description Resource kind
+                     * @enum {unknown}
+                     */
                     kind: "auto_scaling_group" | "instance" | "load_balancer" | "db_instance" | "pipeline" | "s3_bucket" | "dns_record" | "beanstalk_environment";
                     name: string;
                     /** @description ARN or provider identifier */
                     cloudId: string;
+                    /** @enum {unknown} */
                     status?: "pending" | "active" | "modifying" | "degraded" | "failed" | "gone";
                     region?: string | null;
                     availabilityZones?: string[];
@@ -911,6 +920,7 @@ export interface operations {
                         stages: string[];
                     } | null;
                     database?: {
+                        /** @enum {unknown} */
                         role: "primary" | "replica" | "standalone";
                         engine?: string | null;
                         engineVersion?: string | null;
@@ -1143,6 +1153,7 @@ export interface operations {
             content: {
                 "application/json": {
                     name?: string;
+                    /** @enum {unknown} */
                     status?: "pending" | "active" | "modifying" | "degraded" | "failed" | "gone";
                     region?: string | null;
                     availabilityZones?: string[];
@@ -1166,6 +1177,7 @@ export interface operations {
                         stages: string[];
                     } | null;
                     database?: {
+                        /** @enum {unknown} */
                         role?: "primary" | "replica" | "standalone";
                         engine?: string | null;
                         engineVersion?: string | null;

@@ -16,6 +16,8 @@ export interface FieldProblem {
   /** The rule it broke, e.g. `range`, `required`, `immutable`. */
   rule: string;
   message: string;
+  /** Where the field is, when not in the body: `querystring`, `headers` or `params`. */
+  in?: string;
 }
 
 export class DomainError extends Error {

@@ -76,8 +76,9 @@ export const authPlugin = fp(
     }
 
     app.addHook("onRequest", async (request, reply) => {
-      const minRole = request.routeOptions.config.minRole;
-      if (request.routeOptions.config.public || !minRole) return;
+      // Unknown routes answer 404 whoever asks; a route that somehow has no role needs admin (fail closed).
+      if (request.routeOptions.config.public || request.is404) return;
+      const minRole = request.routeOptions.config.minRole ?? "admin";
       const header = request.headers.authorization;
       const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
       if (!match?.[1]) {

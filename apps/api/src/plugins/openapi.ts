@@ -36,7 +36,13 @@ export const openapiPlugin = fp(
         buildLocalReference: (json, _baseUri, _fragment, index) => (json.$id as string | undefined) ?? `def-${index}`,
       },
     });
-    await app.register(swaggerUi, { routePrefix: "/docs", uiConfig: { deepLinking: true }, staticCSP: true });
+    await app.register(async (docs) => {
+      // The UI's own routes (HTML, scripts) are public like the document they show.
+      docs.addHook("onRoute", (route) => {
+        route.config = { ...route.config, public: true };
+      });
+      await docs.register(swaggerUi, { routePrefix: "/docs", uiConfig: { deepLinking: true }, staticCSP: true });
+    });
     app.get("/openapi.json", { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
   },
   { name: "openapi" },

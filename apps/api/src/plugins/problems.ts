@@ -84,7 +84,9 @@ function validationFields(error: FastifyError): ProblemField[] {
     const message =
       problem.keyword === "additionalProperties"
         ? `unknown property ${String(problem.params.additionalProperty)}`
-        : (problem.message ?? problem.keyword);
+        : problem.keyword === "enum"
+          ? `must be one of ${(problem.params.allowedValues as unknown[]).join(", ")}`
+          : (problem.message ?? problem.keyword);
     return { in: where, field: field || "/", rule: problem.keyword, message };
   });
 }
@@ -122,7 +124,7 @@ export function installProblemHandlers(app: FastifyInstance): void {
     if (error instanceof DomainError) {
       const status = STATUS_OF_KIND[error.kind];
       const { problems, ...details } = error.details;
-      const errors = problems?.map((p) => ({ in: "body", ...p }));
+      const errors = problems?.map(({ in: where, ...p }) => ({ in: where ?? "body", ...p }));
       return sendProblem(request, reply, status, error.code, error.message, { ...details, ...(errors && { errors }) });
     }
     const known = error.code ? CLIENT_ERRORS[error.code] : undefined;

@@ -1,6 +1,7 @@
 import { Ajv, type Options } from "ajv";
 import addFormatsModule from "ajv-formats";
 import type { FastifyInstance } from "fastify";
+import { sendProblem } from "./problems.ts";
 
 // ajv-formats is CommonJS; under ESM its function sits on `default`.
 const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule }).default ?? addFormatsModule;
@@ -21,4 +22,77 @@ export function installValidators(app: FastifyInstance): void {
   const bodyAjv = addFormats(new Ajv({ ...shared, coerceTypes: false }));
   const textAjv = addFormats(new Ajv({ ...shared, coerceTypes: "array" }));
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === "body" ? bodyAjv : textAjv).compile(schema));
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Text PostgreSQL cannot store: NUL (in text or jsonb), and UTF-16 surrogates
+ * without their pair (they have no UTF-8 form).
+ */
+export function isUnstorableText(text: string): boolean {
+  return text.includes("\u0000") || LONE_SURROGATE.test(text);
+}
+
+/** Deepest JSON accepted; the database's JSON handling gives up far below what fits in a body. */
+export const MAX_JSON_DEPTH = 32;
+
+interface InputProblem {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+const pointerPart = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
+
+/** The first value in `input` that could not be stored, walked without recursion so depth cannot overflow the stack. */
+export function unstorableInput(input: unknown): InputProblem | undefined {
+  const pending: { value: unknown; field: string; depth: number }[] = [{ value: input, field: "", depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, field, depth } = next;
+    if (typeof value === "string") {
+      if (isUnstorableText(value)) {
+        return {
+          field: field || "/",
+          rule: "characters",
+          message: "must not contain NUL characters or unpaired UTF-16 surrogates",
+        };
+      }
+      continue;
+    }
+    if (value === null || typeof value !== "object") continue;
+    if (depth >= MAX_JSON_DEPTH) {
+      return { field: field || "/", rule: "maxDepth", message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` };
+    }
+    for (const [key, item] of Object.entries(value)) {
+      const at = `${field}/${pointerPart(key)}`;
+      if (isUnstorableText(key)) {
+        return { field: at, rule: "characters", message: "property names must not contain NUL or unpaired surrogates" };
+      }
+      pending.push({ value: item, field: at, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * After schema validation, refuse input the database would choke on (a 500
+ * otherwise): NUL bytes, lone surrogates, absurdly deep JSON.
+ */
+export function installStorableInputCheck(app: FastifyInstance): void {
+  app.addHook("preHandler", async (request, reply) => {
+    const parts = [
+      ["params", request.params],
+      ["querystring", request.query],
+      ["body", request.body],
+    ] as const;
+    for (const [where, input] of parts) {
+      const problem = unstorableInput(input);
+      if (problem) {
+        return sendProblem(request, reply, 400, "validation_failed", `${where} ${problem.field}: ${problem.message}`, {
+          errors: [{ in: where, ...problem }],
+        });
+      }
+    }
+  });
 }

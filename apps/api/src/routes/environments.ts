@@ -1,10 +1,11 @@
-import { decodeCursor, type InventoryStore, NotFoundError } from "@fastier/core";
+import { type InventoryStore, NotFoundError } from "@fastier/core";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { IdParams, IfMatchHeaders, PaginationQuery } from "../schemas/common.ts";
 import { EnvironmentPatchBody, NewEnvironmentBody } from "../schemas/environment.ts";
 import { problemResponses } from "../schemas/problem.ts";
 import { auditContext } from "./auditContext.ts";
+import { decodeInventoryCursor } from "./cursor.ts";
 import { setEtag, versionFromIfMatch } from "./etag.ts";
 
 export interface EnvironmentRoutesOptions {
@@ -27,7 +28,7 @@ export const environmentRoutes: FastifyPluginAsyncTypebox<EnvironmentRoutesOptio
     },
     async (request) => {
       const { limit = 50, cursor } = request.query;
-      return inventory.listEnvironments({ limit, ...(cursor && { after: decodeCursor(cursor, "name") }) });
+      return inventory.listEnvironments({ limit, ...(cursor && { after: decodeInventoryCursor(cursor, "name") }) });
     },
   );
 

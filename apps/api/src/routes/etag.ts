@@ -12,7 +12,14 @@ export function versionFromIfMatch(header: string | undefined): number | undefin
   const match = /^\s*(?:W\/)?"(\d{1,9})"\s*$/.exec(header);
   if (!match) {
     throw new ValidationError(
-      [{ field: "/if-match", rule: "etag", message: 'If-Match must be an ETag this API issued, e.g. "3"' }],
+      [
+        {
+          field: "/if-match",
+          rule: "etag",
+          message: 'If-Match must be an ETag this API issued, e.g. "3"',
+          in: "headers",
+        },
+      ],
       "invalid_if_match",
     );
   }

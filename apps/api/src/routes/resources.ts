@@ -1,10 +1,11 @@
-import { decodeCursor, type InventoryService, type InventoryStore, NotFoundError } from "@fastier/core";
+import { type InventoryService, type InventoryStore, NotFoundError } from "@fastier/core";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { IdParams, IfMatchHeaders } from "../schemas/common.ts";
 import { problemResponses } from "../schemas/problem.ts";
 import { NewResourceBody, ResourceListQuery, ResourcePatchBody } from "../schemas/resource.ts";
 import { auditContext } from "./auditContext.ts";
+import { decodeInventoryCursor } from "./cursor.ts";
 import { setEtag, versionFromIfMatch } from "./etag.ts";
 import { newResourceFromBody, parseTagFilter, resourcePatchFromBody } from "./resourceInput.ts";
 
@@ -35,7 +36,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<ResourceRoutesOptions> = 
         ...(tagFilter && { tag: tagFilter }),
         sort,
         limit,
-        ...(cursor && { after: decodeCursor(cursor, sort) }),
+        ...(cursor && { after: decodeInventoryCursor(cursor, sort) }),
       });
     },
   );

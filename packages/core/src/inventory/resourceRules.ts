@@ -19,8 +19,24 @@ const EMPTY_SPEC: ResourceSpec = {
   pipeline: null,
 };
 
+/**
+ * The unique index on (environment, kind, cloudId) holds about 2.7 kB per entry;
+ * 2048 characters fit only while they are mostly ASCII (as AWS identifiers are).
+ */
+export const MAX_CLOUD_ID_BYTES = 2048;
+
 /** The full spec of a new resource, with defaults filled in and the kind's rules checked. */
 export function specOfNewResource(input: NewResource): ResourceSpec {
+  const cloudIdBytes = new TextEncoder().encode(input.cloudId).length;
+  if (cloudIdBytes > MAX_CLOUD_ID_BYTES) {
+    throw new ValidationError([
+      {
+        field: "/cloudId",
+        rule: "maxBytes",
+        message: `cloudId is ${cloudIdBytes} bytes in UTF-8; at most ${MAX_CLOUD_ID_BYTES} are accepted`,
+      },
+    ]);
+  }
   const spec: ResourceSpec = { ...EMPTY_SPEC };
   for (const key of Object.keys(EMPTY_SPEC) as (keyof ResourceSpec)[]) {
     if (input[key] !== undefined) (spec as unknown as Record<string, unknown>)[key] = input[key];

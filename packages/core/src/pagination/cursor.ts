@@ -24,7 +24,7 @@ export function encodeCursor(position: CursorPosition): string {
 
 export function decodeCursor(cursor: string, expectedSort: string): CursorPosition {
   const invalid = (message: string) =>
-    new ValidationError([{ field: "/cursor", rule: "cursor", message }], "invalid_cursor");
+    new ValidationError([{ field: "/cursor", rule: "cursor", message, in: "querystring" }], "invalid_cursor");
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
