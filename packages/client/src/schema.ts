@@ -299,6 +299,10 @@ export interface components {
                 earliestRestorableTime: string | null;
                 latestRestorableTime: string | null;
             } | null;
+            /** @description When a sync last found it missing from the cloud */
+            goneAt: string | null;
+            /** @description When a sync last saw it in the cloud */
+            lastSyncedAt: string | null;
             version: number;
             /** Format: date-time */
             createdAt: string;

@@ -79,6 +79,8 @@ export const Resource = Type.Object(
     ...specFields,
     attributes: Type.Record(Type.String(), Type.Unknown()),
     database: Type.Union([Database, Type.Null()]),
+    goneAt: Type.Union([Timestamp, Type.Null()], { description: "When a sync last found it missing from the cloud" }),
+    lastSyncedAt: Type.Union([Timestamp, Type.Null()], { description: "When a sync last saw it in the cloud" }),
     version: Type.Integer(),
     createdAt: Timestamp,
     updatedAt: Timestamp,

@@ -72,6 +72,10 @@ export interface Resource extends ResourceSpec {
   kind: ResourceKind;
   name: string;
   cloudId: string;
+  /** When a sync last found it missing from the cloud (status `gone`). */
+  goneAt: Date | null;
+  /** When a sync last saw it in the cloud; null for resources only ever entered by hand. */
+  lastSyncedAt: Date | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;

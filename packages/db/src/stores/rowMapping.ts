@@ -1,4 +1,4 @@
-import type { ApiKeySummary, AuditEvent, Environment, Resource, Role, Tags } from "@fastier/core";
+import type { ApiKeySummary, AuditEvent, Environment, Resource, ResourceSpec, Role, Tags } from "@fastier/core";
 import type {
   ApiKey as ApiKeyRow,
   AuditEvent as AuditEventRow,
@@ -62,6 +62,8 @@ export function resourceFromRow(row: ResourceRow): Resource {
           }
         : null,
     pipeline: row.kind === "PIPELINE" ? { stages: row.pipelineStages ?? [] } : null,
+    goneAt: row.goneAt,
+    lastSyncedAt: row.lastSyncedAt,
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -69,9 +71,7 @@ export function resourceFromRow(row: ResourceRow): Resource {
 }
 
 /** Column values for a resource's spec (identity columns are added by the caller). */
-export function resourceSpecColumns(
-  spec: Omit<Resource, "id" | "environmentId" | "kind" | "cloudId" | "version" | "createdAt" | "updatedAt">,
-) {
+export function resourceSpecColumns(spec: ResourceSpec & { name: string }) {
   return {
     name: spec.name,
     status: toDbStatus(spec.status),

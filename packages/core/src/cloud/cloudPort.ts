@@ -1,0 +1,75 @@
+import type {
+  AutoScalingGroupState,
+  CapacityLimits,
+  DbInstanceState,
+  DbSnapshot,
+  DiscoveryResult,
+  MetricDataRequest,
+  MetricDataResult,
+  PipelineDescription,
+  PipelineExecution,
+  PipelineExecutionSummary,
+  PipelineState,
+  RestoreToPointInTimeRequest,
+  StartExecutionRequest,
+} from "./cloudTypes.ts";
+
+/**
+ * Everything the control plane needs from a cloud. Implemented by the AWS
+ * adapter and by the simulated Fastier account. Methods throw `CloudError`.
+ * Mutations start work and return; callers observe progress by describing.
+ */
+export interface AutoScalingPort {
+  /** All groups when `names` is omitted. */
+  describeGroups(names?: string[]): Promise<AutoScalingGroupState[]>;
+  setDesiredCapacity(groupName: string, desiredCapacity: number): Promise<void>;
+  updateLimits(groupName: string, limits: CapacityLimits): Promise<void>;
+}
+
+export interface DatabasePort {
+  /** All instances when `identifiers` is omitted; unknown identifiers are a not_found error. */
+  describeInstances(identifiers?: string[]): Promise<DbInstanceState[]>;
+  /** Refused (invalid_state) for an instance that is not a read replica. */
+  promoteReadReplica(identifier: string): Promise<DbInstanceState>;
+  restoreToPointInTime(request: RestoreToPointInTimeRequest): Promise<DbInstanceState>;
+  createSnapshot(instanceIdentifier: string, snapshotIdentifier: string): Promise<DbSnapshot>;
+  describeSnapshots(filter: { instanceIdentifier?: string; snapshotIdentifier?: string }): Promise<DbSnapshot[]>;
+  setMultiAz(identifier: string, multiAz: boolean): Promise<DbInstanceState>;
+}
+
+export interface PipelinePort {
+  describePipeline(name: string): Promise<PipelineDescription>;
+  /** Newest first. */
+  listExecutions(pipelineName: string, limit?: number): Promise<PipelineExecutionSummary[]>;
+  startExecution(pipelineName: string, request: StartExecutionRequest): Promise<{ executionId: string }>;
+  getExecution(pipelineName: string, executionId: string): Promise<PipelineExecution>;
+  /** `abandon` stops at once; otherwise in-progress actions finish first. */
+  stopExecution(
+    pipelineName: string,
+    executionId: string,
+    options: { abandon: boolean; reason?: string },
+  ): Promise<void>;
+  getState(pipelineName: string): Promise<PipelineState>;
+  /** Re-runs `stageName` with the artifacts of an earlier successful execution. */
+  rollbackStage(pipelineName: string, stageName: string, targetExecutionId: string): Promise<{ executionId: string }>;
+}
+
+export interface MetricsPort {
+  /** Batched like CloudWatch GetMetricData; the adapter splits large requests. */
+  getMetricData(request: MetricDataRequest): Promise<MetricDataResult>;
+}
+
+export interface DiscoveryPort {
+  /** Every resource of every kind the inventory knows, in this account and region. */
+  discover(): Promise<DiscoveryResult>;
+}
+
+export interface CloudPort {
+  readonly provider: "aws" | "sim";
+  readonly region: string;
+  readonly autoScaling: AutoScalingPort;
+  readonly databases: DatabasePort;
+  readonly pipelines: PipelinePort;
+  readonly metrics: MetricsPort;
+  readonly discovery: DiscoveryPort;
+}
