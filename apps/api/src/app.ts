@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "@fastier/config";
-import { createInventoryService } from "@fastier/core";
+import { type CloudPort, createInventoryService } from "@fastier/core";
 import {
   createPrismaApiKeyStore,
   createPrismaAuditLog,
   createPrismaInventoryStore,
+  createPrismaSyncStore,
   type DatabaseHandle,
 } from "@fastier/db";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
@@ -20,18 +21,23 @@ import { auditRoutes } from "./routes/auditEvents.ts";
 import { environmentRoutes } from "./routes/environments.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { resourceRoutes } from "./routes/resources.ts";
+import { syncRoutes } from "./routes/syncs.ts";
 import { ApiKey } from "./schemas/apiKey.ts";
 import { AuditEvent } from "./schemas/auditEvent.ts";
 import { pageOf } from "./schemas/common.ts";
 import { Environment } from "./schemas/environment.ts";
 import { Problem } from "./schemas/problem.ts";
 import { Resource } from "./schemas/resource.ts";
+import { SyncRun } from "./schemas/syncRun.ts";
 
 const Type_Ref = (id: string) => Type.Ref(id);
 
 export interface AppDependencies {
   config: Pick<Config, "logLevel" | "authCacheSeconds">;
   database: DatabaseHandle;
+  cloud?: CloudPort;
+  /** Clock for sync timestamps; the cloud's own clock under the simulator. */
+  now?: () => Date;
   /** Override logging (tests pass `false`). */
   logger?: FastifyServerOptions["logger"];
 }
@@ -75,7 +81,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     reply.header("x-request-id", request.id);
   });
 
-  for (const schema of [Problem, Environment, Resource, ApiKey, AuditEvent]) app.addSchema(schema);
+  for (const schema of [Problem, Environment, Resource, ApiKey, AuditEvent, SyncRun]) app.addSchema(schema);
   app.addSchema(pageOf(Type_Ref("Environment"), "Environment"));
   app.addSchema(pageOf(Type_Ref("Resource"), "Resource"));
   app.addSchema(pageOf(Type_Ref("AuditEvent"), "AuditEvent"));
@@ -94,5 +100,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(resourceRoutes, { inventory, service: createInventoryService(inventory) });
   await app.register(apiKeyRoutes, { apiKeys });
   await app.register(auditRoutes, { auditLog: createPrismaAuditLog(prisma) });
+  if (deps.cloud) await app.register(syncRoutes, {
+    cloud: deps.cloud,
+    inventory,
+    syncs: createPrismaSyncStore(prisma),
+    now: deps.now ?? (() => new Date()),
+  });
   return app;
 }

@@ -24,6 +24,13 @@ const schema = {
     DB_POOL_MAX: { type: "integer", minimum: 1, maximum: 100, default: 10 },
     SEED_ON_EMPTY: { type: "boolean", default: true },
     AUTH_CACHE_SECONDS: { type: "integer", minimum: 0, maximum: 300, default: 10 },
+    CLOUD_PROVIDER: { type: "string", enum: ["sim", "aws"], default: "sim" },
+    AWS_REGION: { type: "string", pattern: "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d$", default: "us-east-1" },
+    AWS_ENDPOINT_URL: { type: "string", pattern: "^https?://" },
+    AWS_MAX_ATTEMPTS: { type: "integer", minimum: 1, maximum: 20, default: 5 },
+    SIM_TIME_SCALE: { type: "number", exclusiveMinimum: 0, maximum: 100000, default: 1 },
+    SIM_PIPELINE_FAILURE_RATE: { type: "number", minimum: 0, maximum: 1, default: 0.1 },
+    SYNC_INTERVAL_SECONDS: { type: "integer", minimum: 0, maximum: 86400, default: 300 },
   },
 } as const;
 
@@ -36,6 +43,20 @@ export interface Config {
   dbPoolMax: number;
   seedOnEmpty: boolean;
   authCacheSeconds: number;
+  cloud: CloudConfig;
+  /** How often the worker syncs each environment from the cloud; 0 turns scheduled syncs off. */
+  syncIntervalSeconds: number;
+}
+
+export interface CloudConfig {
+  provider: "sim" | "aws";
+  region: string;
+  /** An AWS-compatible endpoint (e.g. moto on loopback); unset means AWS itself. */
+  endpoint: string | undefined;
+  maxAttempts: number;
+  /** Simulated seconds per real second. */
+  simTimeScale: number;
+  simPipelineFailureRate: number;
 }
 
 interface RawConfig {
@@ -47,6 +68,13 @@ interface RawConfig {
   DB_POOL_MAX: number;
   SEED_ON_EMPTY: boolean;
   AUTH_CACHE_SECONDS: number;
+  CLOUD_PROVIDER: "sim" | "aws";
+  AWS_REGION: string;
+  AWS_ENDPOINT_URL?: string;
+  AWS_MAX_ATTEMPTS: number;
+  SIM_TIME_SCALE: number;
+  SIM_PIPELINE_FAILURE_RATE: number;
+  SYNC_INTERVAL_SECONDS: number;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +98,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: raw.DB_POOL_MAX,
     seedOnEmpty: raw.SEED_ON_EMPTY,
     authCacheSeconds: raw.AUTH_CACHE_SECONDS,
+    cloud: {
+      provider: raw.CLOUD_PROVIDER,
+      region: raw.AWS_REGION,
+      endpoint: raw.AWS_ENDPOINT_URL || undefined,
+      maxAttempts: raw.AWS_MAX_ATTEMPTS,
+      simTimeScale: raw.SIM_TIME_SCALE,
+      simPipelineFailureRate: raw.SIM_PIPELINE_FAILURE_RATE,
+    },
+    syncIntervalSeconds: raw.SYNC_INTERVAL_SECONDS,
   };
 }
 

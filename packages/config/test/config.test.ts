@@ -14,6 +14,15 @@ describe("configuration", () => {
       dbPoolMax: 10,
       seedOnEmpty: true,
       authCacheSeconds: 10,
+      cloud: {
+        provider: "sim",
+        region: "us-east-1",
+        endpoint: undefined,
+        maxAttempts: 5,
+        simTimeScale: 1,
+        simPipelineFailureRate: 0.1,
+      },
+      syncIntervalSeconds: 300,
     });
   });
 
@@ -29,6 +38,8 @@ describe("configuration", () => {
     assert.equal(config.port, 8080);
     assert.equal(config.seedOnEmpty, false);
     assert.equal(config.dataDir, "/var/lib/fastier");
+    const aws = loadConfig({ CLOUD_PROVIDER: "aws", AWS_REGION: "eu-west-1", AWS_ENDPOINT_URL: "http://127.0.0.1:5000" });
+    assert.deepEqual([aws.cloud.provider, aws.cloud.region, aws.cloud.endpoint], ["aws", "eu-west-1", "http://127.0.0.1:5000"]);
   });
 
   it("stops with a message naming the bad variable", () => {
@@ -39,5 +50,8 @@ describe("configuration", () => {
     assert.throws(() => loadConfig({ PORT: "70000" }), /PORT/);
     assert.throws(() => loadConfig({ DATABASE_URL: "mysql://x" }), /DATABASE_URL/);
     assert.throws(() => loadConfig({ LOG_LEVEL: "loud" }), /LOG_LEVEL/);
+    assert.throws(() => loadConfig({ CLOUD_PROVIDER: "gcp" }), /CLOUD_PROVIDER/);
+    assert.throws(() => loadConfig({ SIM_TIME_SCALE: "0" }), /SIM_TIME_SCALE/);
+    assert.throws(() => loadConfig({ AWS_REGION: "mars" }), /AWS_REGION/);
   });
 });

@@ -16,3 +16,6 @@ export * from "./inventory/resourceRules.ts";
 export * from "./inventory/seedInventory.ts";
 export * from "./inventory/types.ts";
 export * from "./pagination/cursor.ts";
+export * from "./sync/planSync.ts";
+export * from "./sync/syncEnvironment.ts";
+export * from "./sync/syncStore.ts";

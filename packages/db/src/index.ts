@@ -1,3 +1,4 @@
+export { LOCK_KEYS, withTryAdvisoryLock } from "./advisoryLock.ts";
 export { type DatabaseLocation, ensureDatabase, locateDatabase, withDatabase } from "./databaseLocation.ts";
 export { type EmbeddedDatabase, openEmbeddedPostgres } from "./embedded/embeddedPostgres.ts";
 export { createMigration, SNAPSHOT_FILE } from "./migrations/createMigration.ts";
@@ -8,3 +9,4 @@ export { type DatabaseHandle, openDatabaseHandle } from "./prismaClient.ts";
 export { createPrismaApiKeyStore } from "./stores/prismaApiKeyStore.ts";
 export { createPrismaAuditLog } from "./stores/prismaAuditLog.ts";
 export { createPrismaInventoryStore } from "./stores/prismaInventoryStore.ts";
+export { createPrismaSyncStore } from "./stores/prismaSyncStore.ts";

@@ -8,7 +8,7 @@ import pg from "pg";
 export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL("../../../../prisma/migrations", import.meta.url));
 
 // Any constant works; it only has to be the same for every process of this project.
-const MIGRATION_LOCK_ID = 72_410_913;
+const MIGRATION_LOCK_ID = 72_410_913; // LOCK_KEYS.migrations
 
 export interface MigrationFile {
   name: string;

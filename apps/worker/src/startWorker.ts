@@ -1,0 +1,80 @@
+import type { CloudPort } from "@fastier/core";
+import {
+  createPrismaInventoryStore,
+  createPrismaSyncStore,
+  type DatabaseHandle,
+  LOCK_KEYS,
+  withTryAdvisoryLock,
+} from "@fastier/db";
+import type { Logger } from "pino";
+import { startPeriodicTask } from "./periodicTask.ts";
+import { syncAllEnvironments } from "./syncAllEnvironments.ts";
+
+export interface WorkerDependencies {
+  database: DatabaseHandle;
+  cloud: CloudPort;
+  log: Logger;
+  /** Seconds between scheduled syncs; 0 turns them off. */
+  syncIntervalSeconds: number;
+  now?: () => Date;
+}
+
+export interface Worker {
+  /** One scheduled sync now (used by tests and at start-up). */
+  syncNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The background side of the control plane. Scheduled jobs take a database
+ * advisory lock, so with several workers each job runs once per interval.
+ */
+export function startWorker(deps: WorkerDependencies): Worker {
+  const syncDeps = {
+    cloud: deps.cloud,
+    inventory: createPrismaInventoryStore(deps.database.prisma),
+    syncs: createPrismaSyncStore(deps.database.prisma),
+    now: deps.now ?? (() => new Date()),
+  };
+  const log = deps.log.child({ component: "worker" });
+
+  const syncOnce = async () => {
+    const runs = await withTryAdvisoryLock(deps.database.pool, LOCK_KEYS.scheduledSync, () =>
+      syncAllEnvironments(syncDeps),
+    );
+    if (!runs) {
+      log.debug("scheduled sync skipped: another worker holds the lock");
+      return;
+    }
+    for (const run of runs) {
+      const fields = {
+        environmentId: run.environmentId,
+        syncRunId: run.id,
+        created: run.created,
+        updated: run.updated,
+        markedGone: run.markedGone,
+      };
+      if (run.status === "failed") log.warn({ ...fields, error: run.error }, "scheduled sync failed");
+      else log.info(fields, "scheduled sync finished");
+    }
+  };
+
+  const sync =
+    deps.syncIntervalSeconds > 0
+      ? startPeriodicTask({
+          name: "sync",
+          intervalMs: deps.syncIntervalSeconds * 1000,
+          run: syncOnce,
+          onError: (error) => log.error({ err: error }, "scheduled sync crashed"),
+        })
+      : undefined;
+  log.info({ syncIntervalSeconds: deps.syncIntervalSeconds }, "worker started");
+
+  return {
+    syncNow: () => (sync ? sync.runNow() : syncOnce()),
+    async stop() {
+      await sync?.stop();
+      log.info("worker stopped");
+    },
+  };
+}
