@@ -5,19 +5,14 @@ import {
   SYSTEM_ACTOR,
   seedInventory,
 } from "@fastier/core";
-import { createPrismaInventoryStore } from "@fastier/db";
+import { createInventoryStore } from "@fastier/db";
 import { withCliDatabase } from "./cliDatabase.ts";
 
 const result = await withCliDatabase((database) =>
-  seedInventory(
-    createPrismaInventoryStore(database.prisma),
-    FASTIER_PRODUCTION_ENVIRONMENT,
-    FASTIER_PRODUCTION_RESOURCES,
-    {
-      actor: { ...SYSTEM_ACTOR, name: "system:seed" },
-      requestId: null,
-    },
-  ),
+  seedInventory(createInventoryStore(database), FASTIER_PRODUCTION_ENVIRONMENT, FASTIER_PRODUCTION_RESOURCES, {
+    actor: { ...SYSTEM_ACTOR, name: "system:seed" },
+    requestId: null,
+  }),
 );
 console.log(
   `environment "${FASTIER_PRODUCTION_ENVIRONMENT.name}" (${result.environmentId}): ${

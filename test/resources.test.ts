@@ -113,6 +113,17 @@ describe("resources API", () => {
     assert.equal((await list("tag=tier=db")).items.length, 0);
   });
 
+  it("matches a name prefix literally, wildcards included", async () => {
+    await post({ environmentId: otherEnvId, kind: "s3_bucket", name: "pct%_odd", cloudId: "pct" });
+    assert.deepEqual(
+      (await list("namePrefix=pct%25_")).items.map((r) => r.name),
+      ["pct%_odd"],
+    );
+    assert.equal((await list("namePrefix=p%25")).items.length, 0);
+    assert.equal((await list("namePrefix=%25")).items.length, 0);
+    await t.db.prisma.resource.deleteMany({ where: { cloudId: "pct" } });
+  });
+
   it("sorts both ways and pages without gaps or repeats", async () => {
     const all = (await list("sort=name&limit=200")).items.map((r) => r.name);
     assert.deepEqual(all, [...all].sort());

@@ -9,7 +9,7 @@ import {
   SYSTEM_ACTOR,
   seedInventory,
 } from "@fastier/core";
-import { createPrismaInventoryStore } from "@fastier/db";
+import { createInventoryStore } from "@fastier/db";
 import { createTestDatabase, type TestDatabase } from "./helpers/testDatabase.ts";
 
 describe("seeding Fastier's production environment", () => {
@@ -20,7 +20,7 @@ describe("seeding Fastier's production environment", () => {
   after(() => db.drop());
 
   const seed = () =>
-    seedInventory(createPrismaInventoryStore(db.prisma), FASTIER_PRODUCTION_ENVIRONMENT, FASTIER_PRODUCTION_RESOURCES, {
+    seedInventory(createInventoryStore(db), FASTIER_PRODUCTION_ENVIRONMENT, FASTIER_PRODUCTION_RESOURCES, {
       actor: SYSTEM_ACTOR,
       requestId: null,
     });
@@ -37,7 +37,7 @@ describe("seeding Fastier's production environment", () => {
   });
 
   it("has the group, instances and databases the operations act on", async () => {
-    const store = createPrismaInventoryStore(db.prisma);
+    const store = createInventoryStore(db);
     const env = await store.findEnvironmentByName("production");
     assert.ok(env);
     const group = await store.findResourceByCloudId(env.id, "auto_scaling_group", ASG_NAME);

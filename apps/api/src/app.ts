@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "@fastier/config";
 import { type CloudPort, createInventoryService } from "@fastier/core";
 import {
+  createInventoryStore,
   createPrismaApiKeyStore,
   createPrismaAuditLog,
-  createPrismaInventoryStore,
   createPrismaSyncStore,
   type DatabaseHandle,
 } from "@fastier/db";
@@ -87,7 +87,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addSchema(pageOf(Type_Ref("AuditEvent"), "AuditEvent"));
 
   const { prisma, pool } = deps.database;
-  const inventory = createPrismaInventoryStore(prisma);
+  const inventory = createInventoryStore(deps.database);
   const apiKeys = createPrismaApiKeyStore(prisma);
 
   // Auth first: its onRoute hook must see every route, so that none is left unguarded.
@@ -100,11 +100,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(resourceRoutes, { inventory, service: createInventoryService(inventory) });
   await app.register(apiKeyRoutes, { apiKeys });
   await app.register(auditRoutes, { auditLog: createPrismaAuditLog(prisma) });
-  if (deps.cloud) await app.register(syncRoutes, {
-    cloud: deps.cloud,
-    inventory,
-    syncs: createPrismaSyncStore(prisma),
-    now: deps.now ?? (() => new Date()),
-  });
+  if (deps.cloud)
+    await app.register(syncRoutes, {
+      cloud: deps.cloud,
+      inventory,
+      syncs: createPrismaSyncStore(prisma),
+      now: deps.now ?? (() => new Date()),
+    });
   return app;
 }

@@ -1,6 +1,11 @@
 import { loadConfig } from "@fastier/config";
 import { ensureFirstAdminKey } from "@fastier/core";
-import { createPrismaApiKeyStore, createPrismaInventoryStore, openMigratedDatabase } from "@fastier/db";
+import {
+  createInventoryStore,
+  createPrismaApiKeyStore,
+  openMigratedDatabase,
+  takeOverShutdownSignals,
+} from "@fastier/db";
 import closeWithGrace from "close-with-grace";
 import pino from "pino";
 import { buildApp, loggerOptions } from "./app.ts";
@@ -20,6 +25,7 @@ async function main() {
   if (database.migrationsApplied.length > 0) log.info({ migrations: database.migrationsApplied }, "migrations applied");
 
   const app = await buildApp({ config, database });
+  takeOverShutdownSignals();
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, "shutting down after an error");
     else app.log.info({ signal }, "shutting down");
@@ -30,7 +36,7 @@ async function main() {
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace("[::1]", "localhost");
   // After listen, so that a failure to start cannot swallow the one-time key.
-  const seeded = config.seedOnEmpty ? await seedOnEmpty(createPrismaInventoryStore(database.prisma)) : null;
+  const seeded = config.seedOnEmpty ? await seedOnEmpty(createInventoryStore(database)) : null;
   const firstKey = await ensureFirstAdminKey(createPrismaApiKeyStore(database.prisma));
   process.stdout.write(
     startupBanner({

@@ -1,6 +1,6 @@
 import type { CloudPort } from "@fastier/core";
 import {
-  createPrismaInventoryStore,
+  createInventoryStore,
   createPrismaSyncStore,
   type DatabaseHandle,
   LOCK_KEYS,
@@ -32,7 +32,7 @@ export interface Worker {
 export function startWorker(deps: WorkerDependencies): Worker {
   const syncDeps = {
     cloud: deps.cloud,
-    inventory: createPrismaInventoryStore(deps.database.prisma),
+    inventory: createInventoryStore(deps.database),
     syncs: createPrismaSyncStore(deps.database.prisma),
     now: deps.now ?? (() => new Date()),
   };

@@ -38,8 +38,15 @@ describe("configuration", () => {
     assert.equal(config.port, 8080);
     assert.equal(config.seedOnEmpty, false);
     assert.equal(config.dataDir, "/var/lib/fastier");
-    const aws = loadConfig({ CLOUD_PROVIDER: "aws", AWS_REGION: "eu-west-1", AWS_ENDPOINT_URL: "http://127.0.0.1:5000" });
-    assert.deepEqual([aws.cloud.provider, aws.cloud.region, aws.cloud.endpoint], ["aws", "eu-west-1", "http://127.0.0.1:5000"]);
+    const aws = loadConfig({
+      CLOUD_PROVIDER: "aws",
+      AWS_REGION: "eu-west-1",
+      AWS_ENDPOINT_URL: "http://127.0.0.1:5000",
+    });
+    assert.deepEqual(
+      [aws.cloud.provider, aws.cloud.region, aws.cloud.endpoint],
+      ["aws", "eu-west-1", "http://127.0.0.1:5000"],
+    );
   });
 
   it("stops with a message naming the bad variable", () => {

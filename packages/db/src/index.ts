@@ -1,6 +1,7 @@
 export { LOCK_KEYS, withTryAdvisoryLock } from "./advisoryLock.ts";
 export { type DatabaseLocation, ensureDatabase, locateDatabase, withDatabase } from "./databaseLocation.ts";
 export { type EmbeddedDatabase, openEmbeddedPostgres } from "./embedded/embeddedPostgres.ts";
+export { takeOverShutdownSignals } from "./embedded/shutdownSignals.ts";
 export { createMigration, SNAPSHOT_FILE } from "./migrations/createMigration.ts";
 export { DEFAULT_MIGRATIONS_DIR, readMigrations, runMigrations } from "./migrations/runMigrations.ts";
 export { type MigratedDatabase, openMigratedDatabase } from "./openMigratedDatabase.ts";
@@ -8,5 +9,5 @@ export { diffDatamodels, isEmptyMigration } from "./prismaCli.ts";
 export { type DatabaseHandle, openDatabaseHandle } from "./prismaClient.ts";
 export { createPrismaApiKeyStore } from "./stores/prismaApiKeyStore.ts";
 export { createPrismaAuditLog } from "./stores/prismaAuditLog.ts";
-export { createPrismaInventoryStore } from "./stores/prismaInventoryStore.ts";
+export { createInventoryStore } from "./stores/prismaInventoryStore.ts";
 export { createPrismaSyncStore } from "./stores/prismaSyncStore.ts";

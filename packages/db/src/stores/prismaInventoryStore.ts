@@ -13,15 +13,16 @@ import {
   type ResourceSpec,
   StaleVersionError,
 } from "@fastier/core";
-import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import type { Prisma, Resource as ResourceRow } from "../generated/prisma/client.ts";
+import type { DatabaseHandle } from "../prismaClient.ts";
 import { writeAudit } from "./auditWriter.ts";
 import { keysetOrder, keysetWhere, toPage } from "./keyset.ts";
 import { translatePrismaError } from "./prismaErrors.ts";
-import { environmentFromRow, resourceFromRow, resourceSpecColumns, toDbKind, toDbStatus } from "./rowMapping.ts";
+import { resourceListQuery } from "./resourceListQuery.ts";
+import { environmentFromRow, resourceFromRow, resourceSpecColumns, toDbKind } from "./rowMapping.ts";
 
-const SORT_COLUMNS = { name: "name", createdAt: "createdAt", updatedAt: "updatedAt" } as const;
-
-export function createPrismaInventoryStore(prisma: PrismaClient): InventoryStore {
+/** The inventory on PostgreSQL: Prisma for everything but the hot list query, which is plain pg. */
+export function createInventoryStore({ prisma, pool }: Pick<DatabaseHandle, "prisma" | "pool">): InventoryStore {
   return {
     async listEnvironments(query: EnvironmentQuery) {
       const rows = await prisma.environment.findMany({
@@ -120,28 +121,13 @@ export function createPrismaInventoryStore(prisma: PrismaClient): InventoryStore
     },
 
     async listResources(query: ResourceQuery) {
-      const descending = query.sort.startsWith("-");
-      const key = (descending ? query.sort.slice(1) : query.sort) as keyof typeof SORT_COLUMNS;
-      const column = SORT_COLUMNS[key];
-      const isDate = column !== "name";
-      const where: Prisma.ResourceWhereInput = {
-        ...(query.environmentId && { environmentId: query.environmentId }),
-        ...(query.kind && { kind: toDbKind(query.kind) }),
-        ...(query.status && { status: toDbStatus(query.status) }),
-        ...(query.namePrefix && { name: { startsWith: query.namePrefix } }),
-        ...(query.tag && tagFilter(query.tag)),
-        ...keysetWhere(column, descending, query.after, isDate),
-      };
-      const rows = await prisma.resource.findMany({
-        where,
-        orderBy: keysetOrder(column, descending),
-        take: query.limit + 1,
-      });
+      const { rows } = await pool.query<ResourceRow>(resourceListQuery(query));
+      const column = query.sort.replace(/^-/, "") as "name" | "createdAt" | "updatedAt";
       return toPage(
         rows,
         query.limit,
         query.sort,
-        (row) => (isDate ? (row[column] as Date).toISOString() : row.name),
+        (row) => (column === "name" ? row.name : row[column].toISOString()),
         resourceFromRow,
       );
     },
@@ -266,10 +252,4 @@ async function assertParentInEnvironment(
   const parent = await tx.resource.findUnique({ where: { id: parentId }, select: { environmentId: true } });
   if (!parent) throw problem(`parent resource ${parentId} does not exist`);
   if (parent.environmentId !== environmentId) throw problem(`parent resource ${parentId} is in another environment`);
-}
-
-function tagFilter(tag: { key: string; value?: string }): Prisma.ResourceWhereInput {
-  if (tag.value !== undefined) return { tags: { path: [tag.key], equals: tag.value } };
-  // Tag values are strings, so "starts with nothing" matches exactly the rows that have the key.
-  return { tags: { path: [tag.key], string_starts_with: "" } };
 }

@@ -1,0 +1,75 @@
+import { openDatabaseHandle } from "@fastier/db";
+import Fastify, { type FastifyInstance } from "fastify";
+import pg from "pg";
+import { buildApp } from "../apps/api/src/app.ts";
+import type { CleanupStack } from "./cleanupStack.ts";
+
+/** An HTTP server under test and the request that exercises it. */
+export interface BenchTarget {
+  label: string;
+  url: string;
+  headers: Record<string, string>;
+}
+
+const PAGE_SIZE = 50;
+
+/** The real API, configured as in production apart from logging (which would measure the terminal). */
+export async function startAppTarget(
+  databaseUrl: string,
+  poolMax: number,
+  apiKey: string,
+  cleanup: CleanupStack,
+): Promise<BenchTarget> {
+  const database = openDatabaseHandle({ url: databaseUrl, poolMax });
+  cleanup.defer("close the app's database pool", () => database.close());
+  const app = await buildApp({ config: { logLevel: "silent", authCacheSeconds: 10 }, database, logger: false });
+  cleanup.defer("close the app", () => app.close());
+  const base = await listenLocally(app);
+  return {
+    label: "app GET /v1/resources",
+    url: `${base}/v1/resources?limit=${PAGE_SIZE}`,
+    headers: { authorization: `Bearer ${apiKey}` },
+  };
+}
+
+/**
+ * The floor: Fastify and pg with nothing in between (no auth, no Prisma, no
+ * response schema), reading the same page. The app's cost is measured against it.
+ */
+export async function startBareTarget(
+  databaseUrl: string,
+  poolMax: number,
+  cleanup: CleanupStack,
+): Promise<BenchTarget> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolMax });
+  pool.on("error", () => {});
+  cleanup.defer("close the bare pool", () => pool.end());
+  const bare = Fastify({ logger: false });
+  bare.get("/resources", async () => {
+    const { rows } = await pool.query(`SELECT * FROM resources ORDER BY name, id LIMIT ${PAGE_SIZE}`);
+    return { items: rows };
+  });
+  cleanup.defer("close the bare server", () => bare.close());
+  const base = await listenLocally(bare);
+  return { label: "bare Fastify + pg", url: `${base}/resources`, headers: {} };
+}
+
+async function listenLocally(server: FastifyInstance): Promise<string> {
+  await server.listen({ host: "127.0.0.1", port: 0 });
+  const address = server.server.address();
+  if (!address || typeof address === "string") throw new Error("the server has no TCP address");
+  return `http://127.0.0.1:${address.port}`;
+}
+
+/** One request before the load: a wrong key or an empty page should fail here, clearly, not as a million non-2xx. */
+export async function checkTarget(target: BenchTarget, expectedItems: number): Promise<void> {
+  const response = await fetch(target.url, { headers: target.headers });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${target.label} answered ${response.status}: ${text.slice(0, 500)}`);
+  const items = (JSON.parse(text) as { items?: unknown[] }).items;
+  if (items?.length !== expectedItems) {
+    throw new Error(`${target.label} returned ${items?.length ?? "no"} items, expected ${expectedItems}`);
+  }
+}
+
+export const expectedPageSize = (resources: number) => Math.min(PAGE_SIZE, resources);
