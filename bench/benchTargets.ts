@@ -1,3 +1,4 @@
+import { createManualClock, createSimCloud } from "@fastier/cloud";
 import { openDatabaseHandle } from "@fastier/db";
 import Fastify, { type FastifyInstance } from "fastify";
 import pg from "pg";
@@ -22,7 +23,8 @@ export async function startAppTarget(
 ): Promise<BenchTarget> {
   const database = openDatabaseHandle({ url: databaseUrl, poolMax });
   cleanup.defer("close the app's database pool", () => database.close());
-  const app = await buildApp({ config: { logLevel: "silent", authCacheSeconds: 10 }, database, logger: false });
+  const cloud = createSimCloud({ pool: database.pool, clock: createManualClock(new Date()) });
+  const app = await buildApp({ config: { logLevel: "silent", authCacheSeconds: 10 }, database, cloud, logger: false });
   cleanup.defer("close the app", () => app.close());
   const base = await listenLocally(app);
   return {

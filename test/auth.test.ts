@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
+import { createManualClock, createSimCloud } from "@fastier/cloud";
 import { hashApiKey, issueApiKey, ROLES, type Role } from "@fastier/core";
 import { createPrismaApiKeyStore } from "@fastier/db";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
@@ -306,6 +307,7 @@ describe("secrets stay out of the log", () => {
     const app = await buildApp({
       config: { logLevel: "info", authCacheSeconds: 0 },
       database: db,
+      cloud: createSimCloud({ pool: db.pool, clock: createManualClock(new Date("2026-11-25T12:00:00Z")) }),
       logger: { ...options, ...extra, stream } as Parameters<typeof buildApp>[0]["logger"],
     });
     await app.ready();

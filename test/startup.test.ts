@@ -32,7 +32,8 @@ describe("npm start", { timeout: 180_000 }, () => {
     try {
       assert.match(first.url, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.ok(first.adminKey, `banner shows a key:\n${first.output()}`);
-      assert.match(first.output(), /seeded environment "production" with 10 resources/);
+      assert.match(first.output(), /environment "production" synced from the simulated Fastier account: \d+ resources/);
+      assert.match(first.output(), /Worker\s+syncing every environment every 300 s/);
       const resources = await get(`${first.url}/v1/resources?limit=200`, first.adminKey);
       assert.equal(resources.status, 200);
       const kinds = new Set(resources.body.items.map((r) => r.kind));
@@ -52,7 +53,7 @@ describe("npm start", { timeout: 180_000 }, () => {
     const second = await startServer(env);
     try {
       assert.equal(second.adminKey, null, "the key is shown only on the first start");
-      assert.doesNotMatch(second.output(), /seeded/);
+      assert.doesNotMatch(second.output(), /synced from/);
     } finally {
       await second.stop();
     }
@@ -68,6 +69,8 @@ describe("npm start", { timeout: 180_000 }, () => {
       assert.equal(existsSync(path.join(env.DATA_DIR, "postgres")), false);
       const environments = await db.prisma.environment.count();
       assert.equal(environments, 1);
+      const firstSync = await db.prisma.syncRun.findFirst({ where: { trigger: "startup" } });
+      assert.equal(firstSync?.status, "SUCCEEDED");
     } finally {
       await server.stop();
       await db.drop();

@@ -8,9 +8,9 @@ export interface StartedServer {
   stop(): Promise<number | null>;
 }
 
-/** Runs `npm start`'s entry point (server.ts) and waits for its banner. */
+/** Runs `npm start`'s entry point (API and worker) and waits for its banner. */
 export function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<StartedServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/api/src/server.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     env: { ...env, PORT: "0", LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });

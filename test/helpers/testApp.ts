@@ -1,12 +1,19 @@
-import { type ApiKeyStore, issueApiKey, type Role, SYSTEM_ACTOR } from "@fastier/core";
+import { createManualClock, createSimCloud, type ManualClock } from "@fastier/cloud";
+import { type ApiKeyStore, type CloudPort, issueApiKey, type Role, SYSTEM_ACTOR } from "@fastier/core";
 import { createPrismaApiKeyStore } from "@fastier/db";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../apps/api/src/app.ts";
 import { createTestDatabase, type TestDatabase } from "./testDatabase.ts";
 
+/** Simulated time at which every test app's cloud starts: a weekday, before the daily peak. */
+export const TEST_START = new Date("2026-11-25T12:00:00Z");
+
 export interface TestApp {
   app: FastifyInstance;
   db: TestDatabase;
+  /** The simulated Fastier account behind the app, on the test database. */
+  cloud: CloudPort;
+  clock: ManualClock;
   /** One key per role, ready for `Authorization: Bearer`. */
   keys: Record<Role, string>;
   keyIds: Record<Role, string>;
@@ -26,9 +33,13 @@ export async function createKey(store: ApiKeyStore, role: Role, name: string = r
 /** A fresh database and app, with a key for every role. Close it in `after`. */
 export async function createTestApp(options: { authCacheSeconds?: number } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
+  const clock = createManualClock(TEST_START);
+  const cloud = createSimCloud({ pool: db.pool, clock, pipelineFailureRate: 0 });
   const app = await buildApp({
     config: { logLevel: "silent", authCacheSeconds: options.authCacheSeconds ?? 0 },
     database: db,
+    cloud,
+    now: () => clock.now(),
     logger: false,
   });
   await app.ready();
@@ -43,6 +54,8 @@ export async function createTestApp(options: { authCacheSeconds?: number } = {})
   return {
     app,
     db,
+    cloud,
+    clock,
     keys,
     keyIds,
     auth: (role) => ({ authorization: `Bearer ${keys[role]}` }),

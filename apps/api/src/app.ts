@@ -35,7 +35,7 @@ const Type_Ref = (id: string) => Type.Ref(id);
 export interface AppDependencies {
   config: Pick<Config, "logLevel" | "authCacheSeconds">;
   database: DatabaseHandle;
-  cloud?: CloudPort;
+  cloud: CloudPort;
   /** Clock for sync timestamps; the cloud's own clock under the simulator. */
   now?: () => Date;
   /** Override logging (tests pass `false`). */

@@ -1,55 +1,21 @@
+// npm run start:api: the API alone (npm start runs it together with the worker).
 import { loadConfig } from "@fastier/config";
-import { ensureFirstAdminKey } from "@fastier/core";
-import {
-  createInventoryStore,
-  createPrismaApiKeyStore,
-  openMigratedDatabase,
-  takeOverShutdownSignals,
-} from "@fastier/db";
-import closeWithGrace from "close-with-grace";
+import { closeOnSignals, exitOnStartFailure, openRuntime } from "@fastier/runtime";
 import pino from "pino";
-import { buildApp, loggerOptions } from "./app.ts";
+import { loggerOptions } from "./app.ts";
+import { startApi } from "./startApi.ts";
 import { startupBanner } from "./startup/banner.ts";
-import { seedOnEmpty } from "./startup/seedOnEmpty.ts";
+import { prepareFirstRun } from "./startup/firstRun.ts";
 
-/** `npm start`: database, migrations, first-run data, then listen until a signal. */
 async function main() {
   const config = loadConfig();
   const log = pino(loggerOptions(config.logLevel) as pino.LoggerOptions);
-  const database = await openMigratedDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    poolMax: config.dbPoolMax,
-    log: (message) => log.debug({ component: "postgres" }, message),
-  });
-  if (database.migrationsApplied.length > 0) log.info({ migrations: database.migrationsApplied }, "migrations applied");
-
-  const app = await buildApp({ config, database });
-  takeOverShutdownSignals();
-  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-    if (err) app.log.error({ err }, "shutting down after an error");
-    else app.log.info({ signal }, "shutting down");
-    await app.close();
-    await database.close();
-  });
-
-  const address = await app.listen({ port: config.port, host: config.host });
-  const url = address.replace("[::1]", "localhost");
+  const runtime = await openRuntime(config, log);
+  const { app, url } = await startApi(runtime, config);
+  closeOnSignals(log, [() => app.close(), () => runtime.close()]);
   // After listen, so that a failure to start cannot swallow the one-time key.
-  const seeded = config.seedOnEmpty ? await seedOnEmpty(createInventoryStore(database)) : null;
-  const firstKey = await ensureFirstAdminKey(createPrismaApiKeyStore(database.prisma));
-  process.stdout.write(
-    startupBanner({
-      url,
-      database: database.source === "embedded" ? `embedded PostgreSQL in ${config.dataDir}/postgres` : "DATABASE_URL",
-      seeded,
-      firstAdminKey: firstKey?.key ?? null,
-    }),
-  );
+  const firstRun = await prepareFirstRun(runtime, config);
+  process.stdout.write(startupBanner({ url, config, database: runtime.database.source, worker: false, ...firstRun }));
 }
 
-main().catch((error) => {
-  console.error(`Fastier Control Plane could not start: ${error instanceof Error ? error.message : String(error)}`);
-  if (error instanceof Error && error.cause) console.error("cause:", error.cause);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure("Fastier Control Plane"));

@@ -1,20 +1,35 @@
+import type { Config } from "@fastier/config";
+
 export interface BannerFacts {
   url: string;
-  database: string;
-  seeded: string | null;
+  config: Config;
+  database: "DATABASE_URL" | "embedded";
+  worker: boolean;
+  inventory: string | null;
   firstAdminKey: string | null;
 }
 
-/** What a person starting the API needs to know, in plain text. */
+/** What a person starting the control plane needs to know, in plain text. */
 export function startupBanner(facts: BannerFacts): string {
+  const { url, config } = facts;
+  const cloud =
+    config.cloud.provider === "sim"
+      ? `simulated Fastier account (${config.cloud.region}, time ×${config.cloud.simTimeScale})`
+      : `AWS ${config.cloud.region}${config.cloud.endpoint ? ` at ${config.cloud.endpoint}` : ""}`;
   const lines = [
     "",
     "Fastier Control Plane is running",
-    `  API        ${facts.url}`,
-    `  API docs   ${facts.url}/docs   (OpenAPI: ${facts.url}/openapi.json)`,
-    `  Database   ${facts.database}`,
+    `  API        ${url}`,
+    `  API docs   ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
+    `  Database   ${facts.database === "embedded" ? `embedded PostgreSQL in ${config.dataDir}/postgres` : "DATABASE_URL"}`,
+    `  Cloud      ${cloud}`,
   ];
-  if (facts.seeded) lines.push(`  Inventory  ${facts.seeded}`);
+  if (facts.worker) {
+    lines.push(
+      `  Worker     ${config.syncIntervalSeconds > 0 ? `syncing every environment every ${config.syncIntervalSeconds} s` : "scheduled sync off"}`,
+    );
+  }
+  if (facts.inventory) lines.push(`  Inventory  ${facts.inventory}`);
   if (facts.firstAdminKey) {
     lines.push(
       "",
@@ -24,8 +39,8 @@ export function startupBanner(facts: BannerFacts): string {
       "",
       "  Try it:",
       `    export FASTIER_KEY=${facts.firstAdminKey}`,
-      `    curl -H "Authorization: Bearer $FASTIER_KEY" ${facts.url}/v1/environments`,
-      `    curl -H "Authorization: Bearer $FASTIER_KEY" "${facts.url}/v1/resources?kind=auto_scaling_group"`,
+      `    curl -H "Authorization: Bearer $FASTIER_KEY" ${url}/v1/environments`,
+      `    curl -H "Authorization: Bearer $FASTIER_KEY" "${url}/v1/resources?kind=auto_scaling_group"`,
       "  More keys: npm run apikey -- create --name alice --role operator",
     );
   } else {

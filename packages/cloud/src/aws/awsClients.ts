@@ -34,7 +34,7 @@ export interface AwsCloudOptions {
   clients?: Partial<AwsClients>;
 }
 
-export const DEFAULT_MAX_ATTEMPTS = 5;
+export const DEFAULT_AWS_MAX_ATTEMPTS = 5;
 
 export function createAwsClients(options: AwsCloudOptions): AwsClients {
   const config = {
@@ -42,7 +42,7 @@ export function createAwsClients(options: AwsCloudOptions): AwsClients {
     endpoint: options.endpoint,
     credentials: options.credentials,
     retryMode: "standard",
-    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    maxAttempts: options.maxAttempts ?? DEFAULT_AWS_MAX_ATTEMPTS,
   };
   const given = options.clients ?? {};
   return {

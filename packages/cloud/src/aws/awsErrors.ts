@@ -178,7 +178,7 @@ function kindOf(facts: SdkErrorFacts): CloudErrorKind {
 }
 
 /** Translates anything an SDK call threw into a CloudError that keeps the original as `cause`. */
-export function toCloudError(error: unknown, service: AwsService, operation: string): CloudError {
+export function cloudErrorFromAws(error: unknown, service: AwsService, operation: string): CloudError {
   if (error instanceof CloudError) return error;
   const facts = factsOf(error);
   const kind = kindOf(facts);
@@ -196,6 +196,6 @@ export async function awsCall<T>(service: AwsService, operation: string, call: (
   try {
     return await call();
   } catch (error) {
-    throw toCloudError(error, service, operation);
+    throw cloudErrorFromAws(error, service, operation);
   }
 }

@@ -96,13 +96,33 @@ export function planSync(
   return plan;
 }
 
+/**
+ * Restorable times move forward every few minutes on their own; they are
+ * stored on every sync but are not drift.
+ */
+function withoutMovingTimes(database: Resource["database"]) {
+  if (!database) return database;
+  const { earliestRestorableTime: _earliest, latestRestorableTime: _latest, ...rest } = database;
+  return rest;
+}
+
 function changesBetween(current: Resource, desired: DesiredResource): FieldChange[] {
   const changes: FieldChange[] = [];
   for (const field of COMPARED) {
-    const before = field === "name" ? current.name : current[field];
-    const after = field === "name" ? desired.name : desired.spec[field];
+    let before = field === "name" ? current.name : current[field];
+    let after = field === "name" ? desired.name : desired.spec[field];
+    if (field === "database") {
+      before = withoutMovingTimes(current.database);
+      after = withoutMovingTimes(desired.spec.database);
+    }
     const normalisedBefore = field === "availabilityZones" ? [...(before as string[])].sort() : before;
-    if (canonical(normalisedBefore) !== canonical(after)) changes.push({ field, before, after });
+    if (canonical(normalisedBefore) !== canonical(after)) {
+      changes.push({
+        field,
+        before: field === "database" ? current.database : before,
+        after: field === "database" ? desired.spec.database : after,
+      });
+    }
   }
   return changes;
 }

@@ -143,6 +143,25 @@ async function updateDrifted(
 }
 
 async function touchUnchanged(tx: Prisma.TransactionClient, unchanged: SyncPlan["unchanged"], now: Date) {
+  // Restorable times move on their own and are not drift, but the inventory should show the current ones.
+  for (const { current, desired } of unchanged) {
+    const database = desired.spec.database;
+    if (!database || !current.database) continue;
+    const same = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+    if (
+      same(current.database.earliestRestorableTime, database.earliestRestorableTime) &&
+      same(current.database.latestRestorableTime, database.latestRestorableTime)
+    ) {
+      continue;
+    }
+    await tx.resource.update({
+      where: { id: current.id },
+      data: {
+        earliestRestorableTime: database.earliestRestorableTime,
+        latestRestorableTime: database.latestRestorableTime,
+      },
+    });
+  }
   const ids = unchanged.map(({ current }) => current.id);
   for (let start = 0; start < ids.length; start += 5_000) {
     await tx.resource.updateMany({

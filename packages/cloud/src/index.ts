@@ -1,0 +1,4 @@
+export * from "./aws/index.ts";
+export { type Cloud, createCloud } from "./createCloud.ts";
+export { openSharedSimClock } from "./sharedSimClock.ts";
+export * from "./sim/index.ts";

@@ -1,0 +1,51 @@
+import type pg from "pg";
+import type { SimClock } from "./sim/index.ts";
+
+/** Row of `sim_accounts` that holds the simulated clock every process shares. */
+const CLOCK_ROW = "~clock";
+
+interface ClockOrigin {
+  originRealMs: number;
+  originSimMs: number;
+  scale: number;
+}
+
+/**
+ * Simulated time that every process (API, worker, CLI) agrees on: the origin
+ * is stored in the database by the first process and read by the others, so
+ * with SIM_TIME_SCALE=60 they all see the same accelerated minute. A process
+ * started with another scale rebases the clock at the current simulated time.
+ */
+export async function openSharedSimClock(pool: pg.Pool, scale: number): Promise<SimClock> {
+  const client = await pool.connect();
+  let origin: ClockOrigin;
+  try {
+    await client.query("BEGIN");
+    const now = Date.now();
+    await client.query(`INSERT INTO sim_accounts (id, state) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [
+      CLOCK_ROW,
+      { originRealMs: now, originSimMs: now, scale } satisfies ClockOrigin,
+    ]);
+    const { rows } = await client.query<{ state: ClockOrigin }>(
+      "SELECT state FROM sim_accounts WHERE id = $1 FOR UPDATE",
+      [CLOCK_ROW],
+    );
+    origin = rows[0]!.state;
+    if (origin.scale !== scale) {
+      const simNow = origin.originSimMs + (now - origin.originRealMs) * origin.scale;
+      origin = { originRealMs: now, originSimMs: simNow, scale };
+      await client.query(
+        "UPDATE sim_accounts SET state = $2, version = version + 1, updated_at = now() WHERE id = $1",
+        [CLOCK_ROW, origin],
+      );
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+  const fixed = origin;
+  return { now: () => new Date(fixed.originSimMs + (Date.now() - fixed.originRealMs) * fixed.scale) };
+}

@@ -1,0 +1,229 @@
+import type { DbInstanceState, RestoreToPointInTimeRequest } from "@fastier/core";
+import { RDS_INSTANCE_CLASSES } from "./instanceCatalog.ts";
+import { simError } from "./simErrors.ts";
+import type { SimChange, SimContext, SimDbInstance, SimWorld } from "./simState.ts";
+import { DAY, MINUTE, toDate, toIso, toMs } from "./simTime.ts";
+
+const PROMOTION_MS = 3 * MINUTE;
+const RESTORE_MS = 10 * MINUTE;
+const MULTI_AZ_CHANGE_MS = 5 * MINUTE;
+/** RDS ships transaction logs every five minutes, so the newest restorable point trails now by that much. */
+export const LATEST_RESTORABLE_LAG_MS = 5 * MINUTE;
+/** PromoteReadReplica's default BackupRetentionPeriod. */
+const PROMOTED_BACKUP_RETENTION_DAYS = 1;
+
+/** RDS identifiers are case-insensitive and stored in lower case. */
+export const normaliseIdentifier = (identifier: string) => identifier.toLowerCase();
+
+const VALID_IDENTIFIER = /^[a-z][a-z0-9-]{0,62}$/;
+export const isValidRdsIdentifier = (identifier: string) =>
+  VALID_IDENTIFIER.test(identifier) && !identifier.includes("--") && !identifier.endsWith("-");
+
+export function findDatabase(world: SimWorld, identifier: string): SimDbInstance {
+  const id = normaliseIdentifier(identifier);
+  const db = world.databases.find((candidate) => candidate.identifier === id);
+  if (!db) throw simError("not_found", "rds", "DBInstanceNotFound", `DBInstance ${identifier} not found.`);
+  return db;
+}
+
+/** The span a point-in-time restore may target; none without automated backups or before the first one. */
+export function restorableWindow(db: SimDbInstance, now: number): { earliest: number; latest: number } | null {
+  if (db.backupRetentionDays === 0 || db.backupsSince === null) return null;
+  const latest = now - LATEST_RESTORABLE_LAG_MS;
+  const earliest = Math.max(toMs(db.backupsSince), now - db.backupRetentionDays * DAY);
+  return latest >= earliest ? { earliest, latest } : null;
+}
+
+export function describeDatabase(world: SimWorld, db: SimDbInstance, now: number): DbInstanceState {
+  const window = restorableWindow(db, now);
+  return {
+    identifier: db.identifier,
+    arn: db.arn,
+    status: db.status,
+    instanceClass: db.instanceClass,
+    engine: db.engine,
+    engineVersion: db.engineVersion,
+    multiAz: db.multiAz,
+    backupRetentionDays: db.backupRetentionDays,
+    availabilityZone: db.availabilityZone,
+    readReplicaSourceIdentifier: db.readReplicaSourceIdentifier,
+    readReplicaIdentifiers: replicasOf(world, db.identifier),
+    earliestRestorableTime: window ? new Date(window.earliest) : null,
+    latestRestorableTime: window ? new Date(window.latest) : null,
+    endpoint: endpointAddressOf(db),
+    storageEncrypted: db.storageEncrypted,
+    tags: { ...db.tags },
+    createdAt: toDate(db.createdAt),
+  };
+}
+
+export const replicasOf = (world: SimWorld, identifier: string): string[] =>
+  world.databases.filter((db) => db.readReplicaSourceIdentifier === identifier).map((db) => db.identifier);
+
+/** No endpoint until the instance has been created. */
+export const endpointAddressOf = (db: SimDbInstance): string | null =>
+  db.pendingChange?.kind === "create" ? null : db.endpointHost;
+
+/** Role as the inventory (and the AWS adapter) derives it from replication. */
+export function roleOf(world: SimWorld, db: SimDbInstance): "primary" | "replica" | "standalone" {
+  if (db.readReplicaSourceIdentifier) return "replica";
+  return replicasOf(world, db.identifier).length > 0 ? "primary" : "standalone";
+}
+
+export function describeDatabases(world: SimWorld, now: number, identifiers?: string[]): DbInstanceState[] {
+  const found = identifiers ? identifiers.map((id) => findDatabase(world, id)) : world.databases;
+  return [...found]
+    .sort((a, b) => a.identifier.localeCompare(b.identifier))
+    .map((db) => describeDatabase(world, db, now));
+}
+
+function requireAvailable(db: SimDbInstance) {
+  if (db.status !== "available") {
+    throw simError(
+      "invalid_state",
+      "rds",
+      "InvalidDBInstanceState",
+      `DB instance ${db.identifier} is ${db.status}, not available; wait for the current change to finish.`,
+    );
+  }
+}
+
+/** Promotion cannot be undone: the replica stops replicating and becomes a standalone instance with its own backups. */
+export function promoteReadReplica(world: SimWorld, ctx: SimContext, identifier: string): SimChange<DbInstanceState> {
+  const next = structuredClone(world);
+  const db = findDatabase(next, identifier);
+  if (db.readReplicaSourceIdentifier === null) {
+    throw simError("invalid_state", "rds", "InvalidDBInstanceState", "DB Instance is not a read replica.");
+  }
+  requireAvailable(db);
+  db.status = "modifying";
+  db.pendingChange = { kind: "promote", completesAt: toIso(ctx.now + PROMOTION_MS) };
+  return { world: next, result: describeDatabase(next, db, ctx.now) };
+}
+
+export function setMultiAz(
+  world: SimWorld,
+  ctx: SimContext,
+  identifier: string,
+  multiAz: boolean,
+): SimChange<DbInstanceState> {
+  const next = structuredClone(world);
+  const db = findDatabase(next, identifier);
+  requireAvailable(db);
+  // Asking for what is already there is accepted and changes nothing, as ModifyDBInstance does.
+  if (db.multiAz !== multiAz) {
+    db.status = "modifying";
+    db.pendingChange = { kind: "multi-az", multiAz, completesAt: toIso(ctx.now + MULTI_AZ_CHANGE_MS) };
+  }
+  return { world: next, result: describeDatabase(next, db, ctx.now) };
+}
+
+export function restoreToPointInTime(
+  world: SimWorld,
+  ctx: SimContext,
+  request: RestoreToPointInTimeRequest,
+): SimChange<DbInstanceState> {
+  const next = structuredClone(world);
+  const source = findDatabase(next, request.sourceIdentifier);
+  const targetId = normaliseIdentifier(request.targetIdentifier);
+  if (!isValidRdsIdentifier(targetId)) {
+    throw simError(
+      "invalid_request",
+      "rds",
+      "InvalidParameterValue",
+      `The parameter TargetDBInstanceIdentifier is not a valid identifier (${request.targetIdentifier}). Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`,
+    );
+  }
+  if (next.databases.some((db) => db.identifier === targetId)) {
+    throw simError(
+      "invalid_request",
+      "rds",
+      "DBInstanceAlreadyExists",
+      `DBInstanceAlreadyExists: DB instance ${targetId} already exists.`,
+    );
+  }
+  const hasTime = request.restoreTime !== undefined;
+  const useLatest = request.useLatestRestorableTime === true;
+  if (hasTime === useLatest) {
+    throw simError(
+      "invalid_request",
+      "rds",
+      "InvalidParameterCombination",
+      hasTime
+        ? "Cannot specify both RestoreTime and UseLatestRestorableTime."
+        : "Specify exactly one of RestoreTime and UseLatestRestorableTime.",
+    );
+  }
+  const instanceClass = request.instanceClass ?? source.instanceClass;
+  if (!RDS_INSTANCE_CLASSES[instanceClass]) {
+    throw simError(
+      "invalid_request",
+      "rds",
+      "InvalidParameterCombination",
+      `RDS does not support creating a DB instance with the following combination: DBInstanceClass=${instanceClass}, Engine=${source.engine}. Known classes: ${Object.keys(RDS_INSTANCE_CLASSES).join(", ")}.`,
+    );
+  }
+  const window = restorableWindow(source, ctx.now);
+  if (!window) {
+    throw simError(
+      "invalid_state",
+      "rds",
+      "InvalidDBInstanceState",
+      `DB instance ${source.identifier} has no automated backups to restore from (backup retention ${source.backupRetentionDays} days).`,
+    );
+  }
+  const restoreTime = useLatest ? window.latest : (request.restoreTime as Date).getTime();
+  if (Number.isNaN(restoreTime) || restoreTime < window.earliest || restoreTime > window.latest) {
+    throw simError(
+      "invalid_request",
+      "rds",
+      "InvalidRestoreFault",
+      `Restore time ${Number.isNaN(restoreTime) ? "(invalid)" : toIso(restoreTime)} is outside the restorable window of ${source.identifier}: earliest restorable time ${toIso(window.earliest)}, latest restorable time ${toIso(window.latest)}.`,
+    );
+  }
+  const multiAz = request.multiAz ?? false;
+  const restored: SimDbInstance = {
+    identifier: targetId,
+    arn: `arn:aws:rds:${next.region}:${next.awsAccountId}:db:${targetId}`,
+    workload: "idle",
+    status: "creating",
+    instanceClass,
+    engine: source.engine,
+    engineVersion: source.engineVersion,
+    multiAz,
+    backupRetentionDays: source.backupRetentionDays,
+    availabilityZone: source.availabilityZone,
+    secondaryAvailabilityZone: source.secondaryAvailabilityZone,
+    readReplicaSourceIdentifier: null,
+    endpointHost: targetId + source.endpointHost.slice(source.endpointHost.indexOf(".")),
+    storageEncrypted: source.storageEncrypted,
+    tags: {},
+    createdAt: toIso(ctx.now),
+    backupsSince: null,
+    promotedAt: null,
+    restoredFrom: { sourceIdentifier: source.identifier, restoreTime: toIso(restoreTime) },
+    pendingChange: { kind: "create", completesAt: toIso(ctx.now + RESTORE_MS) },
+  };
+  next.databases.push(restored);
+  return { world: next, result: describeDatabase(next, restored, ctx.now) };
+}
+
+/** Completes every database change due by `now` on a draft world. */
+export function applyDueDatabaseChanges(world: SimWorld, now: number): void {
+  for (const db of world.databases) {
+    const change = db.pendingChange;
+    if (!change || toMs(change.completesAt) > now) continue;
+    if (change.kind === "promote") {
+      db.readReplicaSourceIdentifier = null;
+      db.backupRetentionDays = PROMOTED_BACKUP_RETENTION_DAYS;
+      db.backupsSince = change.completesAt;
+      db.promotedAt = change.completesAt;
+    } else if (change.kind === "create") {
+      db.backupsSince = change.completesAt;
+    } else {
+      db.multiAz = change.multiAz;
+    }
+    db.status = "available";
+    db.pendingChange = null;
+  }
+}

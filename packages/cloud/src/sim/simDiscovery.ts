@@ -1,0 +1,145 @@
+import type { DiscoveredResource, DiscoveryResult } from "@fastier/core";
+import { endpointAddressOf, restorableWindow, roleOf } from "./simDatabases.ts";
+import type { SimAutoScalingGroup, SimDbInstance, SimInstance, SimStaticResource, SimWorld } from "./simState.ts";
+
+/**
+ * The simulated account in the inventory's terms. Attribute keys match the
+ * example inventory (fastierProduction.ts), so a sync of a fresh simulation
+ * finds nothing to change but what really changed.
+ */
+export function discoverWorld(world: SimWorld, now: number): DiscoveryResult {
+  const resources: DiscoveredResource[] = [
+    beanstalkEnvironment(world),
+    ...world.groups.flatMap((group) => [
+      autoScalingGroup(world, group),
+      ...group.instances.map((i) => instance(world, group, i)),
+    ]),
+    staticResource(world.loadBalancer, "load_balancer"),
+    ...world.databases.map((db) => database(world, db, now)),
+    ...world.pipelines.map(
+      (pipeline): DiscoveredResource => ({
+        ...blank("pipeline", pipeline.name, pipeline.name, world.region),
+        tags: { ...pipeline.tags },
+        attributes: { ...pipeline.attributes },
+        pipeline: { stages: [...pipeline.stages] },
+      }),
+    ),
+    staticResource(world.bucket, "s3_bucket"),
+    staticResource(world.dnsRecord, "dns_record"),
+  ];
+  return { resources, failures: [] };
+}
+
+function blank(
+  kind: DiscoveredResource["kind"],
+  cloudId: string,
+  name: string,
+  region: string | null,
+): DiscoveredResource {
+  return {
+    kind,
+    cloudId,
+    name,
+    region,
+    availabilityZones: [],
+    tags: {},
+    attributes: {},
+    status: "active",
+    instanceType: null,
+    capacity: null,
+    parentCloudId: null,
+    database: null,
+    pipeline: null,
+  };
+}
+
+function staticResource(resource: SimStaticResource, kind: DiscoveredResource["kind"]): DiscoveredResource {
+  return {
+    ...blank(kind, resource.cloudId, resource.name, resource.region),
+    availabilityZones: [...resource.availabilityZones],
+    tags: { ...resource.tags },
+    attributes: structuredClone(resource.attributes),
+    parentCloudId: resource.parentCloudId,
+  };
+}
+
+/** Elastic Beanstalk reports Yellow when its group has fewer healthy instances in service than its minimum. */
+function beanstalkEnvironment(world: SimWorld): DiscoveredResource {
+  const resource = staticResource(world.beanstalkEnvironment, "beanstalk_environment");
+  const groups = world.groups.filter((group) => group.parentCloudId === world.beanstalkEnvironment.cloudId);
+  const shortOfMinimum = groups.some(
+    (group) => group.instances.filter((i) => i.lifecycleState === "InService").length < group.minSize,
+  );
+  resource.attributes.health = shortOfMinimum ? "Yellow" : "Green";
+  resource.status = shortOfMinimum ? "degraded" : "active";
+  return resource;
+}
+
+function autoScalingGroup(world: SimWorld, group: SimAutoScalingGroup): DiscoveredResource {
+  const settled =
+    group.instances.length === group.desiredCapacity &&
+    group.instances.every((instance) => instance.lifecycleState === "InService");
+  return {
+    ...blank("auto_scaling_group", group.name, group.name, world.region),
+    availabilityZones: [...group.availabilityZones],
+    tags: { ...group.tags },
+    attributes: { healthCheckType: group.healthCheckType, launchTemplate: group.launchTemplate },
+    status: settled ? "active" : "modifying",
+    instanceType: group.instanceType,
+    capacity: { minSize: group.minSize, maxSize: group.maxSize, desiredCapacity: group.desiredCapacity },
+    parentCloudId: group.parentCloudId,
+  };
+}
+
+const INSTANCE_STATUS = {
+  Pending: "pending",
+  InService: "active",
+  Terminating: "modifying",
+  Terminated: "modifying",
+} as const;
+
+function instance(world: SimWorld, group: SimAutoScalingGroup, found: SimInstance): DiscoveredResource {
+  return {
+    ...blank("instance", found.instanceId, found.name, world.region),
+    availabilityZones: [found.availabilityZone],
+    tags: { ...group.tags },
+    attributes: { lifecycleState: found.lifecycleState, privateIp: found.privateIp },
+    status: INSTANCE_STATUS[found.lifecycleState],
+    instanceType: found.instanceType,
+    parentCloudId: group.name,
+  };
+}
+
+const withPort = (address: string | null) => (address ? `${address}:5432` : null);
+
+const DB_STATUS: Record<string, DiscoveredResource["status"]> = {
+  available: "active",
+  creating: "pending",
+  modifying: "modifying",
+  "backing-up": "modifying",
+  rebooting: "modifying",
+  failed: "failed",
+};
+
+function database(world: SimWorld, db: SimDbInstance, now: number): DiscoveredResource {
+  const window = restorableWindow(db, now);
+  return {
+    ...blank("db_instance", db.identifier, db.identifier, world.region),
+    availabilityZones: db.multiAz ? [db.availabilityZone, db.secondaryAvailabilityZone] : [db.availabilityZone],
+    tags: { ...db.tags },
+    attributes: { endpoint: withPort(endpointAddressOf(db)), storageEncrypted: db.storageEncrypted },
+    status: DB_STATUS[db.status] ?? "degraded",
+    instanceType: db.instanceClass,
+    database: {
+      // A replica being promoted stays a replica until the promotion completes, as RDS reports it.
+      role: roleOf(world, db),
+      engine: db.engine,
+      engineVersion: db.engineVersion,
+      sourceDbIdentifier: db.readReplicaSourceIdentifier,
+      multiAz: db.multiAz,
+      backupRetentionDays: db.backupRetentionDays,
+      earliestRestorableTime: window ? new Date(window.earliest) : null,
+      latestRestorableTime: window ? new Date(window.latest) : null,
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { applyDuePipelineProgress } from "./pipelineStageEngine.ts";
+import { applyDueInstanceTransitions } from "./simAutoScaling.ts";
+import { applyDueDatabaseChanges } from "./simDatabases.ts";
+import { applySnapshotProgress } from "./simSnapshots.ts";
+import type { SimWorld } from "./simState.ts";
+import { toIso, toMs } from "./simTime.ts";
+
+/**
+ * Brings the world up to `now`: every transition whose time has come is
+ * applied (instances in service or gone, promotions and restores finished,
+ * snapshots progressed, pipeline stages completed). Nothing runs in the
+ * background; time passing is only ever observed here, so the result depends
+ * on the stored timestamps and `now` alone.
+ */
+export function advanceWorld(world: SimWorld, now: number): SimWorld {
+  if (now <= toMs(world.advancedTo)) return world;
+  const next = structuredClone(world);
+  applyDueInstanceTransitions(next, now);
+  applyDueDatabaseChanges(next, now);
+  applySnapshotProgress(next, now);
+  applyDuePipelineProgress(next, now);
+  next.advancedTo = toIso(now);
+  return next;
+}
+
+/** The time a call acts at: the clock's, unless another process already moved the world past it. */
+export const effectiveNow = (world: SimWorld, clockNow: number): number => Math.max(clockNow, toMs(world.advancedTo));

@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ASG_NAME, PRIMARY_DB } from "@fastier/core";
+import { MINUTE, openSimWorld } from "./simTestWorld.ts";
+
+const PIPELINE = "fastier-web-pipeline";
+
+async function accountRows(world: Awaited<ReturnType<typeof openSimWorld>>) {
+  const { rows } = await world.db.pool.query<{ id: string; version: number }>(
+    "SELECT id, version FROM sim_accounts ORDER BY id",
+  );
+  return rows;
+}
+
+describe("simulated account storage", () => {
+  it("seeds one world when two processes make their first calls at the same time", async () => {
+    const world = await openSimWorld({ pipelineFailureRate: 0 });
+    const api = world.cloud;
+    const worker = world.open({ pipelineFailureRate: 0 });
+    // Each change would be lost if a second seed overwrote the first world.
+    await Promise.all([
+      api.autoScaling.setDesiredCapacity(ASG_NAME, 3),
+      worker.pipelines.startExecution(PIPELINE, { clientRequestToken: "deploy-1" }),
+      api.databases.createSnapshot(PRIMARY_DB, "before-release"),
+      worker.autoScaling.describeGroups(),
+      api.discovery.discover(),
+    ]);
+    const rows = await accountRows(world);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]?.id, "fastier");
+    const [group] = await worker.autoScaling.describeGroups([ASG_NAME]);
+    assert.equal(group?.desiredCapacity, 3);
+    assert.equal(group?.instances.length, 3);
+    const executions = await api.pipelines.listExecutions(PIPELINE);
+    assert.equal(executions[0]?.status, "InProgress");
+    assert.equal((await worker.databases.describeSnapshots({ snapshotIdentifier: "before-release" })).length, 1);
+  });
+
+  it("shares one world between an API and a worker process, each change seen by the other", async () => {
+    const world = await openSimWorld();
+    const api = world.cloud;
+    const worker = world.open();
+    await api.autoScaling.setDesiredCapacity(ASG_NAME, 4);
+    const [seenByWorker] = await worker.autoScaling.describeGroups([ASG_NAME]);
+    assert.deepEqual(seenByWorker?.instances.map((i) => i.lifecycleState).sort(), [
+      "InService",
+      "InService",
+      "Pending",
+      "Pending",
+    ]);
+    world.clock.advance(4 * MINUTE);
+    const [later] = await api.autoScaling.describeGroups([ASG_NAME]);
+    assert.ok(later?.instances.every((i) => i.lifecycleState === "InService"));
+    const versionBefore = (await accountRows(world))[0]?.version ?? 0;
+    await worker.autoScaling.updateLimits(ASG_NAME, { maxSize: 8 });
+    assert.equal((await api.autoScaling.describeGroups([ASG_NAME]))[0]?.maxSize, 8);
+    assert.ok(((await accountRows(world))[0]?.version ?? 0) > versionBefore, "each write bumps the version");
+  });
+
+  it("survives a restart: a new simulator on the same database continues the same world", async () => {
+    const world = await openSimWorld();
+    await world.cloud.autoScaling.setDesiredCapacity(ASG_NAME, 5);
+    const [before] = await world.cloud.autoScaling.describeGroups([ASG_NAME]);
+    const restarted = world.open();
+    const [after] = await restarted.autoScaling.describeGroups([ASG_NAME]);
+    assert.equal(after?.desiredCapacity, 5);
+    assert.deepEqual(
+      after?.instances.map((i) => i.instanceId),
+      before?.instances.map((i) => i.instanceId),
+    );
+    assert.equal((await accountRows(world)).length, 1);
+  });
+
+  it("keeps separate accounts apart and never moves a world back in time", async () => {
+    const world = await openSimWorld();
+    const other = world.open({ accountId: "other" });
+    await world.cloud.autoScaling.setDesiredCapacity(ASG_NAME, 4);
+    assert.equal((await other.autoScaling.describeGroups([ASG_NAME]))[0]?.desiredCapacity, 2);
+    assert.deepEqual(
+      (await accountRows(world)).map((row) => row.id),
+      ["fastier", "other"],
+    );
+
+    world.clock.advance(5 * MINUTE);
+    await world.cloud.autoScaling.describeGroups();
+    // A process whose clock lags behind sees the world as it already is, not as it was.
+    world.clock.set(new Date(world.clock.now().getTime() - 10 * MINUTE));
+    const [group] = await world.cloud.autoScaling.describeGroups([ASG_NAME]);
+    assert.ok(group?.instances.every((i) => i.lifecycleState === "InService"));
+  });
+
+  it("rolls back a refused call without losing the world", async () => {
+    const world = await openSimWorld();
+    await assert.rejects(world.cloud.autoScaling.setDesiredCapacity(ASG_NAME, 40));
+    const [group] = await world.cloud.autoScaling.describeGroups([ASG_NAME]);
+    assert.equal(group?.desiredCapacity, 2);
+    const { rows } = await world.db.pool.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'idle in transaction'",
+    );
+    assert.equal(rows[0]?.n, 0, "no transaction is left open");
+  });
+});

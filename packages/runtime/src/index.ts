@@ -1,0 +1,2 @@
+export { openRuntime, type Runtime } from "./openRuntime.ts";
+export { closeOnSignals, exitOnStartFailure } from "./runUntilStopped.ts";
