@@ -1,5 +1,6 @@
-import { DomainError, type DomainErrorKind } from "@fastier/core";
+import { CloudError, DomainError, type DomainErrorKind } from "@fastier/core";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { problemForCloudError } from "./cloudProblems.ts";
 
 export interface ProblemField {
   in: string;
@@ -41,6 +42,7 @@ const TITLES: Record<number, string> = {
   413: "Content Too Large",
   415: "Unsupported Media Type",
   422: "Unprocessable Content",
+  502: "Bad Gateway",
   428: "Precondition Required",
   429: "Too Many Requests",
   500: "Internal Server Error",
@@ -126,6 +128,11 @@ export function installProblemHandlers(app: FastifyInstance): void {
       const { problems, ...details } = error.details;
       const errors = problems?.map(({ in: where, ...p }) => ({ in: where ?? "body", ...p }));
       return sendProblem(request, reply, status, error.code, error.message, { ...details, ...(errors && { errors }) });
+    }
+    if (error instanceof CloudError) {
+      const problem = problemForCloudError(error);
+      if (problem.retryAfterSeconds) reply.header("retry-after", String(problem.retryAfterSeconds));
+      return sendProblem(request, reply, problem.status, problem.code, problem.detail, problem.extra);
     }
     const known = error.code ? CLIENT_ERRORS[error.code] : undefined;
     if (known) return sendProblem(request, reply, known.status, known.code, known.detail ?? error.message);
