@@ -8,6 +8,7 @@ import {
   createPrismaSyncStore,
   type DatabaseHandle,
 } from "@fastier/db";
+import { loggerOptions } from "@fastier/runtime";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { Type } from "typebox";
@@ -48,21 +49,12 @@ export const BODY_LIMIT_BYTES = 128 * 1024;
 /** A client's `x-request-id` is echoed, logged and stored (VARCHAR(128)) only when it looks like an id. */
 const CLIENT_REQUEST_ID = /^[\w.:@+=-]{1,128}$/;
 
-export function loggerOptions(level: Config["logLevel"]): FastifyServerOptions["logger"] {
-  return {
-    level,
-    redact: {
-      paths: ["req.headers.authorization", 'req.headers["x-api-key"]', "req.headers.cookie", "*.password", "*.key"],
-      censor: "[redacted]",
-    },
-    ...(process.stdout.isTTY && level !== "silent" && { transport: { target: "pino-pretty" } }),
-  };
-}
-
 /** The whole API as one Fastify instance; server.ts listens with it, tests inject into it. */
+export { loggerOptions };
+
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? loggerOptions(deps.config.logLevel),
+    logger: deps.logger ?? (loggerOptions(deps.config.logLevel) as FastifyServerOptions["logger"]),
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
     genReqId: (request) => {

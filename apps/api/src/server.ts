@@ -1,15 +1,13 @@
 // npm run start:api: the API alone (npm start runs it together with the worker).
 import { loadConfig } from "@fastier/config";
-import { closeOnSignals, exitOnStartFailure, openRuntime } from "@fastier/runtime";
-import pino from "pino";
-import { loggerOptions } from "./app.ts";
+import { closeOnSignals, createLogger, exitOnStartFailure, openRuntime } from "@fastier/runtime";
 import { startApi } from "./startApi.ts";
 import { startupBanner } from "./startup/banner.ts";
 import { prepareFirstRun } from "./startup/firstRun.ts";
 
 async function main() {
   const config = loadConfig();
-  const log = pino(loggerOptions(config.logLevel) as pino.LoggerOptions);
+  const log = createLogger(config.logLevel);
   const runtime = await openRuntime(config, log);
   const { app, url } = await startApi(runtime, config);
   closeOnSignals(log, [() => app.close(), () => runtime.close()]);

@@ -1,20 +1,13 @@
 // npm run start:worker: the worker alone (npm start runs it together with the API).
 import { loadConfig } from "@fastier/config";
-import { closeOnSignals, exitOnStartFailure, openRuntime } from "@fastier/runtime";
-import pino from "pino";
-import { startWorker } from "./startWorker.ts";
+import { closeOnSignals, createLogger, exitOnStartFailure, openRuntime } from "@fastier/runtime";
+import { startWorkerOn } from "./startWorker.ts";
 
 async function main() {
   const config = loadConfig();
-  const log = pino({ level: config.logLevel, ...(process.stdout.isTTY && { transport: { target: "pino-pretty" } }) });
+  const log = createLogger(config.logLevel);
   const runtime = await openRuntime(config, log);
-  const worker = startWorker({
-    database: runtime.database,
-    cloud: runtime.cloud.port,
-    now: runtime.cloud.now,
-    log,
-    syncIntervalSeconds: config.syncIntervalSeconds,
-  });
+  const worker = startWorkerOn(runtime, config, log);
   closeOnSignals(log, [() => worker.stop(), () => runtime.close()]);
 }
 

@@ -1,3 +1,4 @@
+import type { Config } from "@fastier/config";
 import type { CloudPort } from "@fastier/core";
 import {
   createInventoryStore,
@@ -6,6 +7,7 @@ import {
   LOCK_KEYS,
   withTryAdvisoryLock,
 } from "@fastier/db";
+import type { Runtime } from "@fastier/runtime";
 import type { Logger } from "pino";
 import { startPeriodicTask } from "./periodicTask.ts";
 import { syncAllEnvironments } from "./syncAllEnvironments.ts";
@@ -77,4 +79,15 @@ export function startWorker(deps: WorkerDependencies): Worker {
       log.info("worker stopped");
     },
   };
+}
+
+/** The worker on an opened runtime, with the configured schedule. */
+export function startWorkerOn(runtime: Runtime, config: Config, log: Logger): Worker {
+  return startWorker({
+    database: runtime.database,
+    cloud: runtime.cloud.port,
+    now: runtime.cloud.now,
+    log,
+    syncIntervalSeconds: config.syncIntervalSeconds,
+  });
 }

@@ -1,2 +1,3 @@
+export { createLogger, loggerOptions } from "./logger.ts";
 export { openRuntime, type Runtime } from "./openRuntime.ts";
 export { closeOnSignals, exitOnStartFailure } from "./runUntilStopped.ts";

@@ -4,29 +4,24 @@ import type { SyncPlan } from "./planSync.ts";
 
 export type SyncStatus = "running" | "succeeded" | "failed";
 
-export interface SyncRun {
-  id: string;
-  environmentId: string;
-  status: SyncStatus;
-  trigger: string;
-  startedAt: Date;
-  finishedAt: Date | null;
-  discovered: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  markedGone: number;
-  failures: { kind: string; error: string }[];
-  error: string | null;
-}
-
 export interface SyncCounts {
   discovered: number;
   created: number;
   updated: number;
   unchanged: number;
   markedGone: number;
+  /** Kinds the cloud could not list; their resources were left as they were. */
   failures: { kind: string; error: string }[];
+}
+
+export interface SyncRun extends SyncCounts {
+  id: string;
+  environmentId: string;
+  status: SyncStatus;
+  trigger: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  error: string | null;
 }
 
 export interface SyncStore {

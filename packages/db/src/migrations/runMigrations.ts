@@ -4,11 +4,11 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { LOCK_KEYS } from "../advisoryLock.ts";
 
 export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL("../../../../prisma/migrations", import.meta.url));
 
-// Any constant works; it only has to be the same for every process of this project.
-const MIGRATION_LOCK_ID = 72_410_913; // LOCK_KEYS.migrations
+const MIGRATION_LOCK_ID = LOCK_KEYS.migrations;
 
 export interface MigrationFile {
   name: string;

@@ -1,53 +1,20 @@
-import { type ApiKeyStore, ConflictError, NotFoundError } from "@fastier/core";
-import type { PrismaClient } from "../generated/prisma/client.ts";
+import { type ApiKeyStore, type AuditContext, ConflictError, type NewApiKey, NotFoundError } from "@fastier/core";
+import { LOCK_KEYS } from "../advisoryLock.ts";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { writeAudit } from "./auditWriter.ts";
 import { apiKeyFromRow, toDbRole } from "./rowMapping.ts";
 
 export function createPrismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
   return {
-    async create(key, audit) {
-      return prisma.$transaction(async (tx) => {
-        const row = await tx.apiKey.create({
-          data: {
-            name: key.name,
-            role: toDbRole(key.role),
-            prefix: key.prefix,
-            hash: key.hash,
-            createdBy: key.createdBy,
-          },
-        });
-        const created = apiKeyFromRow(row);
-        await writeAudit(tx, audit, {
-          action: "api_key.create",
-          targetType: "api_key",
-          targetId: row.id,
-          after: created,
-        });
-        return created;
-      });
+    create(key, audit) {
+      return prisma.$transaction((tx) => insertKey(tx, key, audit));
     },
 
     async createIfNoneExist(key, audit) {
       return prisma.$transaction(async (tx) => {
-        await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(72410914)");
+        await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${LOCK_KEYS.apiKeys})`);
         if ((await tx.apiKey.count()) > 0) return null;
-        const row = await tx.apiKey.create({
-          data: {
-            name: key.name,
-            role: toDbRole(key.role),
-            prefix: key.prefix,
-            hash: key.hash,
-            createdBy: key.createdBy,
-          },
-        });
-        const created = apiKeyFromRow(row);
-        await writeAudit(tx, audit, {
-          action: "api_key.create",
-          targetType: "api_key",
-          targetId: row.id,
-          after: created,
-        });
-        return created;
+        return insertKey(tx, key, audit);
       });
     },
 
@@ -67,7 +34,7 @@ export function createPrismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
     async revoke(id, audit) {
       return prisma.$transaction(async (tx) => {
         // Serialise key changes so two admins cannot each revoke the other's last key.
-        await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(72410914)");
+        await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${LOCK_KEYS.apiKeys})`);
         const current = await tx.apiKey.findUnique({ where: { id } });
         if (!current) throw new NotFoundError("api_key", id);
         if (current.revokedAt) return apiKeyFromRow(current);
@@ -101,4 +68,13 @@ export function createPrismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
       await prisma.apiKey.update({ where: { id }, data: { lastUsedAt: at } });
     },
   };
+}
+
+async function insertKey(tx: Prisma.TransactionClient, key: NewApiKey, audit: AuditContext) {
+  const row = await tx.apiKey.create({
+    data: { name: key.name, role: toDbRole(key.role), prefix: key.prefix, hash: key.hash, createdBy: key.createdBy },
+  });
+  const created = apiKeyFromRow(row);
+  await writeAudit(tx, audit, { action: "api_key.create", targetType: "api_key", targetId: row.id, after: created });
+  return created;
 }
