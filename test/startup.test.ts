@@ -90,3 +90,29 @@ describe("npm start", { timeout: 180_000 }, () => {
     assert.match(stderr, /could not start: invalid configuration: .*PORT/);
   });
 });
+
+describe("npm run start:worker", { timeout: 60_000 }, () => {
+  it("runs the scheduled sync alone against the database and stops cleanly", async () => {
+    const db = await createTestDatabase();
+    try {
+      await db.prisma.environment.create({ data: { name: "production", region: "us-east-1" } });
+      const child = spawn(process.execPath, ["--import", "tsx", "apps/worker/src/main.ts"], {
+        env: { ...baseEnv, DATABASE_URL: db.url, SYNC_INTERVAL_SECONDS: "1", LOG_LEVEL: "warn" },
+        stdio: "ignore",
+      });
+      const exited = new Promise((resolve) => child.on("exit", resolve));
+      const deadline = Date.now() + 30_000;
+      let runs = 0;
+      while (runs === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        runs = await db.prisma.syncRun.count({ where: { trigger: "schedule", status: "SUCCEEDED" } });
+      }
+      child.kill("SIGTERM");
+      assert.equal(await exited, 0);
+      assert.ok(runs >= 1, "the worker synced on its schedule");
+      assert.ok((await db.prisma.resource.count()) >= 10);
+    } finally {
+      await db.drop();
+    }
+  });
+});
