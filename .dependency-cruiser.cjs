@@ -8,13 +8,13 @@ module.exports = {
       name: "core-stays-pure",
       comment: "packages/core must not import HTTP, database or cloud SDK code",
       severity: "error",
-      from: { path: "^packages/core/" },
+      from: { path: "^packages/core/src/" },
       to: { path: "(^|/)node_modules/(fastify|@fastify|prisma|@prisma|@aws-sdk|pg|pino|typebox)(/|$)" },
     },
     {
       name: "core-imports-no-other-package",
       severity: "error",
-      from: { path: "^packages/core/" },
+      from: { path: "^packages/core/src/" },
       to: { path: "^(apps|packages/(?!core/))" },
     },
     {

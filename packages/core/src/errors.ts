@@ -38,8 +38,9 @@ export class ValidationError extends DomainError {
   constructor(
     readonly problems: FieldProblem[],
     code = "validation_failed",
+    extra: Record<string, unknown> = {},
   ) {
-    super("invalid", code, problems.map((p) => `${p.field}: ${p.message}`).join("; "), { problems });
+    super("invalid", code, problems.map((p) => `${p.field}: ${p.message}`).join("; "), { ...extra, problems });
   }
 }
 

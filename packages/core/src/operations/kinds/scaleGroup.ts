@@ -1,0 +1,147 @@
+import type { AutoScalingGroupState } from "../../cloud/cloudTypes.ts";
+import { NotFoundError, ValidationError } from "../../errors.ts";
+import type { OperationDefinition, PlanChange, StepOutcome } from "../operationTypes.ts";
+
+export interface ScaleParams {
+  desiredCapacity?: number;
+  minSize?: number;
+  maxSize?: number;
+}
+
+const RECHECK_MS = 20_000;
+
+async function describe(cloud: Parameters<OperationDefinition["plan"]>[0]["cloud"], name: string) {
+  const [group] = await cloud.autoScaling.describeGroups([name]);
+  if (!group) throw new NotFoundError("auto_scaling_group", name);
+  return group;
+}
+
+/** The limits after the change: given values replace, the rest stay. */
+function targetOf(group: Pick<AutoScalingGroupState, "minSize" | "maxSize" | "desiredCapacity">, params: ScaleParams) {
+  return {
+    minSize: params.minSize ?? group.minSize,
+    maxSize: params.maxSize ?? group.maxSize,
+    desiredCapacity: params.desiredCapacity ?? group.desiredCapacity,
+  };
+}
+
+/**
+ * Set desired capacity and/or min / max of an Auto Scaling group, then wait
+ * until the group has that many instances in service.
+ */
+export const scaleGroup: OperationDefinition<ScaleParams> = {
+  kind: "scale",
+  targetKinds: ["auto_scaling_group"],
+  minRole: "operator",
+  firstStep: "act",
+
+  async plan({ target, params, cloud }) {
+    const group = await describe(cloud, target.cloudId);
+    const next = targetOf(group, params);
+    const problems = [];
+    if (next.minSize > next.maxSize) {
+      problems.push({
+        field: "/minSize",
+        rule: "range",
+        message: `minSize ${next.minSize} is above maxSize ${next.maxSize}`,
+      });
+    }
+    if (next.desiredCapacity < next.minSize || next.desiredCapacity > next.maxSize) {
+      problems.push({
+        field: "/desiredCapacity",
+        rule: "range",
+        message: `desiredCapacity ${next.desiredCapacity} is outside the group's limits: min ${next.minSize}, max ${next.maxSize}`,
+      });
+    }
+    if (problems.length > 0) {
+      throw new ValidationError(problems, "capacity_out_of_limits", {
+        limits: { minSize: group.minSize, maxSize: group.maxSize, desiredCapacity: group.desiredCapacity },
+      });
+    }
+    const changes: PlanChange[] = (["minSize", "maxSize", "desiredCapacity"] as const)
+      .filter((field) => group[field] !== next[field])
+      .map((field) => ({ field, from: group[field], to: next[field] }));
+    const inService = group.instances.filter((i) => i.lifecycleState === "InService").length;
+    return {
+      summary:
+        changes.length === 0
+          ? `${group.name} already has these limits; nothing will change`
+          : `${group.name}: ${changes.map((c) => `${c.field} ${c.from} → ${c.to}`).join(", ")}`,
+      changes,
+      checks: [
+        {
+          name: "within limits",
+          passed: true,
+          detail: `min ${next.minSize} ≤ desired ${next.desiredCapacity} ≤ max ${next.maxSize}`,
+        },
+        { name: "instances in service", passed: true, detail: `${inService} of ${group.desiredCapacity} now` },
+      ],
+    };
+  },
+
+  async step({ operation, target, cloud }): Promise<StepOutcome> {
+    const group = await describe(cloud, target.cloudId);
+    const next = targetOf(
+      {
+        minSize: operation.state.minSize as number,
+        maxSize: operation.state.maxSize as number,
+        desiredCapacity: operation.state.desiredCapacity as number,
+      },
+      {},
+    );
+    switch (operation.step) {
+      case "act": {
+        const wanted = targetOf(group, operation.params);
+        // Check before acting: after a crash the change may already be in place.
+        const limitsChange = wanted.minSize !== group.minSize || wanted.maxSize !== group.maxSize;
+        if (limitsChange) await cloud.autoScaling.updateLimits(group.name, wanted);
+        else if (wanted.desiredCapacity !== group.desiredCapacity) {
+          await cloud.autoScaling.setDesiredCapacity(group.name, wanted.desiredCapacity);
+        }
+        return {
+          type: "advance",
+          step: "wait",
+          message: `asked for min ${wanted.minSize} / max ${wanted.maxSize} / desired ${wanted.desiredCapacity}`,
+          state: wanted,
+        };
+      }
+      case "wait": {
+        const inService = group.instances.filter((i) => i.lifecycleState === "InService").length;
+        const settled = inService === next.desiredCapacity && group.instances.length === next.desiredCapacity;
+        if (!settled) {
+          return {
+            type: "wait",
+            recheckAfterMs: RECHECK_MS,
+            message: `${inService} of ${next.desiredCapacity} instances in service`,
+            data: { inService, desiredCapacity: next.desiredCapacity, instances: group.instances.length },
+          };
+        }
+        return { type: "advance", step: "verify", message: `${inService} instances in service` };
+      }
+      case "verify": {
+        const actual = { minSize: group.minSize, maxSize: group.maxSize, desiredCapacity: group.desiredCapacity };
+        if (
+          actual.minSize !== next.minSize ||
+          actual.maxSize !== next.maxSize ||
+          actual.desiredCapacity !== next.desiredCapacity
+        ) {
+          return {
+            type: "failed",
+            code: "not_verified",
+            message: `the group has min ${actual.minSize} / max ${actual.maxSize} / desired ${actual.desiredCapacity}, not what was asked; something else changed it`,
+          };
+        }
+        return {
+          type: "succeeded",
+          message: `${group.name} runs ${actual.desiredCapacity} instances (min ${actual.minSize}, max ${actual.maxSize})`,
+          result: actual,
+          inventory: { updates: [{ resourceId: target.id, changes: { capacity: actual } }], creates: [] },
+        };
+      }
+      default:
+        return { type: "failed", code: "unknown_step", message: `scale has no step ${operation.step}` };
+    }
+  },
+
+  cancellableIn: (step) => step === "act",
+};

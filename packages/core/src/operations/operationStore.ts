@@ -1,0 +1,74 @@
+import type { AuditContext } from "../audit/types.ts";
+import type { CursorPosition, Page } from "../pagination/cursor.ts";
+import type {
+  Operation,
+  OperationEvent,
+  OperationKind,
+  OperationPlan,
+  OperationStatus,
+  StepOutcome,
+} from "./operationTypes.ts";
+
+export interface NewOperation {
+  kind: OperationKind;
+  environmentId: string;
+  targetResourceId: string;
+  params: Record<string, unknown>;
+  plan: OperationPlan;
+  firstStep: string;
+  idempotencyKey: string | null;
+  /** Hash of kind, target and params: the same key with another request is refused. */
+  requestHash: string;
+}
+
+export interface OperationQuery {
+  status?: OperationStatus;
+  kind?: OperationKind;
+  targetResourceId?: string;
+  requestedByKeyId?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  after?: CursorPosition;
+}
+
+export interface StepRecord {
+  outcome: StepOutcome;
+  /** When the next step is due (now for `advance`, later for `wait`, backoff for a retry). */
+  nextAttemptAt: Date;
+  now: Date;
+}
+
+export interface RetryRecord {
+  message: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  now: Date;
+  data?: Record<string, unknown>;
+}
+
+export interface OperationStore {
+  /**
+   * Inserts the operation and its `created` event and audit event in one
+   * transaction. With an idempotency key already used by this caller, returns
+   * the existing operation (`created: false`) when the request is the same and
+   * refuses (`idempotency_key_reused`) when it is not. Refuses
+   * (`operation_in_progress`, naming it) when the target has an active operation.
+   */
+  create(input: NewOperation, audit: AuditContext): Promise<{ operation: Operation; created: boolean }>;
+  get(id: string): Promise<Operation | null>;
+  list(query: OperationQuery): Promise<Page<Operation>>;
+  /** Events after `afterId` (all when omitted), oldest first. */
+  events(operationId: string, afterId?: string): Promise<OperationEvent[]>;
+  /**
+   * Claims up to `limit` due operations for `workerId` until `leaseUntil`
+   * (`FOR UPDATE SKIP LOCKED`): other workers skip them; an expired lease makes
+   * them claimable again.
+   */
+  claimDue(workerId: string, now: Date, leaseUntil: Date, limit: number): Promise<Operation[]>;
+  /** Persists one step's outcome (and its inventory effect) and releases the lease, if still held. */
+  recordStep(operationId: string, workerId: string, record: StepRecord): Promise<Operation | null>;
+  /** Persists a retryable failure with its backoff, and releases the lease. */
+  recordRetry(operationId: string, workerId: string, record: RetryRecord): Promise<Operation | null>;
+  requestCancel(id: string, audit: AuditContext): Promise<Operation>;
+}

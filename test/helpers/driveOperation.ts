@@ -1,0 +1,70 @@
+import type { ManualClock } from "@fastier/cloud";
+import type { CloudPort, Operation, OperationDefinition, OperationPlan, Resource, StepOutcome } from "@fastier/core";
+
+export interface DriveResult {
+  plan: OperationPlan;
+  final: StepOutcome;
+  /** Every outcome in order, for asserting the steps taken. */
+  outcomes: StepOutcome[];
+  operation: Operation;
+}
+
+/**
+ * Runs an operation's state machine in memory against a cloud, the way the
+ * reconciler would (minus persistence): plan, then step until it ends,
+ * advancing the manual clock by each `wait`.
+ */
+export async function driveOperation<P>(
+  definition: OperationDefinition<P>,
+  target: Resource,
+  params: P,
+  cloud: CloudPort,
+  clock: ManualClock,
+  options: { maxSteps?: number; beforeStep?: (operation: Operation) => void } = {},
+): Promise<DriveResult> {
+  const plan = await definition.plan({ target, params, cloud, now: clock.now() });
+  const operation: Operation = {
+    id: "00000000-0000-4000-8000-0000000000aa",
+    kind: definition.kind,
+    environmentId: target.environmentId,
+    targetResourceId: target.id,
+    params: params as Record<string, unknown>,
+    plan,
+    status: "running",
+    step: definition.firstStep,
+    state: {},
+    requestedByKeyId: null,
+    requestedByName: "test",
+    idempotencyKey: null,
+    attempts: 0,
+    cancelRequested: false,
+    result: null,
+    error: null,
+    nextAttemptAt: clock.now(),
+    createdAt: clock.now(),
+    startedAt: clock.now(),
+    finishedAt: null,
+    updatedAt: clock.now(),
+  };
+  const outcomes: StepOutcome[] = [];
+  for (let i = 0; i < (options.maxSteps ?? 500); i += 1) {
+    options.beforeStep?.(operation);
+    const outcome = await definition.step({
+      operation: operation as Operation & { params: P },
+      target,
+      cloud,
+      now: clock.now(),
+    });
+    outcomes.push(outcome);
+    if (outcome.type === "advance") {
+      operation.step = outcome.step;
+      operation.state = { ...operation.state, ...outcome.state };
+    } else if (outcome.type === "wait") {
+      operation.state = { ...operation.state, ...outcome.state };
+      clock.advance(outcome.recheckAfterMs);
+    } else {
+      return { plan, final: outcome, outcomes, operation };
+    }
+  }
+  throw new Error(`${definition.kind} did not finish within ${options.maxSteps ?? 500} steps`);
+}
