@@ -227,6 +227,7 @@ describe("the worker's scheduled sync", () => {
       cloud: t.cloud,
       log: pino({ level: "silent" }),
       syncIntervalSeconds: 0,
+      reconcileIntervalMs: 0,
       now: () => t.clock.now(),
     });
     const scheduledRuns = () => t.db.prisma.syncRun.count({ where: { trigger: "schedule" } });

@@ -3,6 +3,7 @@ import type { Config } from "@fastier/config";
 import { type CloudPort, createInventoryService } from "@fastier/core";
 import {
   createInventoryStore,
+  createOperationStore,
   createPrismaApiKeyStore,
   createPrismaAuditLog,
   createPrismaSyncStore,
@@ -19,14 +20,19 @@ import { installProblemHandlers } from "./plugins/problems.ts";
 import { installStorableInputCheck, installValidators } from "./plugins/validation.ts";
 import { apiKeyRoutes } from "./routes/apiKeys.ts";
 import { auditRoutes } from "./routes/auditEvents.ts";
+import { disasterRecoveryRoutes } from "./routes/disasterRecovery.ts";
 import { environmentRoutes } from "./routes/environments.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { operationRequestRoutes } from "./routes/operationRequests.ts";
+import { operationRoutes } from "./routes/operations.ts";
 import { resourceRoutes } from "./routes/resources.ts";
 import { syncRoutes } from "./routes/syncs.ts";
 import { ApiKey } from "./schemas/apiKey.ts";
 import { AuditEvent } from "./schemas/auditEvent.ts";
 import { pageOf } from "./schemas/common.ts";
+import { DbSnapshot, DrReadinessReport } from "./schemas/drReadiness.ts";
 import { Environment } from "./schemas/environment.ts";
+import { DryRunResult, Operation, OperationEvent, OperationPlan, OperationWithEvents } from "./schemas/operation.ts";
 import { Problem } from "./schemas/problem.ts";
 import { Resource } from "./schemas/resource.ts";
 import { SyncRun } from "./schemas/syncRun.ts";
@@ -74,6 +80,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
 
   for (const schema of [Problem, Environment, Resource, ApiKey, AuditEvent, SyncRun]) app.addSchema(schema);
+  for (const schema of [OperationPlan, OperationEvent, Operation, OperationWithEvents, DryRunResult])
+    app.addSchema(schema);
+  app.addSchema(DrReadinessReport);
+  app.addSchema(DbSnapshot);
+  app.addSchema(pageOf(Type_Ref("Operation"), "Operation"));
   app.addSchema(pageOf(Type_Ref("Environment"), "Environment"));
   app.addSchema(pageOf(Type_Ref("Resource"), "Resource"));
   app.addSchema(pageOf(Type_Ref("AuditEvent"), "AuditEvent"));
@@ -92,12 +103,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(resourceRoutes, { inventory, service: createInventoryService(inventory) });
   await app.register(apiKeyRoutes, { apiKeys });
   await app.register(auditRoutes, { auditLog: createPrismaAuditLog(prisma) });
-  if (deps.cloud)
-    await app.register(syncRoutes, {
-      cloud: deps.cloud,
-      inventory,
-      syncs: createPrismaSyncStore(prisma),
-      now: deps.now ?? (() => new Date()),
-    });
+  const operations = createOperationStore(deps.database);
+  const now = deps.now ?? (() => new Date());
+  await app.register(operationRequestRoutes, { inventory, operations, cloud: deps.cloud, now });
+  await app.register(operationRoutes, { operations });
+  await app.register(disasterRecoveryRoutes, { inventory, cloud: deps.cloud, now });
+  await app.register(syncRoutes, { cloud: deps.cloud, inventory, syncs: createPrismaSyncStore(prisma), now });
   return app;
 }

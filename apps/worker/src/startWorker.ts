@@ -1,7 +1,10 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { Config } from "@fastier/config";
 import type { CloudPort } from "@fastier/core";
 import {
   createInventoryStore,
+  createOperationStore,
   createPrismaSyncStore,
   type DatabaseHandle,
   LOCK_KEYS,
@@ -10,6 +13,7 @@ import {
 import type { Runtime } from "@fastier/runtime";
 import type { Logger } from "pino";
 import { startPeriodicTask } from "./periodicTask.ts";
+import { createReconciler } from "./reconciler.ts";
 import { syncAllEnvironments } from "./syncAllEnvironments.ts";
 
 export interface WorkerDependencies {
@@ -18,12 +22,16 @@ export interface WorkerDependencies {
   log: Logger;
   /** Seconds between scheduled syncs; 0 turns them off. */
   syncIntervalSeconds: number;
+  /** Milliseconds between reconciler ticks; 0 runs ticks only on demand (tests). */
+  reconcileIntervalMs: number;
   now?: () => Date;
 }
 
 export interface Worker {
   /** One scheduled sync now (used by tests and at start-up). */
   syncNow(): Promise<void>;
+  /** One reconciler tick now; returns how many operations it advanced. */
+  reconcileNow(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -70,11 +78,36 @@ export function startWorker(deps: WorkerDependencies): Worker {
           onError: (error) => log.error({ err: error }, "scheduled sync crashed"),
         })
       : undefined;
-  log.info({ syncIntervalSeconds: deps.syncIntervalSeconds }, "worker started");
+  const reconciler = createReconciler({
+    operations: createOperationStore(deps.database),
+    inventory: syncDeps.inventory,
+    cloud: deps.cloud,
+    now: syncDeps.now,
+    log,
+    workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+  });
+  const reconcile =
+    deps.reconcileIntervalMs > 0
+      ? startPeriodicTask({
+          name: "reconcile",
+          intervalMs: deps.reconcileIntervalMs,
+          run: async () => {
+            // Keep going while steps are due, so a chain of immediate steps does not wait a tick each.
+            while ((await reconciler.tick()) > 0) {}
+          },
+          onError: (error) => log.error({ err: error }, "reconciler tick crashed"),
+        })
+      : undefined;
+  log.info(
+    { syncIntervalSeconds: deps.syncIntervalSeconds, reconcileIntervalMs: deps.reconcileIntervalMs },
+    "worker started",
+  );
 
   return {
     syncNow: () => (sync ? sync.runNow() : syncOnce()),
+    reconcileNow: () => reconciler.tick(),
     async stop() {
+      await reconcile?.stop();
       await sync?.stop();
       log.info("worker stopped");
     },
@@ -89,5 +122,6 @@ export function startWorkerOn(runtime: Runtime, config: Config, log: Logger): Wo
     now: runtime.cloud.now,
     log,
     syncIntervalSeconds: config.syncIntervalSeconds,
+    reconcileIntervalMs: config.reconcileIntervalMs,
   });
 }

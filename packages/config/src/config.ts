@@ -31,6 +31,7 @@ const schema = {
     SIM_TIME_SCALE: { type: "number", exclusiveMinimum: 0, maximum: 100000, default: 1 },
     SIM_PIPELINE_FAILURE_RATE: { type: "number", minimum: 0, maximum: 1, default: 0.1 },
     SYNC_INTERVAL_SECONDS: { type: "integer", minimum: 0, maximum: 86400, default: 300 },
+    RECONCILE_INTERVAL_MS: { type: "integer", minimum: 100, maximum: 600000, default: 1000 },
   },
 } as const;
 
@@ -46,6 +47,8 @@ export interface Config {
   cloud: CloudConfig;
   /** How often the worker syncs each environment from the cloud; 0 turns scheduled syncs off. */
   syncIntervalSeconds: number;
+  /** How often the worker looks for due operation steps. */
+  reconcileIntervalMs: number;
 }
 
 export interface CloudConfig {
@@ -75,6 +78,7 @@ interface RawConfig {
   SIM_TIME_SCALE: number;
   SIM_PIPELINE_FAILURE_RATE: number;
   SYNC_INTERVAL_SECONDS: number;
+  RECONCILE_INTERVAL_MS: number;
 }
 
 export class ConfigError extends Error {
@@ -107,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       simPipelineFailureRate: raw.SIM_PIPELINE_FAILURE_RATE,
     },
     syncIntervalSeconds: raw.SYNC_INTERVAL_SECONDS,
+    reconcileIntervalMs: raw.RECONCILE_INTERVAL_MS,
   };
 }
 

@@ -23,6 +23,7 @@ describe("configuration", () => {
         simPipelineFailureRate: 0.1,
       },
       syncIntervalSeconds: 300,
+      reconcileIntervalMs: 1000,
     });
   });
 

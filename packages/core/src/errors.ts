@@ -8,7 +8,9 @@ export type DomainErrorKind =
   | "conflict"
   | "precondition_failed"
   | "unauthenticated"
-  | "forbidden";
+  | "forbidden"
+  /** Well-formed but cannot be processed as sent (an idempotency key reused for another request). */
+  | "unprocessable";
 
 export interface FieldProblem {
   /** JSON pointer of the offending field, e.g. `/capacity/minSize`. */

@@ -10,4 +10,5 @@ export { type DatabaseHandle, openDatabaseHandle } from "./prismaClient.ts";
 export { createPrismaApiKeyStore } from "./stores/prismaApiKeyStore.ts";
 export { createPrismaAuditLog } from "./stores/prismaAuditLog.ts";
 export { createInventoryStore } from "./stores/prismaInventoryStore.ts";
+export { createOperationStore } from "./stores/prismaOperationStore.ts";
 export { createPrismaSyncStore } from "./stores/prismaSyncStore.ts";

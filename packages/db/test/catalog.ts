@@ -1,5 +1,8 @@
 import pg from "pg";
 
+/** Objects the migrations add by hand because Prisma's schema language cannot express them. */
+export const HAND_WRITTEN_INDEXES = ["operations_one_active_per_target"];
+
 /**
  * A comparable description of a database's schema: tables and columns, indexes,
  * constraints and enum types (Prisma's bookkeeping table left out).
@@ -18,7 +21,9 @@ export async function describeSchema(url: string): Promise<Record<string, string
          ORDER BY table_name, column_name`),
       indexes: await lines(`
         SELECT indexdef AS line FROM pg_indexes
-         WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY indexname`),
+         WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'
+           AND indexname <> ALL ('{${HAND_WRITTEN_INDEXES.join(",")}}'::text[])
+         ORDER BY indexname`),
       constraints: await lines(`
         SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) AS line
           FROM pg_constraint

@@ -29,6 +29,7 @@ export const openapiPlugin = fp(
           { name: "environments", description: "Environments of the inventory" },
           { name: "resources", description: "Cloud resources of the inventory" },
           { name: "api-keys", description: "API keys and roles" },
+          { name: "operations", description: "Scaling, deployment and disaster recovery, run by the worker" },
           { name: "audit", description: "Who changed what" },
         ],
       },

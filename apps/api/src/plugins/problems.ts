@@ -28,6 +28,7 @@ const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   precondition_failed: 412,
+  unprocessable: 422,
 };
 
 const TITLES: Record<number, string> = {

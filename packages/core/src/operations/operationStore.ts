@@ -19,6 +19,8 @@ export interface NewOperation {
   idempotencyKey: string | null;
   /** Hash of kind, target and params: the same key with another request is refused. */
   requestHash: string;
+  /** When the first step is due, on the cloud's clock (the reconciler compares with the same clock). */
+  dueAt: Date;
 }
 
 export interface OperationQuery {
@@ -56,6 +58,8 @@ export interface OperationStore {
    * (`operation_in_progress`, naming it) when the target has an active operation.
    */
   create(input: NewOperation, audit: AuditContext): Promise<{ operation: Operation; created: boolean }>;
+  /** The caller's earlier operation with this idempotency key (refusing a different request under it), if any. */
+  findIdempotent(keyId: string | null, idempotencyKey: string, requestHash: string): Promise<Operation | null>;
   get(id: string): Promise<Operation | null>;
   list(query: OperationQuery): Promise<Page<Operation>>;
   /** Events after `afterId` (all when omitted), oldest first. */

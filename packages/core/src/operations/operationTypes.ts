@@ -102,7 +102,14 @@ export type StepOutcome =
       result: Record<string, unknown>;
       inventory?: InventoryEffect;
     }
-  | { type: "failed"; code: string; message: string; result?: Record<string, unknown> }
+  | {
+      type: "failed";
+      code: string;
+      message: string;
+      result?: Record<string, unknown>;
+      /** The cloud's request id and error code when the cloud refused. */
+      errorDetails?: Omit<OperationError, "code" | "message">;
+    }
   | { type: "cancelled"; message: string };
 
 export interface PlanContext<P> {

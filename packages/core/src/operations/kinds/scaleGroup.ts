@@ -36,6 +36,11 @@ export const scaleGroup: OperationDefinition<ScaleParams> = {
   firstStep: "act",
 
   async plan({ target, params, cloud }) {
+    if (params.desiredCapacity === undefined && params.minSize === undefined && params.maxSize === undefined) {
+      throw new ValidationError([
+        { field: "/desiredCapacity", rule: "required", message: "give desiredCapacity, minSize or maxSize" },
+      ]);
+    }
     const group = await describe(cloud, target.cloudId);
     const next = targetOf(group, params);
     const problems = [];

@@ -1,0 +1,134 @@
+import {
+  CloudError,
+  type CloudPort,
+  DomainError,
+  type InventoryStore,
+  OPERATION_DEFINITIONS,
+  type Operation,
+  type OperationDefinition,
+  type OperationStore,
+  type StepOutcome,
+} from "@fastier/core";
+import type { Logger } from "pino";
+import { backoffMs } from "./retryBackoff.ts";
+
+export interface ReconcilerDependencies {
+  operations: OperationStore;
+  inventory: InventoryStore;
+  cloud: CloudPort;
+  now: () => Date;
+  log: Logger;
+  /** Unique per worker process: the lease holder's name. */
+  workerId: string;
+  /** How long a claim lasts; a worker that dies holding one frees it when this runs out. */
+  leaseMs?: number;
+  /** Retryable cloud errors in a row before the operation fails. */
+  maxAttempts?: number;
+  batchSize?: number;
+  random?: () => number;
+}
+
+export interface Reconciler {
+  /** Claims due operations and advances each by one step; returns how many it advanced. */
+  tick(): Promise<number>;
+  /** Ticks until nothing is due or the deadline passes (a scheduled serverless run). */
+  runUntil(deadline: number): Promise<number>;
+}
+
+/**
+ * Advances operations one step at a time and never waits on the cloud: a step
+ * that must wait returns, and the operation is due again later. Every step
+ * is persisted before the next, under a lease, so a crash repeats at most the
+ * step in flight, and the steps check the cloud before acting.
+ */
+export function createReconciler(deps: ReconcilerDependencies): Reconciler {
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const maxAttempts = deps.maxAttempts ?? 6;
+  const random = deps.random ?? Math.random;
+  const log = deps.log.child({ component: "reconciler", workerId: deps.workerId });
+
+  async function outcomeOf(operation: Operation): Promise<StepOutcome> {
+    const definition = OPERATION_DEFINITIONS[operation.kind] as OperationDefinition<unknown> | undefined;
+    if (!definition) return { type: "failed", code: "unknown_kind", message: `no definition for ${operation.kind}` };
+    if (operation.cancelRequested && definition.cancellableIn(operation.step)) {
+      return { type: "cancelled", message: `cancelled in step ${operation.step}, before any change` };
+    }
+    const target = await deps.inventory.getResource(operation.targetResourceId);
+    if (!target)
+      return { type: "failed", code: "target_gone", message: "the target resource was removed from the inventory" };
+    return definition.step({ operation, target, cloud: deps.cloud, now: deps.now() });
+  }
+
+  async function advance(operation: Operation): Promise<void> {
+    const now = deps.now();
+    let outcome: StepOutcome;
+    try {
+      outcome = await outcomeOf(operation);
+    } catch (error) {
+      const retryable = !(error instanceof DomainError) && (!(error instanceof CloudError) || error.retryable);
+      const message = error instanceof Error ? error.message : String(error);
+      const attempts = operation.attempts + 1;
+      if (retryable && attempts < maxAttempts) {
+        const delay = backoffMs(attempts, random);
+        log.warn({ operationId: operation.id, attempts, delay, err: error }, "step failed; will retry");
+        await deps.operations.recordRetry(operation.id, deps.workerId, {
+          message: `attempt ${attempts} of ${maxAttempts} failed: ${message}; retrying in ${Math.round(delay / 1000)} s`,
+          attempts,
+          nextAttemptAt: new Date(now.getTime() + delay),
+          now,
+          ...(error instanceof CloudError && {
+            data: { providerCode: error.providerCode, cloudRequestId: error.requestId },
+          }),
+        });
+        return;
+      }
+      outcome = {
+        type: "failed",
+        code:
+          error instanceof CloudError
+            ? `cloud_${error.kind}`
+            : error instanceof DomainError
+              ? error.code
+              : "step_error",
+        message: retryable ? `gave up after ${attempts} attempts: ${message}` : message,
+        ...(error instanceof CloudError && {
+          errorDetails: {
+            ...(error.requestId && { cloudRequestId: error.requestId }),
+            ...(error.providerCode && { providerCode: error.providerCode }),
+          },
+        }),
+      };
+    }
+    const nextAttemptAt = outcome.type === "wait" ? new Date(now.getTime() + outcome.recheckAfterMs) : now;
+    const saved = await deps.operations.recordStep(operation.id, deps.workerId, { outcome, nextAttemptAt, now });
+    if (!saved) log.warn({ operationId: operation.id }, "lease lost before the step was saved; another worker has it");
+    else if (outcome.type !== "wait" && outcome.type !== "advance") {
+      log.info({ operationId: operation.id, kind: operation.kind, status: saved.status }, outcome.message);
+    }
+  }
+
+  async function tick(): Promise<number> {
+    const now = deps.now();
+    const claimed = await deps.operations.claimDue(
+      deps.workerId,
+      now,
+      new Date(now.getTime() + leaseMs),
+      deps.batchSize ?? 10,
+    );
+    for (const operation of claimed) await advance(operation);
+    return claimed.length;
+  }
+
+  return {
+    tick,
+    async runUntil(deadline) {
+      let total = 0;
+      while (Date.now() < deadline) {
+        const advanced = await tick();
+        total += advanced;
+        if (advanced === 0) break;
+      }
+      return total;
+    },
+  };
+}

@@ -1,0 +1,291 @@
+import { isCloudError } from "../../cloud/cloudErrors.ts";
+import type { CloudPort } from "../../cloud/cloudPort.ts";
+import type {
+  PipelineDescription,
+  PipelineExecution,
+  PipelineExecutionStatus,
+  PipelineState,
+} from "../../cloud/cloudTypes.ts";
+import { ConflictError, type FieldProblem, NotFoundError, ValidationError } from "../../errors.ts";
+import type { OperationDefinition, StepOutcome } from "../operationTypes.ts";
+
+export interface StartDeploymentParams {
+  /** A commit to build instead of the source's latest. */
+  sourceRevision?: string;
+  /** Why, for the history. Kept in the plan and the result: StartPipelineExecution has no field for it on AWS. */
+  reason?: string;
+}
+
+/** Stages take minutes; a half-minute poll reports each stage change soon after it happens. */
+export const PIPELINE_RECHECK_MS = 30_000;
+/** The most CodePipeline accepts as a stop reason; start reasons follow the same rule. */
+export const REASON_MAX_LENGTH = 200;
+/** How many of the newest executions the start checks for one still running. */
+const RECENT_EXECUTIONS = 10;
+
+const RUNNING_STATUSES: ReadonlySet<PipelineExecutionStatus> = new Set(["InProgress", "Stopping"]);
+export const isRunning = (status: PipelineExecutionStatus): boolean => RUNNING_STATUSES.has(status);
+
+export function reasonProblems(reason: string | undefined): FieldProblem[] {
+  if (reason === undefined || reason.length <= REASON_MAX_LENGTH) return [];
+  return [
+    {
+      field: "/reason",
+      rule: "max_length",
+      message: `reason has ${reason.length} characters; at most ${REASON_MAX_LENGTH} are kept`,
+    },
+  ];
+}
+
+/** The pipeline as the cloud sees it now; a NotFoundError when the cloud does not know it. */
+export async function describeTargetPipeline(cloud: CloudPort, name: string): Promise<PipelineDescription> {
+  try {
+    return await cloud.pipelines.describePipeline(name);
+  } catch (error) {
+    if (isCloudError(error) && error.kind === "not_found") throw new NotFoundError("pipeline", name);
+    throw error;
+  }
+}
+
+/** One execution of the pipeline; a NotFoundError when the pipeline has no such execution. */
+export async function describeExecution(
+  cloud: CloudPort,
+  pipelineName: string,
+  executionId: string,
+): Promise<PipelineExecution> {
+  try {
+    return await cloud.pipelines.getExecution(pipelineName, executionId);
+  } catch (error) {
+    if (isCloudError(error) && error.kind === "not_found") throw new NotFoundError("pipeline_execution", executionId);
+    throw error;
+  }
+}
+
+// ---- Following one execution (shared with rollback_stage, whose rollback is an execution too) ----
+
+/** Each stage the execution has entered, with its status there, as far as the operation has seen. */
+export type StageStatuses = Record<string, string>;
+
+export interface FollowedExecution {
+  pipelineName: string;
+  executionId: string;
+  /** How messages name it: "deployment" or "rollback of Deploy". */
+  noun: string;
+}
+
+/** The stage statuses kept in the operation's state between ticks. */
+export function seenStageStatuses(state: Record<string, unknown>): StageStatuses {
+  const seen = state.stageStatuses;
+  return typeof seen === "object" && seen !== null ? (seen as StageStatuses) : {};
+}
+
+/**
+ * GetPipelineState reports each stage's most recent execution, which is only
+ * ours until a newer one enters; so statuses seen earlier are kept and
+ * updated with what is ours now.
+ */
+function stageStatusesOf(state: PipelineState, executionId: string, seen: StageStatuses): StageStatuses {
+  const statuses = { ...seen };
+  for (const stage of state.stages) {
+    if (stage.executionId === executionId && stage.status) statuses[stage.name] = stage.status;
+  }
+  return statuses;
+}
+
+/** The furthest stage, in pipeline order, that the execution has entered. */
+function currentStageOf(state: PipelineState, statuses: StageStatuses): { stage: string; stageStatus: string } | null {
+  const entered = state.stages.filter((stage) => statuses[stage.name] !== undefined).at(-1);
+  return entered ? { stage: entered.name, stageStatus: statuses[entered.name] as string } : null;
+}
+
+/**
+ * One poll of a running execution. The message names the current stage and
+ * its status ("Build: InProgress"), so the history records one event per
+ * stage change rather than one per poll. Advances to `nextStep` once the
+ * execution has finished, however it finished.
+ */
+export async function followExecution(
+  cloud: CloudPort,
+  followed: FollowedExecution,
+  seen: StageStatuses,
+  nextStep: string,
+): Promise<StepOutcome> {
+  const { pipelineName, executionId } = followed;
+  const pipelineState = await cloud.pipelines.getState(pipelineName);
+  const execution = await cloud.pipelines.getExecution(pipelineName, executionId);
+  const stageStatuses = stageStatusesOf(pipelineState, executionId, seen);
+  if (!isRunning(execution.status)) {
+    return {
+      type: "advance",
+      step: nextStep,
+      message: `${followed.noun} ${executionId} is ${execution.status}`,
+      state: { stageStatuses },
+    };
+  }
+  const current = currentStageOf(pipelineState, stageStatuses);
+  return {
+    type: "wait",
+    recheckAfterMs: PIPELINE_RECHECK_MS,
+    // Superseded mode: an execution can wait at a stage's entrance while an older one runs there.
+    message: current
+      ? `${current.stage}: ${current.stageStatus}`
+      : `${followed.noun} ${executionId} is waiting to enter a stage`,
+    state: { stageStatuses },
+    data: { executionId, stage: current?.stage ?? null, stageStatus: current?.stageStatus ?? null },
+  };
+}
+
+const FAILURE_CODES: Partial<Record<PipelineExecutionStatus, string>> = {
+  Failed: "deployment_failed",
+  Superseded: "deployment_superseded",
+  Stopped: "deployment_stopped",
+  Cancelled: "deployment_stopped",
+};
+
+/**
+ * The end of a finished execution: succeeded, or failed with the stage it
+ * failed in. Goes back to `followStep` if it turns out to be still running.
+ */
+export async function finishedExecutionOutcome(
+  cloud: CloudPort,
+  followed: FollowedExecution,
+  seen: StageStatuses,
+  followStep: string,
+  resultExtras: Record<string, unknown>,
+): Promise<StepOutcome> {
+  const { pipelineName, executionId, noun } = followed;
+  const execution = await cloud.pipelines.getExecution(pipelineName, executionId);
+  if (isRunning(execution.status)) {
+    return { type: "advance", step: followStep, message: `${noun} ${executionId} is still ${execution.status}` };
+  }
+  const pipelineState = await cloud.pipelines.getState(pipelineName);
+  const statuses = stageStatusesOf(pipelineState, executionId, seen);
+  const stages = pipelineState.stages
+    .filter((stage) => statuses[stage.name] !== undefined)
+    .map((stage) => ({ name: stage.name, status: statuses[stage.name] as string }));
+  const result = {
+    executionId,
+    status: execution.status,
+    sourceRevision: execution.sourceRevision,
+    stages,
+    ...resultExtras,
+  };
+  if (execution.status === "Succeeded") {
+    return {
+      type: "succeeded",
+      message: `${noun} ${executionId} succeeded: ${stages.map((s) => s.name).join(" → ")}`,
+      result,
+    };
+  }
+  const summary = execution.statusSummary ? ` (${execution.statusSummary})` : "";
+  if (execution.status === "Failed") {
+    const failedStage = stages.find((stage) => stage.status === "Failed")?.name ?? null;
+    return {
+      type: "failed",
+      code: "deployment_failed",
+      message: `${noun} ${executionId} failed in stage ${failedStage ?? "(unknown)"}${summary}`,
+      result: { ...result, failedStage },
+    };
+  }
+  // A superseded execution was waiting between stages; a stopped one ended in the last stage it entered.
+  const lastStage = stages.at(-1)?.name;
+  const where = lastStage ? ` ${execution.status === "Superseded" ? "after" : "in"} stage ${lastStage}` : "";
+  return {
+    type: "failed",
+    code: FAILURE_CODES[execution.status] ?? "deployment_stopped",
+    message: `${noun} ${executionId} was ${execution.status.toLowerCase()}${where}${summary}`,
+    result,
+  };
+}
+
+// ---- The operation ----
+
+/** Start a pipeline execution and follow it stage by stage until it ends. */
+export const startDeployment: OperationDefinition<StartDeploymentParams> = {
+  kind: "start_deployment",
+  targetKinds: ["pipeline"],
+  minRole: "operator",
+  firstStep: "act",
+
+  async plan({ target, params, cloud }) {
+    const problems = reasonProblems(params.reason);
+    if (params.sourceRevision !== undefined && params.sourceRevision.trim() === "") {
+      problems.push({ field: "/sourceRevision", rule: "required", message: "give a commit or leave it out" });
+    }
+    if (problems.length > 0) throw new ValidationError(problems);
+    const pipeline = await describeTargetPipeline(cloud, target.cloudId);
+    const recent = await cloud.pipelines.listExecutions(pipeline.name, RECENT_EXECUTIONS);
+    const running = recent.find((execution) => isRunning(execution.status));
+    if (running) {
+      throw new ConflictError(
+        "deployment_in_progress",
+        `execution ${running.executionId} of ${pipeline.name} is ${running.status}; wait for it or stop it before starting another`,
+        { executionId: running.executionId, status: running.status },
+      );
+    }
+    const state = await cloud.pipelines.getState(pipeline.name);
+    const revision = params.sourceRevision ?? "latest";
+    const latest = recent[0];
+    return {
+      summary:
+        `start ${pipeline.name} at ${params.sourceRevision ?? "the latest source revision"} and follow it through ` +
+        `${pipeline.stages.join(" → ")}${params.reason ? `; reason: ${params.reason}` : ""}`,
+      changes: pipeline.stages.map((name) => {
+        const now = state.stages.find((stage) => stage.name === name);
+        return {
+          field: `stages/${name}`,
+          from: now?.executionId ? { executionId: now.executionId, status: now.status } : null,
+          to: { sourceRevision: revision },
+        };
+      }),
+      checks: [
+        {
+          name: "no execution running",
+          passed: true,
+          detail: latest ? `the latest, ${latest.executionId}, is ${latest.status}` : "the pipeline has never run",
+        },
+        { name: "stages", passed: true, detail: pipeline.stages.join(" → ") },
+      ],
+    };
+  },
+
+  async step({ operation, target, cloud }): Promise<StepOutcome> {
+    const savedId = operation.state.executionId;
+    const executionId = typeof savedId === "string" ? savedId : null;
+    switch (operation.step) {
+      case "act": {
+        if (executionId) {
+          return { type: "advance", step: "follow", message: `execution ${executionId} already started` };
+        }
+        // The operation id as clientRequestToken: if this step runs again after a crash, CodePipeline
+        // (and the simulator) return the execution the first call started instead of starting another.
+        const started = await cloud.pipelines.startExecution(target.cloudId, {
+          clientRequestToken: operation.id,
+          ...(operation.params.sourceRevision !== undefined && { sourceRevision: operation.params.sourceRevision }),
+          ...(operation.params.reason !== undefined && { reason: operation.params.reason }),
+        });
+        return {
+          type: "advance",
+          step: "follow",
+          message: `started execution ${started.executionId} of ${target.cloudId}`,
+          state: { executionId: started.executionId },
+          data: { executionId: started.executionId },
+        };
+      }
+      case "follow":
+      case "verify": {
+        if (!executionId) {
+          return { type: "failed", code: "missing_execution", message: "no execution id was saved by the act step" };
+        }
+        const followed = { pipelineName: target.cloudId, executionId, noun: "deployment" };
+        const seen = seenStageStatuses(operation.state);
+        if (operation.step === "follow") return followExecution(cloud, followed, seen, "verify");
+        return finishedExecutionOutcome(cloud, followed, seen, "follow", { reason: operation.params.reason ?? null });
+      }
+      default:
+        return { type: "failed", code: "unknown_step", message: `start_deployment has no step ${operation.step}` };
+    }
+  },
+
+  cancellableIn: (step) => step === "act",
+};

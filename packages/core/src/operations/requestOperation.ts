@@ -1,0 +1,96 @@
+import { createHash } from "node:crypto";
+import type { AuditContext } from "../audit/types.ts";
+import type { CloudPort } from "../cloud/cloudPort.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import type { InventoryStore } from "../inventory/inventoryStore.ts";
+import { canonical } from "../sync/planSync.ts";
+import { OPERATION_DEFINITIONS } from "./operationRegistry.ts";
+import type { OperationStore } from "./operationStore.ts";
+import type { Operation, OperationKind, OperationPlan } from "./operationTypes.ts";
+
+export interface OperationRequest {
+  kind: OperationKind;
+  targetResourceId: string;
+  params: Record<string, unknown>;
+  dryRun: boolean;
+  idempotencyKey: string | null;
+}
+
+export interface OperationDependencies {
+  inventory: InventoryStore;
+  operations: OperationStore;
+  cloud: CloudPort;
+  now: () => Date;
+}
+
+export type OperationRequestResult =
+  | { dryRun: true; plan: OperationPlan }
+  | { dryRun: false; operation: Operation; created: boolean };
+
+/**
+ * Checks and plans an operation and records it as pending; the reconciler
+ * runs it. A refusal (wrong target, limits, confirmation, ...) writes nothing
+ * and calls nothing in the cloud that changes state. A request repeated with
+ * the same Idempotency-Key returns the first operation.
+ */
+export async function requestOperation(
+  deps: OperationDependencies,
+  request: OperationRequest,
+  audit: AuditContext,
+): Promise<OperationRequestResult> {
+  const definition = OPERATION_DEFINITIONS[request.kind];
+  if (!definition) throw new NotFoundError("operation_kind", request.kind);
+  const requestHash = createHash("sha256")
+    .update(canonical({ kind: request.kind, target: request.targetResourceId, params: request.params }))
+    .digest("hex");
+  if (request.idempotencyKey && !request.dryRun) {
+    const earlier = await deps.operations.findIdempotent(audit.actor.keyId, request.idempotencyKey, requestHash);
+    if (earlier) return { dryRun: false, operation: earlier, created: false };
+  }
+
+  const target = await deps.inventory.getResource(request.targetResourceId);
+  if (!target) throw new NotFoundError("resource", request.targetResourceId);
+  if (!definition.targetKinds.includes(target.kind)) {
+    throw new ValidationError(
+      [
+        {
+          field: "/id",
+          rule: "target_kind",
+          message: `${request.kind} applies to ${definition.targetKinds.join(" or ")}, not to a ${target.kind}`,
+          in: "params",
+        },
+      ],
+      "wrong_target_kind",
+    );
+  }
+  if (target.status === "gone") {
+    throw new ConflictError(
+      "target_gone",
+      `${target.name} is no longer in the cloud (gone since ${target.goneAt?.toISOString()})`,
+    );
+  }
+
+  const plan = await (definition.plan as (context: unknown) => Promise<OperationPlan>)({
+    target,
+    params: request.params,
+    cloud: deps.cloud,
+    now: deps.now(),
+  });
+  if (request.dryRun) return { dryRun: true, plan };
+
+  const { operation, created } = await deps.operations.create(
+    {
+      kind: request.kind,
+      environmentId: target.environmentId,
+      targetResourceId: target.id,
+      params: request.params,
+      plan,
+      firstStep: definition.firstStep,
+      idempotencyKey: request.idempotencyKey,
+      requestHash,
+      dueAt: deps.now(),
+    },
+    audit,
+  );
+  return { dryRun: false, operation, created };
+}

@@ -1,0 +1,329 @@
+import {
+  ConflictError,
+  DomainError,
+  NotFoundError,
+  type Operation,
+  type OperationStore,
+  type StepOutcome,
+} from "@fastier/core";
+import { Prisma } from "../generated/prisma/client.ts";
+import type { DatabaseHandle } from "../prismaClient.ts";
+import { writeAudit } from "./auditWriter.ts";
+import { applyInventoryEffect } from "./inventoryEffects.ts";
+import { keysetOrder, keysetWhere, toPage } from "./keyset.ts";
+import { operationEventFromRow, operationFromRow, toDbOperationKind, toDbOperationStatus } from "./operationRows.ts";
+
+const TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
+const json = (value: unknown) => JSON.parse(JSON.stringify(value ?? null)) as Prisma.InputJsonValue;
+
+export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "prisma" | "pool">): OperationStore {
+  async function existingForKey(keyId: string | null, idempotencyKey: string, requestHash: string) {
+    const row = await prisma.operation.findUnique({
+      where: { requestedByKeyId_idempotencyKey: { requestedByKeyId: keyId as string, idempotencyKey } },
+    });
+    if (!row) return null;
+    if (row.requestHash !== requestHash) {
+      throw new DomainError(
+        "unprocessable",
+        "idempotency_key_reused",
+        `Idempotency-Key ${idempotencyKey} was already used for a different request (operation ${row.id})`,
+        { operationId: row.id },
+      );
+    }
+    return operationFromRow(row);
+  }
+
+  /** The target's lock holder; stopping a deployment neither takes nor waits for the lock. */
+  async function activeConflict(targetResourceId: string, kind: string) {
+    if (kind === "stop_deployment") return null;
+    const active = await prisma.operation.findFirst({
+      where: { targetResourceId, status: { in: ["PENDING", "RUNNING"] }, kind: { not: "STOP_DEPLOYMENT" } },
+    });
+    return active
+      ? new ConflictError(
+          "operation_in_progress",
+          `operation ${active.id} (${active.kind.toLowerCase()}) is still ${active.status.toLowerCase()} on this resource; wait for it or cancel it`,
+          { activeOperationId: active.id },
+        )
+      : null;
+  }
+
+  return {
+    async create(input, audit) {
+      // Checked again after each refusal below: a concurrent identical request may have just won the race.
+      const replay = () =>
+        input.idempotencyKey ? existingForKey(audit.actor.keyId, input.idempotencyKey, input.requestHash) : null;
+      const refuseOrReplay = async () => {
+        const earlier = await replay();
+        if (earlier) return { operation: earlier, created: false };
+        const conflict = await activeConflict(input.targetResourceId, input.kind);
+        if (conflict) {
+          const raced = await replay();
+          if (raced) return { operation: raced, created: false };
+          throw conflict;
+        }
+        return null;
+      };
+      const before = await refuseOrReplay();
+      if (before) return before;
+      try {
+        const operation = await prisma.$transaction(async (tx) => {
+          const row = await tx.operation.create({
+            data: {
+              kind: toDbOperationKind(input.kind),
+              environmentId: input.environmentId,
+              targetResourceId: input.targetResourceId,
+              params: json(input.params),
+              plan: json(input.plan),
+              step: input.firstStep,
+              requestedByKeyId: audit.actor.keyId,
+              requestedByName: audit.actor.name,
+              idempotencyKey: input.idempotencyKey,
+              requestHash: input.requestHash,
+              nextAttemptAt: input.dueAt,
+            },
+          });
+          await tx.operationEvent.create({
+            data: {
+              operationId: row.id,
+              at: input.dueAt,
+              type: "created",
+              step: input.firstStep,
+              message: input.plan.summary,
+            },
+          });
+          await writeAudit(tx, audit, {
+            action: `operation.${input.kind}`,
+            targetType: "resource",
+            targetId: input.targetResourceId,
+            after: { operationId: row.id, params: input.params, plan: input.plan },
+          });
+          return operationFromRow(row);
+        }, TRANSACTION);
+        return { operation, created: true };
+      } catch (error) {
+        // The database refused: the same idempotent request, or another operation on the target, got in first.
+        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+          const after = await refuseOrReplay();
+          if (after) return after;
+        }
+        throw error;
+      }
+    },
+
+    findIdempotent: existingForKey,
+
+    async get(id) {
+      const row = await prisma.operation.findUnique({ where: { id } });
+      return row ? operationFromRow(row) : null;
+    },
+
+    async list(query) {
+      const rows = await prisma.operation.findMany({
+        where: {
+          ...(query.status && { status: toDbOperationStatus(query.status) }),
+          ...(query.kind && { kind: toDbOperationKind(query.kind) }),
+          ...(query.targetResourceId && { targetResourceId: query.targetResourceId }),
+          ...(query.requestedByKeyId && { requestedByKeyId: query.requestedByKeyId }),
+          ...((query.from || query.to) && {
+            createdAt: { ...(query.from && { gte: query.from }), ...(query.to && { lt: query.to }) },
+          }),
+          ...keysetWhere("createdAt", true, query.after, true),
+        },
+        orderBy: keysetOrder("createdAt", true),
+        take: query.limit + 1,
+      });
+      return toPage(rows, query.limit, "-createdAt", (row) => row.createdAt.toISOString(), operationFromRow);
+    },
+
+    async events(operationId, afterId) {
+      const rows = await prisma.operationEvent.findMany({
+        where: { operationId, ...(afterId && { id: { gt: BigInt(afterId) } }) },
+        orderBy: { id: "asc" },
+      });
+      return rows.map(operationEventFromRow);
+    },
+
+    async claimDue(workerId, now, leaseUntil, limit) {
+      const client = await pool.connect();
+      let claimed: { id: string; was_pending: boolean; step: string }[] = [];
+      try {
+        await client.query("BEGIN");
+        const { rows } = await client.query<{ id: string; was_pending: boolean; step: string }>(
+          `WITH due AS (
+             SELECT id, status = 'PENDING' AS was_pending FROM operations
+              WHERE status IN ('PENDING', 'RUNNING') AND next_attempt_at <= $2
+                AND (lease_expires_at IS NULL OR lease_expires_at < $2)
+              ORDER BY next_attempt_at, id
+              LIMIT $4
+              FOR UPDATE SKIP LOCKED)
+           UPDATE operations o
+              SET lease_owner = $1, lease_expires_at = $3, status = 'RUNNING',
+                  started_at = COALESCE(o.started_at, $2), updated_at = now()
+             FROM due WHERE o.id = due.id
+           RETURNING o.id, due.was_pending, o.step`,
+          [workerId, now, leaseUntil, limit],
+        );
+        for (const row of rows.filter((r) => r.was_pending)) {
+          await client.query(
+            `INSERT INTO operation_events (operation_id, at, type, step, message) VALUES ($1, $2, 'started', $3, $4)`,
+            [row.id, now, row.step, `started by ${workerId}`],
+          );
+        }
+        await client.query("COMMIT");
+        claimed = rows;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+      if (claimed.length === 0) return [];
+      const rows = await prisma.operation.findMany({ where: { id: { in: claimed.map((c) => c.id) } } });
+      return rows.map(operationFromRow).sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
+    },
+
+    async recordStep(operationId, workerId, record) {
+      return prisma.$transaction(async (tx) => {
+        const held = await holdLease(tx, operationId, workerId);
+        if (!held) return null;
+        const current = operationFromRow(held);
+        const data = await stepData(tx, current, record.outcome, record.now, record.nextAttemptAt);
+        const row = await tx.operation.update({ where: { id: operationId }, data });
+        return operationFromRow(row);
+      }, TRANSACTION);
+    },
+
+    async recordRetry(operationId, workerId, record) {
+      return prisma.$transaction(async (tx) => {
+        const held = await holdLease(tx, operationId, workerId);
+        if (!held) return null;
+        await tx.operationEvent.create({
+          data: {
+            operationId,
+            at: record.now,
+            type: "retry",
+            step: held.step,
+            message: record.message,
+            data: json(record.data ?? {}),
+          },
+        });
+        const row = await tx.operation.update({
+          where: { id: operationId },
+          data: {
+            attempts: record.attempts,
+            nextAttemptAt: record.nextAttemptAt,
+            leaseOwner: null,
+            leaseExpiresAt: null,
+          },
+        });
+        return operationFromRow(row);
+      }, TRANSACTION);
+    },
+
+    async requestCancel(id, audit) {
+      return prisma.$transaction(async (tx) => {
+        const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+          `SELECT id FROM operations WHERE id = $1::uuid FOR UPDATE`,
+          id,
+        );
+        if (rows.length === 0) throw new NotFoundError("operation", id);
+        const row = await tx.operation.findUniqueOrThrow({ where: { id } });
+        if (row.status !== "PENDING" && row.status !== "RUNNING") {
+          throw new ConflictError("operation_finished", `operation ${id} already ${row.status.toLowerCase()}`, {
+            status: row.status.toLowerCase(),
+          });
+        }
+        const now = new Date();
+        await writeAudit(tx, audit, { action: "operation.cancel", targetType: "operation", targetId: id });
+        if (row.status === "PENDING" && !row.leaseOwner) {
+          // Not started yet: nothing in the cloud to undo.
+          await tx.operationEvent.create({
+            data: {
+              operationId: id,
+              type: "cancelled",
+              step: row.step,
+              message: `cancelled by ${audit.actor.name} before it started`,
+            },
+          });
+          return operationFromRow(
+            await tx.operation.update({
+              where: { id },
+              data: { status: "CANCELLED", cancelRequested: true, finishedAt: now },
+            }),
+          );
+        }
+        await tx.operationEvent.create({
+          data: {
+            operationId: id,
+            type: "cancel_requested",
+            step: row.step,
+            message: `cancel requested by ${audit.actor.name}; it takes effect if the current step allows`,
+          },
+        });
+        return operationFromRow(await tx.operation.update({ where: { id }, data: { cancelRequested: true } }));
+      }, TRANSACTION);
+    },
+  };
+}
+
+/** The operation row, locked, if `workerId` still holds its lease; a worker that lost it must not write. */
+async function holdLease(tx: Prisma.TransactionClient, operationId: string, workerId: string) {
+  await tx.$queryRawUnsafe(`SELECT id FROM operations WHERE id = $1::uuid FOR UPDATE`, operationId);
+  const row = await tx.operation.findUnique({ where: { id: operationId } });
+  if (!row || row.leaseOwner !== workerId || (row.status !== "RUNNING" && row.status !== "PENDING")) return null;
+  return row;
+}
+
+async function stepData(
+  tx: Prisma.TransactionClient,
+  current: Operation,
+  outcome: StepOutcome,
+  now: Date,
+  nextAttemptAt: Date,
+): Promise<Prisma.OperationUpdateInput> {
+  const release = { leaseOwner: null, leaseExpiresAt: null };
+  const event = (type: string, message: string, data?: Record<string, unknown>) =>
+    tx.operationEvent.create({
+      data: { operationId: current.id, at: now, type, step: current.step, message, ...(data && { data: json(data) }) },
+    });
+  switch (outcome.type) {
+    case "advance":
+      await event("progress", outcome.message, { ...outcome.data, nextStep: outcome.step });
+      return {
+        ...release,
+        step: outcome.step,
+        state: json({ ...current.state, ...outcome.state }),
+        attempts: 0,
+        nextAttemptAt,
+      };
+    case "wait": {
+      // Repeated identical waits are one event, so the history shows changes, not polls.
+      const last = await tx.operationEvent.findFirst({ where: { operationId: current.id }, orderBy: { id: "desc" } });
+      if (last?.message !== outcome.message) await event("progress", outcome.message, outcome.data);
+      return { ...release, state: json({ ...current.state, ...outcome.state }), attempts: 0, nextAttemptAt };
+    }
+    case "succeeded": {
+      await event("succeeded", outcome.message, outcome.result);
+      if (outcome.inventory) {
+        await applyInventoryEffect(tx, current.environmentId, outcome.inventory, {
+          actor: { keyId: null, name: `operation:${current.id}`, role: "admin" },
+          requestId: null,
+        });
+      }
+      return { ...release, status: "SUCCEEDED", result: json(outcome.result), finishedAt: now };
+    }
+    case "failed":
+      await event("failed", outcome.message, { code: outcome.code });
+      return {
+        ...release,
+        status: "FAILED",
+        error: json({ code: outcome.code, message: outcome.message, ...outcome.errorDetails }),
+        ...(outcome.result && { result: json(outcome.result) }),
+        finishedAt: now,
+      };
+    case "cancelled":
+      await event("cancelled", outcome.message);
+      return { ...release, status: "CANCELLED", finishedAt: now };
+  }
+}

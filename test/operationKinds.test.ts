@@ -1,0 +1,161 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { PRIMARY_DB, REPLICA_DB, SYSTEM_ACTOR, syncEnvironment } from "@fastier/core";
+import { createInventoryStore, createOperationStore, createPrismaSyncStore } from "@fastier/db";
+import pino from "pino";
+import { createReconciler } from "../apps/worker/src/reconciler.ts";
+import { createTestApp, type TestApp } from "./helpers/testApp.ts";
+
+const SYSTEM = { actor: SYSTEM_ACTOR, requestId: null };
+
+describe("every operation kind through the API, to its verified end state", () => {
+  let t: TestApp;
+  let envId: string;
+  const ids: Record<string, string> = {};
+
+  const post = (path: string, payload: object, role: "operator" | "admin" = "operator") =>
+    t.app.inject({ method: "POST", url: `/v1/resources/${path}`, headers: t.auth(role), payload });
+  const operation = async (id: string) =>
+    (await t.app.inject({ method: "GET", url: `/v1/operations/${id}`, headers: t.auth("viewer") })).json();
+  const runToEnd = async (id: string) => {
+    const reconciler = createReconciler({
+      operations: createOperationStore(t.db),
+      inventory: createInventoryStore(t.db),
+      cloud: t.cloud,
+      now: () => t.clock.now(),
+      log: pino({ level: "silent" }),
+      workerId: "w",
+      random: () => 0.5,
+    });
+    for (let i = 0; i < 300; i += 1) {
+      await reconciler.tick();
+      const op = await operation(id);
+      if (!["pending", "running"].includes(op.status)) return op;
+      t.clock.advance(30_000);
+    }
+    throw new Error("operation did not end");
+  };
+
+  before(async () => {
+    t = await createTestApp();
+    const inventory = createInventoryStore(t.db);
+    const env = await inventory.createEnvironment({ name: "production", region: "us-east-1" }, SYSTEM);
+    envId = env.id;
+    await syncEnvironment(
+      { cloud: t.cloud, inventory, syncs: createPrismaSyncStore(t.db.prisma), now: () => t.clock.now() },
+      env.id,
+      "api",
+      SYSTEM,
+    );
+    for (const resource of await t.db.prisma.resource.findMany()) ids[resource.cloudId] = resource.id;
+  });
+  after(() => t.close());
+
+  it("deploys through the pipeline stage by stage", async () => {
+    const pipeline = await t.db.prisma.resource.findFirstOrThrow({ where: { kind: "PIPELINE" } });
+    const accepted = await post(`${pipeline.id}/deployments`, { reason: "release 42" });
+    assert.equal(accepted.statusCode, 202, accepted.body);
+    const done = await runToEnd(accepted.json().id);
+    assert.equal(done.status, "succeeded", JSON.stringify(done.error));
+    const stages = done.events.map((e: { message: string }) => e.message).join("\n");
+    assert.match(stages, /Source[\s\S]*Build[\s\S]*Deploy/);
+  });
+
+  it("stops a running deployment while it runs (the stop is not blocked by the target lock)", async () => {
+    const pipeline = await t.db.prisma.resource.findFirstOrThrow({ where: { kind: "PIPELINE" } });
+    const started = (await post(`${pipeline.id}/deployments`, {})).json();
+    const reconciler = createReconciler({
+      operations: createOperationStore(t.db),
+      inventory: createInventoryStore(t.db),
+      cloud: t.cloud,
+      now: () => t.clock.now(),
+      log: pino({ level: "silent" }),
+      workerId: "w",
+    });
+    await reconciler.tick();
+    const executionId = (await operation(started.id)).state.executionId;
+    assert.ok(executionId, "the start operation shows its execution id");
+    const stop = await post(`${pipeline.id}/deployments/stop`, { executionId, abandon: true });
+    assert.equal(stop.statusCode, 202, stop.body);
+    const stopped = await runToEnd(stop.json().id);
+    assert.equal(stopped.status, "succeeded");
+    const followed = await runToEnd(started.id);
+    assert.equal(followed.status, "failed");
+    assert.equal(followed.error.code, "deployment_stopped");
+  });
+
+  it("refuses promotion of the primary, and without the right confirmation", async () => {
+    const primary = await post(`${ids[PRIMARY_DB]}/promote`, { confirm: PRIMARY_DB }, "admin");
+    assert.equal(primary.statusCode, 409);
+    const unconfirmed = await post(`${ids[REPLICA_DB]}/promote`, { confirm: "yes" }, "admin");
+    assert.equal(unconfirmed.statusCode, 400);
+    assert.equal(unconfirmed.json().errors[0].field, "/confirm");
+    const operator = await post(`${ids[REPLICA_DB]}/promote`, { confirm: REPLICA_DB }, "operator");
+    assert.equal(operator.statusCode, 403, "promotion is for admins");
+    assert.equal(await t.db.prisma.operation.count({ where: { kind: "PROMOTE_REPLICA" } }), 0);
+  });
+
+  it("restores to a point in time as a new instance, refusing a time outside the window", async () => {
+    const future = await post(
+      `${ids[PRIMARY_DB]}/restore`,
+      {
+        targetIdentifier: "fastier-db-restored",
+        restoreTime: new Date(t.clock.now().getTime() + 3_600_000).toISOString(),
+      },
+      "admin",
+    );
+    assert.equal(future.statusCode, 400);
+    assert.equal(future.json().errors[0].field, "/restoreTime");
+    const accepted = await post(
+      `${ids[PRIMARY_DB]}/restore`,
+      { targetIdentifier: "fastier-db-restored", useLatestRestorableTime: true },
+      "admin",
+    );
+    assert.equal(accepted.statusCode, 202, accepted.body);
+    const done = await runToEnd(accepted.json().id);
+    assert.equal(done.status, "succeeded", JSON.stringify(done.error));
+    const restored = await t.db.prisma.resource.findFirst({ where: { cloudId: "fastier-db-restored" } });
+    assert.equal(restored?.kind, "DB_INSTANCE");
+  });
+
+  it("takes a snapshot and lists it", async () => {
+    const accepted = await post(`${ids[PRIMARY_DB]}/snapshots`, { snapshotIdentifier: "before-migration" });
+    assert.equal(accepted.statusCode, 202, accepted.body);
+    assert.equal((await runToEnd(accepted.json().id)).status, "succeeded");
+    const list = await t.app.inject({
+      method: "GET",
+      url: `/v1/resources/${ids[PRIMARY_DB]}/snapshots`,
+      headers: t.auth("viewer"),
+    });
+    assert.equal(list.statusCode, 200);
+    const snapshot = list.json().items.find((s: { identifier: string }) => s.identifier === "before-migration");
+    assert.equal(snapshot?.status, "available");
+  });
+
+  it("promotes the replica to a standalone instance and updates the inventory", async () => {
+    const accepted = await post(`${ids[REPLICA_DB]}/promote`, { confirm: REPLICA_DB }, "admin");
+    assert.equal(accepted.statusCode, 202, accepted.body);
+    const done = await runToEnd(accepted.json().id);
+    assert.equal(done.status, "succeeded", JSON.stringify(done.error));
+    const replica = await t.app.inject({
+      method: "GET",
+      url: `/v1/resources/${ids[REPLICA_DB]}`,
+      headers: t.auth("viewer"),
+    });
+    assert.equal(replica.json().database.role, "standalone");
+  });
+
+  it("reports DR readiness, with the missing replica as a gap after promotion", async () => {
+    const response = await t.app.inject({
+      method: "GET",
+      url: `/v1/environments/${envId}/dr-readiness`,
+      headers: t.auth("viewer"),
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    const report = response.json();
+    const primary = report.databases.find((d: { identifier: string }) => d.identifier === PRIMARY_DB);
+    assert.equal(primary.multiAz, true);
+    assert.ok(primary.gaps.some((g: { code: string }) => g.code === "no_read_replica"));
+    assert.notEqual(report.status, "ready");
+  });
+});
