@@ -159,3 +159,143 @@ describe("every operation kind through the API, to its verified end state", () =
     assert.notEqual(report.status, "ready");
   });
 });
+
+describe("refused operation requests", () => {
+  let t: TestApp;
+  const ids: Record<string, string> = {};
+  let mutatingCalls = 0;
+
+  before(async () => {
+    t = await createTestApp();
+    const inventory = createInventoryStore(t.db);
+    const env = await inventory.createEnvironment({ name: "production", region: "us-east-1" }, SYSTEM);
+    await syncEnvironment(
+      { cloud: t.cloud, inventory, syncs: createPrismaSyncStore(t.db.prisma), now: () => t.clock.now() },
+      env.id,
+      "api",
+      SYSTEM,
+    );
+    for (const resource of await t.db.prisma.resource.findMany()) ids[resource.cloudId] = resource.id;
+    // Count every call that would change the cloud: a refusal must make none.
+    for (const area of [t.cloud.autoScaling, t.cloud.databases, t.cloud.pipelines] as unknown as Record<
+      string,
+      unknown
+    >[]) {
+      for (const [name, fn] of Object.entries(area)) {
+        if (typeof fn !== "function" || /^(describe|list|get)/.test(name)) continue;
+        area[name] = (...args: unknown[]) => {
+          mutatingCalls += 1;
+          return (fn as (...a: unknown[]) => unknown)(...args);
+        };
+      }
+    }
+  });
+  after(() => t.close());
+
+  const refusals: { name: string; path: () => string; body: object; status: number; code: string; field?: string }[] = [
+    {
+      name: "unknown target",
+      path: () => "00000000-0000-4000-8000-000000000000/scale",
+      body: { desiredCapacity: 3 },
+      status: 404,
+      code: "resource_not_found",
+    },
+    {
+      name: "wrong kind of resource",
+      path: () => `${ids[PRIMARY_DB]}/scale`,
+      body: { desiredCapacity: 3 },
+      status: 400,
+      code: "wrong_target_kind",
+      field: "/id",
+    },
+    {
+      name: "capacity outside the limits",
+      path: () => `${ids[Object.keys(ids).find((k) => k.startsWith("awseb")) as string]}/scale`,
+      body: { desiredCapacity: 7 },
+      status: 400,
+      code: "capacity_out_of_limits",
+      field: "/desiredCapacity",
+    },
+    {
+      name: "restore time in the future",
+      path: () => `${ids[PRIMARY_DB]}/restore`,
+      body: { targetIdentifier: "r1", restoreTime: "2099-01-01T00:00:00Z" },
+      status: 400,
+      code: "validation_failed",
+      field: "/restoreTime",
+    },
+    {
+      name: "restore time before the earliest restorable time",
+      path: () => `${ids[PRIMARY_DB]}/restore`,
+      body: { targetIdentifier: "r1", restoreTime: "2020-01-01T00:00:00Z" },
+      status: 400,
+      code: "restore_time_outside_window",
+      field: "/restoreTime",
+    },
+    {
+      name: "malformed restore time",
+      path: () => `${ids[PRIMARY_DB]}/restore`,
+      body: { targetIdentifier: "r1", restoreTime: "yesterday" },
+      status: 400,
+      code: "validation_failed",
+      field: "/restoreTime",
+    },
+    {
+      name: "missing confirmation",
+      path: () => `${ids[REPLICA_DB]}/promote`,
+      body: {},
+      status: 400,
+      code: "validation_failed",
+      field: "/confirm",
+    },
+    {
+      name: "promote of a primary",
+      path: () => `${ids[PRIMARY_DB]}/promote`,
+      body: { confirm: PRIMARY_DB },
+      status: 409,
+      code: "not_a_replica",
+    },
+    {
+      name: "duplicate target id",
+      path: () => `${ids[PRIMARY_DB]}/restore`,
+      body: { targetIdentifier: REPLICA_DB, useLatestRestorableTime: true },
+      status: 409,
+      code: "target_exists",
+    },
+  ];
+
+  for (const refusal of refusals) {
+    it(`refuses ${refusal.name} with a problem naming the rule, recording and calling nothing`, async () => {
+      const response = await t.app.inject({
+        method: "POST",
+        url: `/v1/resources/${refusal.path()}`,
+        headers: t.auth("admin"),
+        payload: refusal.body,
+      });
+      assert.equal(response.statusCode, refusal.status, response.body);
+      assert.match(String(response.headers["content-type"]), /application\/problem\+json/);
+      assert.equal(response.json().code, refusal.code);
+      if (refusal.field) assert.equal(response.json().errors[0].field, refusal.field);
+      assert.equal(await t.db.prisma.operation.count(), 0);
+      assert.equal(mutatingCalls, 0);
+    });
+  }
+
+  it("enforces one active operation per target in the database itself", async () => {
+    const row = (id: string) => ({
+      kind: "SCALE" as const,
+      environmentId: "00000000-0000-4000-8000-000000000001",
+      targetResourceId: id,
+      params: {},
+      plan: {},
+      step: "act",
+      requestedByName: "test",
+      requestHash: "x".repeat(64),
+    });
+    const target = "00000000-0000-4000-8000-000000000002";
+    await t.db.prisma.operation.create({ data: row(target) });
+    await assert.rejects(t.db.prisma.operation.create({ data: row(target) }), /Unique constraint/);
+    await t.db.prisma.operation.updateMany({ where: { targetResourceId: target }, data: { status: "SUCCEEDED" } });
+    await t.db.prisma.operation.create({ data: row(target) });
+  });
+});

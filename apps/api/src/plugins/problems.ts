@@ -58,7 +58,9 @@ export function sendProblem(
   detail: string,
   extra: Record<string, unknown> = {},
 ) {
+  // Extra members first: a detail named like a standard member (e.g. a resource's `status`) must not replace it.
   const body: ProblemBody = {
+    ...extra,
     type: `urn:fastier:problem:${code}`,
     title: TITLES[status] ?? "Error",
     status,
@@ -66,7 +68,6 @@ export function sendProblem(
     instance: request.url,
     code,
     requestId: request.id,
-    ...extra,
   };
   return reply.status(status).type("application/problem+json").send(body);
 }

@@ -155,7 +155,7 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
       throw new ConflictError(
         "target_exists",
         `a DB instance ${existing.identifier} already exists (${existing.status}); choose another targetIdentifier`,
-        { targetIdentifier: existing.identifier, status: existing.status },
+        { targetIdentifier: existing.identifier, targetStatus: existing.status },
       );
     }
     const instanceClass = params.instanceClass ?? source.instanceClass;
