@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { PRIMARY_DB, REPLICA_DB, SYSTEM_ACTOR, syncEnvironment } from "@fastier/core";
-import { createInventoryStore, createOperationStore, createPrismaSyncStore } from "@fastier/db";
-import pino from "pino";
-import { createReconciler } from "../apps/worker/src/reconciler.ts";
+import { createInventoryStore, createPrismaSyncStore } from "@fastier/db";
+import { reconcilerFor, reconcileToEnd } from "./helpers/reconcile.ts";
 import { createTestApp, type TestApp } from "./helpers/testApp.ts";
 
 const SYSTEM = { actor: SYSTEM_ACTOR, requestId: null };
@@ -18,22 +17,8 @@ describe("every operation kind through the API, to its verified end state", () =
   const operation = async (id: string) =>
     (await t.app.inject({ method: "GET", url: `/v1/operations/${id}`, headers: t.auth("viewer") })).json();
   const runToEnd = async (id: string) => {
-    const reconciler = createReconciler({
-      operations: createOperationStore(t.db),
-      inventory: createInventoryStore(t.db),
-      cloud: t.cloud,
-      now: () => t.clock.now(),
-      log: pino({ level: "silent" }),
-      workerId: "w",
-      random: () => 0.5,
-    });
-    for (let i = 0; i < 300; i += 1) {
-      await reconciler.tick();
-      const op = await operation(id);
-      if (!["pending", "running"].includes(op.status)) return op;
-      t.clock.advance(30_000);
-    }
-    throw new Error("operation did not end");
+    await reconcileToEnd(t, id);
+    return operation(id);
   };
 
   before(async () => {
@@ -64,14 +49,7 @@ describe("every operation kind through the API, to its verified end state", () =
   it("stops a running deployment while it runs (the stop is not blocked by the target lock)", async () => {
     const pipeline = await t.db.prisma.resource.findFirstOrThrow({ where: { kind: "PIPELINE" } });
     const started = (await post(`${pipeline.id}/deployments`, {})).json();
-    const reconciler = createReconciler({
-      operations: createOperationStore(t.db),
-      inventory: createInventoryStore(t.db),
-      cloud: t.cloud,
-      now: () => t.clock.now(),
-      log: pino({ level: "silent" }),
-      workerId: "w",
-    });
+    const reconciler = reconcilerFor(t);
     await reconciler.tick();
     const executionId = (await operation(started.id)).state.executionId;
     assert.ok(executionId, "the start operation shows its execution id");

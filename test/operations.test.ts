@@ -2,9 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { ASG_NAME, CloudError, type CloudPort } from "@fastier/core";
 import { createInventoryStore, createOperationStore, createPrismaSyncStore } from "@fastier/db";
-import pino from "pino";
 import request from "supertest";
-import { createReconciler } from "../apps/worker/src/reconciler.ts";
+import { reconcilerFor, reconcileToEnd } from "./helpers/reconcile.ts";
 import { createTestApp, type TestApp } from "./helpers/testApp.ts";
 
 const SYSTEM = { actor: { keyId: null, name: "test", role: "admin" as const }, requestId: null };
@@ -36,28 +35,9 @@ async function syncedApp() {
   return { t, groupId: group.id, envId: env.id };
 }
 
-function reconcilerFor(t: TestApp, cloud: CloudPort = t.cloud, workerId = "worker-a") {
-  return createReconciler({
-    operations: createOperationStore(t.db),
-    inventory: createInventoryStore(t.db),
-    cloud,
-    now: () => t.clock.now(),
-    log: pino({ level: "silent" }),
-    workerId,
-    random: () => 0.5,
-  });
-}
-
-/** Ticks the reconciler, advancing simulated time between ticks, until the operation ends. */
 async function runToEnd(t: TestApp, operationId: string, cloud: CloudPort = t.cloud) {
-  const reconciler = reconcilerFor(t, cloud);
-  for (let i = 0; i < 200; i += 1) {
-    await reconciler.tick();
-    const op = await getOperation(t, operationId);
-    if (!["pending", "running"].includes(op.status)) return op;
-    t.clock.advance(30_000);
-  }
-  throw new Error("operation did not end");
+  await reconcileToEnd(t, operationId, cloud);
+  return getOperation(t, operationId);
 }
 
 async function getOperation(t: TestApp, id: string): Promise<OperationJson> {

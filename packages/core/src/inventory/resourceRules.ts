@@ -6,7 +6,8 @@ export const MAX_BACKUP_RETENTION_DAYS = 35;
 
 const KINDS_WITH_INSTANCE_TYPE: ReadonlySet<ResourceKind> = new Set(["auto_scaling_group", "instance", "db_instance"]);
 
-const EMPTY_SPEC: ResourceSpec = {
+/** A resource spec with nothing set: what a new resource starts from. */
+export const EMPTY_RESOURCE_SPEC: ResourceSpec = {
   status: "active",
   region: null,
   availabilityZones: [],
@@ -37,8 +38,8 @@ export function specOfNewResource(input: NewResource): ResourceSpec {
       },
     ]);
   }
-  const spec: ResourceSpec = { ...EMPTY_SPEC };
-  for (const key of Object.keys(EMPTY_SPEC) as (keyof ResourceSpec)[]) {
+  const spec: ResourceSpec = { ...EMPTY_RESOURCE_SPEC };
+  for (const key of Object.keys(EMPTY_RESOURCE_SPEC) as (keyof ResourceSpec)[]) {
     if (input[key] !== undefined) (spec as unknown as Record<string, unknown>)[key] = input[key];
   }
   assertSpecFitsKind(input.kind, spec);

@@ -1,21 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { AuditContext, InventoryEffect, ResourceSpec } from "@fastier/core";
+import { type AuditContext, EMPTY_RESOURCE_SPEC, type InventoryEffect } from "@fastier/core";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { writeAudit } from "./auditWriter.ts";
 import { resourceFromRow, resourceSpecColumns, toDbKind } from "./rowMapping.ts";
-
-const EMPTY_SPEC: ResourceSpec = {
-  status: "active",
-  region: null,
-  availabilityZones: [],
-  tags: {},
-  attributes: {},
-  instanceType: null,
-  capacity: null,
-  parentId: null,
-  database: null,
-  pipeline: null,
-};
 
 /**
  * Writes what a verified operation changed into the inventory, in the caller's
@@ -58,7 +45,7 @@ export async function applyInventoryEffect(
         environmentId,
         kind: toDbKind(create.kind),
         cloudId: create.cloudId,
-        ...resourceSpecColumns({ ...EMPTY_SPEC, ...create.spec, name: create.name }),
+        ...resourceSpecColumns({ ...EMPTY_RESOURCE_SPEC, ...create.spec, name: create.name }),
       },
       update: {},
     });
