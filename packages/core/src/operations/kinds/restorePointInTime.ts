@@ -88,15 +88,19 @@ function checkParams(params: RestorePointInTimeParams, now: Date): CheckedReques
 }
 
 function requireWithinWindow(source: DbInstanceState, restoreTime: Date | null) {
-  const earliest = source.earliestRestorableTime;
   const latest = source.latestRestorableTime;
-  if (!earliest || !latest) {
+  if (!latest || source.backupRetentionDays === 0) {
     throw new ConflictError(
       "no_restorable_time",
       `${source.identifier} has no restorable time (backup retention ${source.backupRetentionDays} days); turn on automated backups first`,
       { backupRetentionDays: source.backupRetentionDays },
     );
   }
+  // The earliest time can be unknown while backups are on (the automated-backups listing was not
+  // allowed or not answered): the latest time alone is enough, and an explicit time is then checked
+  // against the retention period, which bounds how far back the backups can reach.
+  const earliest =
+    source.earliestRestorableTime ?? new Date(latest.getTime() - source.backupRetentionDays * 24 * 3_600_000);
   if (restoreTime && (restoreTime < earliest || restoreTime > latest)) {
     const window = { earliestRestorableTime: earliest.toISOString(), latestRestorableTime: latest.toISOString() };
     throw new ValidationError(
