@@ -254,6 +254,32 @@ describe("operations: failures, retries and crashed workers", () => {
     assert.equal((done.error as unknown as { cloudRequestId: string }).cloudRequestId, "req-42");
   });
 
+  it("cancels a running operation at its next step while nothing has changed yet", async () => {
+    const op = await start({ desiredCapacity: 5 });
+    const operations = createOperationStore(t.db);
+    // A worker holds it (running, step act) when the cancel arrives.
+    await operations.claimDue("worker-a", t.clock.now(), new Date(t.clock.now().getTime() + 1_000), 10);
+    const requested = await t.app.inject({
+      method: "POST",
+      url: `/v1/operations/${op.id}/cancel`,
+      headers: t.auth("operator"),
+    });
+    assert.equal(requested.statusCode, 202);
+    assert.equal(requested.json().status, "running");
+    assert.equal(requested.json().cancelRequested, true);
+    t.clock.advance(2_000);
+    await reconcilerFor(t).tick();
+    const done = await getOperation(t, op.id);
+    const [group] = await t.cloud.autoScaling.describeGroups([ASG_NAME]);
+    await t.close();
+    assert.equal(done.status, "cancelled");
+    assert.equal(group?.desiredCapacity, 2, "the cloud was never asked");
+    assert.deepEqual(
+      done.events?.map((e) => e.type),
+      ["created", "started", "cancel_requested", "cancelled"],
+    );
+  });
+
   it("finishes exactly once when a worker dies between act and verify", async () => {
     const op = await start({ desiredCapacity: 4 });
     const { cloud, calls } = flakyCloud([]);
