@@ -62,6 +62,22 @@ describe("every operation kind through the API, to its verified end state", () =
     assert.equal(followed.error.code, "deployment_stopped");
   });
 
+  it("says so when a cancel comes too late, and runs the deploy to its end", async () => {
+    const pipeline = await t.db.prisma.resource.findFirstOrThrow({ where: { kind: "PIPELINE" } });
+    const started = (await post(`${pipeline.id}/deployments`, {})).json();
+    await reconcilerFor(t).tick();
+    const cancel = await t.app.inject({
+      method: "POST",
+      url: `/v1/operations/${started.id}/cancel`,
+      headers: t.auth("operator"),
+    });
+    assert.equal(cancel.statusCode, 202);
+    const done = await runToEnd(started.id);
+    assert.equal(done.status, "succeeded");
+    const tooLate = done.events.filter((e: { message: string }) => e.message.startsWith("cancel came too late"));
+    assert.equal(tooLate.length, 1, "said once");
+  });
+
   it("refuses promotion of the primary, and without the right confirmation", async () => {
     const primary = await post(`${ids[PRIMARY_DB]}/promote`, { confirm: PRIMARY_DB }, "admin");
     assert.equal(primary.statusCode, 409);

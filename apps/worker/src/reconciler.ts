@@ -56,7 +56,10 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
     const target = await deps.inventory.getResource(operation.targetResourceId);
     if (!target)
       return { type: "failed", code: "target_gone", message: "the target resource was removed from the inventory" };
-    return definition.step({ operation, target, cloud: deps.cloud, now: deps.now() });
+    const outcome = await definition.step({ operation, target, cloud: deps.cloud, now: deps.now() });
+    return operation.cancelRequested && !operation.state.cancelRefused
+      ? noteCancelTooLate(outcome, operation.step)
+      : outcome;
   }
 
   async function advance(operation: Operation): Promise<void> {
@@ -131,4 +134,16 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
       return total;
     },
   };
+}
+
+/**
+ * A cancel that arrives once the operation has started changing things cannot
+ * take effect; the history says so once, and the operation runs to its end.
+ */
+function noteCancelTooLate(outcome: StepOutcome, step: string): StepOutcome {
+  const note = `cancel came too late: step ${step} cannot be undone, so the operation runs to its end`;
+  if (outcome.type === "advance" || outcome.type === "wait") {
+    return { ...outcome, message: `${note}; ${outcome.message}`, state: { ...outcome.state, cancelRefused: true } };
+  }
+  return { ...outcome, message: `${note}; ${outcome.message}` };
 }
