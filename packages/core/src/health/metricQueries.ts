@@ -1,0 +1,94 @@
+import type { MetricQuery, MetricStatistic } from "../cloud/cloudTypes.ts";
+import type { Resource } from "../inventory/types.ts";
+
+/** Five-minute periods: what the memory rules count in (and CloudWatch agent's usual resolution). */
+export const SWEEP_PERIOD_SECONDS = 300;
+
+/** Which series of which resource a query asks for, so results can be filed back. */
+export interface MetricSubject {
+  resourceId: string;
+  namespace: string;
+  metricName: string;
+  stat: MetricStatistic;
+  period: number;
+}
+
+export interface SweepQueryPlan {
+  queries: MetricQuery[];
+  subjects: Map<string, MetricSubject>;
+}
+
+interface SeriesSpec {
+  namespace: string;
+  metricName: string;
+  stats: MetricStatistic[];
+  period?: number;
+}
+
+const EC2_SERIES: SeriesSpec[] = [
+  { namespace: "CWAgent", metricName: "mem_used_percent", stats: ["Maximum", "Average"] },
+  { namespace: "AWS/EC2", metricName: "CPUUtilization", stats: ["Maximum", "Average"] },
+];
+
+const RDS_SERIES: SeriesSpec[] = [
+  // Low memory is the risk, so the Minimum matters more than the Maximum.
+  { namespace: "AWS/RDS", metricName: "FreeableMemory", stats: ["Minimum", "Average"] },
+  // RDS publishes lag every minute; the lag rule counts one-minute periods.
+  { namespace: "AWS/RDS", metricName: "ReplicaLag", stats: ["Maximum"], period: 60 },
+  { namespace: "AWS/RDS", metricName: "DatabaseConnections", stats: ["Maximum", "Average"] },
+  { namespace: "AWS/RDS", metricName: "CPUUtilization", stats: ["Maximum", "Average"] },
+];
+
+function seriesFor(resource: Resource): { specs: SeriesSpec[]; dimensions: Record<string, string> } | null {
+  switch (resource.kind) {
+    case "auto_scaling_group":
+      return { specs: EC2_SERIES, dimensions: { AutoScalingGroupName: resource.cloudId } };
+    case "instance":
+      return { specs: EC2_SERIES, dimensions: { InstanceId: resource.cloudId } };
+    case "db_instance":
+      return {
+        specs: RDS_SERIES.filter((spec) => spec.metricName !== "ReplicaLag" || resource.database?.role === "replica"),
+        dimensions: { DBInstanceIdentifier: resource.cloudId },
+      };
+    default:
+      return null;
+  }
+}
+
+/**
+ * The CloudWatch queries a sweep makes for an inventory: memory and CPU per
+ * Auto Scaling group and per instance, and memory, lag, connections and CPU
+ * per RDS instance. Resources that are gone are left out.
+ */
+export function sweepQueries(resources: Resource[]): SweepQueryPlan {
+  const queries: MetricQuery[] = [];
+  const subjects = new Map<string, MetricSubject>();
+  for (const resource of resources) {
+    if (resource.status === "gone") continue;
+    const series = seriesFor(resource);
+    if (!series) continue;
+    for (const spec of series.specs) {
+      for (const stat of spec.stats) {
+        // CloudWatch ids start with a lower-case letter; an index keeps them unique and short.
+        const id = `m${queries.length}`;
+        const period = spec.period ?? SWEEP_PERIOD_SECONDS;
+        queries.push({
+          id,
+          namespace: spec.namespace,
+          metricName: spec.metricName,
+          dimensions: series.dimensions,
+          period,
+          stat,
+        });
+        subjects.set(id, {
+          resourceId: resource.id,
+          namespace: spec.namespace,
+          metricName: spec.metricName,
+          stat,
+          period,
+        });
+      }
+    }
+  }
+  return { queries, subjects };
+}

@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createManualClock, createSimCloud, type ManualClock } from "@fastier/cloud";
+import { createTestDatabase, type TestDatabase } from "../../../test/helpers/testDatabase.ts";
+import { ASG_NAME, CloudError, type CloudPort, collectMetrics, type Resource, sweepQueries } from "../src/index.ts";
+
+const resource = (kind: Resource["kind"], cloudId: string, extra: Partial<Resource> = {}) =>
+  ({ id: `r-${cloudId}`, kind, cloudId, status: "active", database: null, ...extra }) as Resource;
+
+describe("a sweep's metric queries and their collection", () => {
+  let db: TestDatabase;
+  let clock: ManualClock;
+  let cloud: CloudPort;
+  before(async () => {
+    db = await createTestDatabase();
+    // Late afternoon UTC: the daily peak of the simulator's load model.
+    clock = createManualClock(new Date("2026-11-25T17:30:00Z"));
+    cloud = createSimCloud({ pool: db.pool, clock });
+  });
+  after(() => db.drop());
+
+  it("asks for memory and CPU of groups and instances, and memory, lag, connections and CPU of databases", () => {
+    const { queries, subjects } = sweepQueries([
+      resource("auto_scaling_group", ASG_NAME),
+      resource("instance", "i-1"),
+      resource("db_instance", "db", { database: { role: "primary" } as Resource["database"] }),
+      resource("db_instance", "replica", { database: { role: "replica" } as Resource["database"] }),
+      resource("s3_bucket", "bucket"),
+      resource("instance", "i-gone", { status: "gone" }),
+    ]);
+    assert.equal(queries.length, 4 + 4 + 6 + 7);
+    assert.equal(new Set(queries.map((q) => q.id)).size, queries.length);
+    const group = queries
+      .filter((q) => q.dimensions.AutoScalingGroupName === ASG_NAME)
+      .map((q) => `${q.metricName}/${q.stat}`);
+    assert.deepEqual(group, [
+      "mem_used_percent/Maximum",
+      "mem_used_percent/Average",
+      "CPUUtilization/Maximum",
+      "CPUUtilization/Average",
+    ]);
+    assert.ok(
+      queries.some(
+        (q) => q.metricName === "ReplicaLag" && q.dimensions.DBInstanceIdentifier === "replica" && q.period === 60,
+      ),
+    );
+    assert.ok(!queries.some((q) => q.metricName === "ReplicaLag" && q.dimensions.DBInstanceIdentifier === "db"));
+    assert.equal(subjects.get(queries[0]?.id ?? "")?.resourceId, `r-${ASG_NAME}`);
+  });
+
+  it("collects the group's memory at the daily peak in one call", async () => {
+    const { queries, subjects } = sweepQueries([resource("auto_scaling_group", ASG_NAME)]);
+    const end = clock.now();
+    const collected = await collectMetrics(cloud, queries, new Date(end.getTime() - 30 * 60_000), end);
+    assert.equal(collected.calls, 1);
+    assert.deepEqual(collected.failures, []);
+    const maxId = [...subjects].find(([, s]) => s.metricName === "mem_used_percent" && s.stat === "Maximum")?.[0];
+    const points = collected.series.get(maxId ?? "")?.points ?? [];
+    assert.ok(points.length >= 5, `${points.length} points`);
+    assert.ok(
+      points.every((p) => p.value >= 85),
+      "2 × t3.medium are under memory pressure at peak",
+    );
+  });
+
+  it("splits into calls of 500 queries and keeps going when one batch is refused", async () => {
+    const instances = Array.from({ length: 300 }, (_, i) => resource("instance", `i-${i}`));
+    const { queries } = sweepQueries(instances);
+    assert.equal(queries.length, 1_200);
+    let call = 0;
+    const flaky: CloudPort = {
+      ...cloud,
+      provider: cloud.provider,
+      region: cloud.region,
+      metrics: {
+        getMetricData: async (request) => {
+          call += 1;
+          if (call === 2) throw new CloudError("throttled", "Rate exceeded", { providerCode: "Throttling" });
+          return cloud.metrics.getMetricData(request);
+        },
+      },
+    };
+    const end = clock.now();
+    const collected = await collectMetrics(flaky, queries, new Date(end.getTime() - 15 * 60_000), end);
+    assert.equal(collected.calls, 3, "ceil(1200 / 500) calls");
+    assert.deepEqual(collected.failures, [{ queries: 500, error: "Rate exceeded", retryable: true }]);
+    assert.equal(collected.series.size, 700);
+  });
+});
