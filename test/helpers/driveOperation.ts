@@ -23,29 +23,7 @@ export async function driveOperation<P>(
   options: { maxSteps?: number; beforeStep?: (operation: Operation) => void } = {},
 ): Promise<DriveResult> {
   const plan = await definition.plan({ target, params, cloud, now: clock.now() });
-  const operation: Operation = {
-    id: "00000000-0000-4000-8000-0000000000aa",
-    kind: definition.kind,
-    environmentId: target.environmentId,
-    targetResourceId: target.id,
-    params: params as Record<string, unknown>,
-    plan,
-    status: "running",
-    step: definition.firstStep,
-    state: {},
-    requestedByKeyId: null,
-    requestedByName: "test",
-    idempotencyKey: null,
-    attempts: 0,
-    cancelRequested: false,
-    result: null,
-    error: null,
-    nextAttemptAt: clock.now(),
-    createdAt: clock.now(),
-    startedAt: clock.now(),
-    finishedAt: null,
-    updatedAt: clock.now(),
-  };
+  const operation: Operation = storedOperation(definition, target, params, clock.now(), plan);
   const outcomes: StepOutcome[] = [];
   for (let i = 0; i < (options.maxSteps ?? 500); i += 1) {
     options.beforeStep?.(operation);
@@ -67,4 +45,41 @@ export async function driveOperation<P>(
     }
   }
   throw new Error(`${definition.kind} did not finish within ${options.maxSteps ?? 500} steps`);
+}
+
+/**
+ * An operation as the store would hold it before its first step: what the
+ * reconciler hands to `step`. Tests also use it to run steps without planning
+ * again (a plan may refuse what a crashed first attempt already started).
+ */
+export function storedOperation<P>(
+  definition: OperationDefinition<P>,
+  target: Resource,
+  params: P,
+  createdAt: Date,
+  plan: OperationPlan = { summary: "", changes: [], checks: [] },
+): Operation & { params: P } {
+  return {
+    id: "00000000-0000-4000-8000-0000000000aa",
+    kind: definition.kind,
+    environmentId: target.environmentId,
+    targetResourceId: target.id,
+    params: params as Record<string, unknown> & P,
+    plan,
+    status: "running",
+    step: definition.firstStep,
+    state: {},
+    requestedByKeyId: null,
+    requestedByName: "test",
+    idempotencyKey: null,
+    attempts: 0,
+    cancelRequested: false,
+    result: null,
+    error: null,
+    nextAttemptAt: createdAt,
+    createdAt,
+    startedAt: createdAt,
+    finishedAt: null,
+    updatedAt: createdAt,
+  };
 }

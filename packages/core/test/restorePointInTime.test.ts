@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createManualClock, createSimCloud, type ManualClock } from "@fastier/cloud";
-import { driveOperation } from "../../../test/helpers/driveOperation.ts";
+import { driveOperation, storedOperation } from "../../../test/helpers/driveOperation.ts";
 import { createTestDatabase, type TestDatabase } from "../../../test/helpers/testDatabase.ts";
 import { type CloudPort, type ConflictError, PRIMARY_DB, REPLICA_DB, type ValidationError } from "../src/index.ts";
 import { type RestorePointInTimeParams, restorePointInTime } from "../src/operations/kinds/restorePointInTime.ts";
-import { countingDatabaseCalls, dbTarget, resumeOperation, storedOperation } from "./helpers/rdsTargets.ts";
+import { countingDatabaseCalls, dbTarget, resumeOperation } from "./helpers/rdsTargets.ts";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;

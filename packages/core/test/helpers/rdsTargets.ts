@@ -4,7 +4,6 @@ import type {
   DatabasePort,
   Operation,
   OperationDefinition,
-  OperationPlan,
   Resource,
   StepOutcome,
 } from "../../src/index.ts";
@@ -40,43 +39,6 @@ export function countingDatabaseCalls(
     return original(...args);
   };
   return { cloud: { ...cloud, databases }, calls: () => calls };
-}
-
-/**
- * An operation as the store would hold it before its first step, for running
- * steps without planning again (a plan may refuse what a crashed first attempt
- * already started, such as a now-taken identifier).
- */
-export function storedOperation<P>(
-  definition: OperationDefinition<P>,
-  target: Resource,
-  params: P,
-  createdAt: Date,
-  plan: OperationPlan = { summary: "", changes: [], checks: [] },
-): Operation & { params: P } {
-  return {
-    id: "00000000-0000-4000-8000-0000000000bb",
-    kind: definition.kind,
-    environmentId: target.environmentId,
-    targetResourceId: target.id,
-    params: params as Record<string, unknown> & P,
-    plan,
-    status: "running",
-    step: definition.firstStep,
-    state: {},
-    requestedByKeyId: null,
-    requestedByName: "test",
-    idempotencyKey: null,
-    attempts: 0,
-    cancelRequested: false,
-    result: null,
-    error: null,
-    nextAttemptAt: createdAt,
-    createdAt,
-    startedAt: createdAt,
-    finishedAt: null,
-    updatedAt: createdAt,
-  };
 }
 
 /** Steps a stored operation to its end the way driveOperation does, without planning first. */
