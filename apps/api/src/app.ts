@@ -37,8 +37,6 @@ import { Problem } from "./schemas/problem.ts";
 import { Resource } from "./schemas/resource.ts";
 import { SyncRun } from "./schemas/syncRun.ts";
 
-const Type_Ref = (id: string) => Type.Ref(id);
-
 export interface AppDependencies {
   config: Pick<Config, "logLevel" | "authCacheSeconds">;
   database: DatabaseHandle;
@@ -84,10 +82,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     app.addSchema(schema);
   app.addSchema(DrReadinessReport);
   app.addSchema(DbSnapshot);
-  app.addSchema(pageOf(Type_Ref("Operation"), "Operation"));
-  app.addSchema(pageOf(Type_Ref("Environment"), "Environment"));
-  app.addSchema(pageOf(Type_Ref("Resource"), "Resource"));
-  app.addSchema(pageOf(Type_Ref("AuditEvent"), "AuditEvent"));
+  app.addSchema(pageOf(Type.Ref("Operation"), "Operation"));
+  app.addSchema(pageOf(Type.Ref("Environment"), "Environment"));
+  app.addSchema(pageOf(Type.Ref("Resource"), "Resource"));
+  app.addSchema(pageOf(Type.Ref("AuditEvent"), "AuditEvent"));
 
   const { prisma, pool } = deps.database;
   const inventory = createInventoryStore(deps.database);

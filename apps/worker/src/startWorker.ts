@@ -91,9 +91,9 @@ export function startWorker(deps: WorkerDependencies): Worker {
       ? startPeriodicTask({
           name: "reconcile",
           intervalMs: deps.reconcileIntervalMs,
+          // Keep going while steps are due, so a chain of immediate steps does not wait a tick each.
           run: async () => {
-            // Keep going while steps are due, so a chain of immediate steps does not wait a tick each.
-            while ((await reconciler.tick()) > 0) {}
+            await reconciler.runUntil(Number.POSITIVE_INFINITY);
           },
           onError: (error) => log.error({ err: error }, "reconciler tick crashed"),
         })

@@ -5,7 +5,7 @@ import { IdParams, IfMatchHeaders, PaginationQuery } from "../schemas/common.ts"
 import { EnvironmentPatchBody, NewEnvironmentBody } from "../schemas/environment.ts";
 import { problemResponses } from "../schemas/problem.ts";
 import { auditContext } from "./auditContext.ts";
-import { decodeInventoryCursor } from "./cursor.ts";
+import { decodeKeysetCursor } from "./cursor.ts";
 import { setEtag, versionFromIfMatch } from "./etag.ts";
 
 export interface EnvironmentRoutesOptions {
@@ -28,7 +28,7 @@ export const environmentRoutes: FastifyPluginAsyncTypebox<EnvironmentRoutesOptio
     },
     async (request) => {
       const { limit = 50, cursor } = request.query;
-      return inventory.listEnvironments({ limit, ...(cursor && { after: decodeInventoryCursor(cursor, "name") }) });
+      return inventory.listEnvironments({ limit, ...(cursor && { after: decodeKeysetCursor(cursor, "name") }) });
     },
   );
 

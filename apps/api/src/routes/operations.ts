@@ -1,10 +1,11 @@
-import { ACTIVE_STATUSES, decodeCursor, NotFoundError, type OperationStore, ValidationError } from "@fastier/core";
+import { ACTIVE_STATUSES, NotFoundError, type OperationStore } from "@fastier/core";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { IdParams } from "../schemas/common.ts";
 import { OperationListQuery } from "../schemas/operation.ts";
 import { problemResponses } from "../schemas/problem.ts";
 import { auditContext } from "./auditContext.ts";
+import { decodeKeysetCursor } from "./cursor.ts";
 import { streamOperationEvents } from "./operationEventStream.ts";
 
 export interface OperationRoutesOptions {
@@ -29,13 +30,7 @@ export const operationRoutes: FastifyPluginAsyncTypebox<OperationRoutesOptions> 
     },
     async (request) => {
       const { limit = 50, cursor, from, to, ...filters } = request.query;
-      const after = cursor ? decodeCursor(cursor, "-createdAt") : undefined;
-      if (after && (Number.isNaN(Date.parse(String(after.value))) || !/^[0-9a-f-]{36}$/.test(after.id))) {
-        throw new ValidationError(
-          [{ field: "/cursor", rule: "cursor", message: "cursor is not one this API issued", in: "querystring" }],
-          "invalid_cursor",
-        );
-      }
+      const after = cursor ? decodeKeysetCursor(cursor, "-createdAt") : undefined;
       return operations.list({
         ...filters,
         ...(from && { from: new Date(from) }),

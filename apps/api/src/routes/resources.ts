@@ -5,7 +5,7 @@ import { IdParams, IfMatchHeaders } from "../schemas/common.ts";
 import { problemResponses } from "../schemas/problem.ts";
 import { NewResourceBody, ResourceListQuery, ResourcePatchBody } from "../schemas/resource.ts";
 import { auditContext } from "./auditContext.ts";
-import { decodeInventoryCursor } from "./cursor.ts";
+import { decodeKeysetCursor } from "./cursor.ts";
 import { setEtag, versionFromIfMatch } from "./etag.ts";
 import { newResourceFromBody, parseTagFilter, resourcePatchFromBody } from "./resourceInput.ts";
 
@@ -36,7 +36,7 @@ export const resourceRoutes: FastifyPluginAsyncTypebox<ResourceRoutesOptions> = 
         ...(tagFilter && { tag: tagFilter }),
         sort,
         limit,
-        ...(cursor && { after: decodeInventoryCursor(cursor, sort) }),
+        ...(cursor && { after: decodeKeysetCursor(cursor, sort) }),
       });
     },
   );
