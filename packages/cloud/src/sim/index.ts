@@ -1,5 +1,5 @@
 export { createSimCloud, type SimCloudOptions } from "./createSimCloud.ts";
-export { EC2_INSTANCE_TYPES, type InstanceSize, RDS_INSTANCE_CLASSES } from "./instanceCatalog.ts";
+export type { InstanceSize } from "./instanceCatalog.ts";
 export {
   type DbWorkload,
   dailyLoadShape,

@@ -1,5 +1,4 @@
-import type { DbInstanceState, RestoreToPointInTimeRequest } from "@fastier/core";
-import { RDS_INSTANCE_CLASSES } from "./instanceCatalog.ts";
+import { type DbInstanceState, RDS_CLASSES, type RestoreToPointInTimeRequest, rdsClassOf } from "@fastier/core";
 import { simError } from "./simErrors.ts";
 import type { SimChange, SimContext, SimDbInstance, SimWorld } from "./simState.ts";
 import { DAY, MINUTE, toDate, toIso, toMs } from "./simTime.ts";
@@ -155,12 +154,12 @@ export function restoreToPointInTime(
     );
   }
   const instanceClass = request.instanceClass ?? source.instanceClass;
-  if (!RDS_INSTANCE_CLASSES[instanceClass]) {
+  if (!rdsClassOf(instanceClass)) {
     throw simError(
       "invalid_request",
       "rds",
       "InvalidParameterCombination",
-      `RDS does not support creating a DB instance with the following combination: DBInstanceClass=${instanceClass}, Engine=${source.engine}. Known classes: ${Object.keys(RDS_INSTANCE_CLASSES).join(", ")}.`,
+      `RDS does not support creating a DB instance with the following combination: DBInstanceClass=${instanceClass}, Engine=${source.engine}. Known classes: ${Object.keys(RDS_CLASSES).join(", ")}.`,
     );
   }
   const window = restorableWindow(source, ctx.now);

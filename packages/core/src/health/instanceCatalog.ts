@@ -1,6 +1,6 @@
 /**
- * Instance sizes and prices the recommendations compute with. Core cannot
- * import the simulator's catalog; the sizes here agree with it.
+ * Instance sizes and prices the recommendations compute with; the simulator
+ * sizes its instances from the same tables.
  *
  * PRICES MUST BE REFRESHED: they are the published AWS on-demand prices for
  * Linux, shared tenancy, US East (N. Virginia), copied by hand as of
@@ -52,27 +52,36 @@ export const EC2_CATALOG: readonly Ec2InstanceType[] = [
 export const ec2TypeOf = (instanceType: string | null, catalog: readonly Ec2InstanceType[] = EC2_CATALOG) =>
   catalog.find((entry) => entry.instanceType === instanceType) ?? null;
 
-/** Memory of RDS instance classes, for `FreeableMemory` as a share of the class. */
-export const RDS_CLASS_MEMORY_GIB: Readonly<Record<string, number>> = {
-  "db.t3.small": 2,
-  "db.t3.medium": 4,
-  "db.t3.large": 8,
-  "db.t4g.medium": 4,
-  "db.t4g.large": 8,
-  "db.m6i.large": 8,
-  "db.m6i.xlarge": 16,
-  "db.m6g.large": 8,
-  "db.m7g.large": 8,
-  "db.r6g.large": 16,
-  "db.r6i.large": 16,
-  "db.r6g.xlarge": 32,
-  "db.r6i.xlarge": 32,
-  "db.r7g.large": 16,
+export interface RdsInstanceClass {
+  memoryGiB: number;
+  vcpus: number;
+}
+
+const rds = (memoryGiB: number, vcpus: number): RdsInstanceClass => ({ memoryGiB, vcpus });
+
+/** Memory and vCPUs of RDS instance classes, for `FreeableMemory` as a share of the class. */
+export const RDS_CLASSES: Readonly<Record<string, RdsInstanceClass>> = {
+  "db.t3.small": rds(2, 2),
+  "db.t3.medium": rds(4, 2),
+  "db.t3.large": rds(8, 2),
+  "db.t4g.medium": rds(4, 2),
+  "db.t4g.large": rds(8, 2),
+  "db.m6i.large": rds(8, 2),
+  "db.m6i.xlarge": rds(16, 4),
+  "db.m6g.large": rds(8, 2),
+  "db.m7g.large": rds(8, 2),
+  "db.r6g.large": rds(16, 2),
+  "db.r6i.large": rds(16, 2),
+  "db.r6g.xlarge": rds(32, 4),
+  "db.r6i.xlarge": rds(32, 4),
+  "db.r7g.large": rds(16, 2),
 };
 
+export const rdsClassOf = (instanceClass: string | null): RdsInstanceClass | null =>
+  instanceClass !== null && Object.hasOwn(RDS_CLASSES, instanceClass) ? (RDS_CLASSES[instanceClass] ?? null) : null;
+
 /** Null for a class not in the table: the caller supplies its memory rather than the rule guessing. */
-export const rdsClassMemoryGiB = (instanceClass: string | null) =>
-  instanceClass === null ? null : (RDS_CLASS_MEMORY_GIB[instanceClass] ?? null);
+export const rdsClassMemoryGiB = (instanceClass: string | null) => rdsClassOf(instanceClass)?.memoryGiB ?? null;
 
 /** Monthly on-demand cost of `count` instances, rounded to cents only at the end. */
 export const monthlyCostUsd = (hourlyUsd: number, count = 1) =>
