@@ -19,6 +19,7 @@ import { writeAudit } from "./auditWriter.ts";
 import { keysetOrder, keysetWhere, toPage } from "./keyset.ts";
 import { translatePrismaError } from "./prismaErrors.ts";
 import { resourceListQuery } from "./resourceListQuery.ts";
+import { lockRow } from "./rowLock.ts";
 import { environmentFromRow, resourceFromRow, resourceSpecColumns, toDbKind } from "./rowMapping.ts";
 
 /** The inventory on PostgreSQL: Prisma for everything but the hot list query, which is plain pg. */
@@ -210,34 +211,22 @@ export function createInventoryStore({ prisma, pool }: Pick<DatabaseHandle, "pri
   };
 }
 
-/**
- * Reads a row under `FOR UPDATE` so that the version check and the write that
- * follows cannot interleave with another writer's.
- */
-async function lockRow(tx: Prisma.TransactionClient, table: "environments" | "resources", id: string) {
-  const rows = await tx.$queryRawUnsafe<{ version: number }[]>(
-    `SELECT version FROM "${table}" WHERE id = $1::uuid FOR UPDATE`,
-    id,
-  );
-  return rows[0];
-}
-
 async function lockedEnvironment(tx: Prisma.TransactionClient, id: string, expectedVersion: number | undefined) {
-  const locked = await lockRow(tx, "environments", id);
-  if (!locked) throw new NotFoundError("environment", id);
-  if (expectedVersion !== undefined && locked.version !== expectedVersion) {
-    throw new StaleVersionError("environment", id, expectedVersion, locked.version);
+  if (!(await lockRow(tx, "environments", id))) throw new NotFoundError("environment", id);
+  const current = environmentFromRow(await tx.environment.findUniqueOrThrow({ where: { id } })) satisfies Environment;
+  if (expectedVersion !== undefined && current.version !== expectedVersion) {
+    throw new StaleVersionError("environment", id, expectedVersion, current.version);
   }
-  return environmentFromRow(await tx.environment.findUniqueOrThrow({ where: { id } })) satisfies Environment;
+  return current;
 }
 
 async function lockedResource(tx: Prisma.TransactionClient, id: string, expectedVersion: number | undefined) {
-  const locked = await lockRow(tx, "resources", id);
-  if (!locked) throw new NotFoundError("resource", id);
-  if (expectedVersion !== undefined && locked.version !== expectedVersion) {
-    throw new StaleVersionError("resource", id, expectedVersion, locked.version);
+  if (!(await lockRow(tx, "resources", id))) throw new NotFoundError("resource", id);
+  const current = resourceFromRow(await tx.resource.findUniqueOrThrow({ where: { id } }));
+  if (expectedVersion !== undefined && current.version !== expectedVersion) {
+    throw new StaleVersionError("resource", id, expectedVersion, current.version);
   }
-  return resourceFromRow(await tx.resource.findUniqueOrThrow({ where: { id } }));
+  return current;
 }
 
 async function assertParentInEnvironment(

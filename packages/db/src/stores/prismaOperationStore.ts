@@ -12,6 +12,7 @@ import { writeAudit } from "./auditWriter.ts";
 import { applyInventoryEffect } from "./inventoryEffects.ts";
 import { keysetOrder, keysetWhere, toPage } from "./keyset.ts";
 import { operationEventFromRow, operationFromRow, toDbOperationKind, toDbOperationStatus } from "./operationRows.ts";
+import { lockRow } from "./rowLock.ts";
 
 const TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
 const json = (value: unknown) => JSON.parse(JSON.stringify(value ?? null)) as Prisma.InputJsonValue;
@@ -223,11 +224,7 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
 
     async requestCancel(id, audit) {
       return prisma.$transaction(async (tx) => {
-        const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
-          `SELECT id FROM operations WHERE id = $1::uuid FOR UPDATE`,
-          id,
-        );
-        if (rows.length === 0) throw new NotFoundError("operation", id);
+        if (!(await lockRow(tx, "operations", id))) throw new NotFoundError("operation", id);
         const row = await tx.operation.findUniqueOrThrow({ where: { id } });
         if (row.status !== "PENDING" && row.status !== "RUNNING") {
           throw new ConflictError("operation_finished", `operation ${id} already ${row.status.toLowerCase()}`, {
@@ -269,7 +266,7 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
 
 /** The operation row, locked, if `workerId` still holds its lease; a worker that lost it must not write. */
 async function holdLease(tx: Prisma.TransactionClient, operationId: string, workerId: string) {
-  await tx.$queryRawUnsafe(`SELECT id FROM operations WHERE id = $1::uuid FOR UPDATE`, operationId);
+  if (!(await lockRow(tx, "operations", operationId))) return null;
   const row = await tx.operation.findUnique({ where: { id: operationId } });
   if (!row || row.leaseOwner !== workerId || (row.status !== "RUNNING" && row.status !== "PENDING")) return null;
   return row;

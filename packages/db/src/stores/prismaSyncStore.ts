@@ -11,6 +11,7 @@ import {
 } from "@fastier/core";
 import type { Prisma, PrismaClient, SyncRun as SyncRunRow } from "../generated/prisma/client.ts";
 import { writeAudit } from "./auditWriter.ts";
+import { lockRow } from "./rowLock.ts";
 import { resourceFromRow, resourceSpecColumns, toDbKind } from "./rowMapping.ts";
 
 // Large environments (thousands of instances) must not hit the interactive transaction's default 5 s limit.
@@ -25,11 +26,7 @@ export function createPrismaSyncStore(prisma: PrismaClient): SyncStore {
     async applySync(runId, environmentId, plan, audit, now, failures) {
       return prisma.$transaction(async (tx) => {
         // Serialises syncs of one environment; inventory edits of single resources lock rows, not this.
-        const locked = await tx.$queryRawUnsafe<{ id: string }[]>(
-          `SELECT id FROM environments WHERE id = $1::uuid FOR UPDATE`,
-          environmentId,
-        );
-        if (locked.length === 0) throw new NotFoundError("environment", environmentId);
+        if (!(await lockRow(tx, "environments", environmentId))) throw new NotFoundError("environment", environmentId);
         const inventory = (await tx.resource.findMany({ where: { environmentId } })).map(resourceFromRow);
         const decided = plan(inventory);
         const idsByKey = new Map(inventory.map((r) => [keyOf(r.kind, r.cloudId), r.id]));
