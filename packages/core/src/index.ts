@@ -7,6 +7,7 @@ export * from "./auth/roles.ts";
 export * from "./cloud/cloudErrors.ts";
 export * from "./cloud/cloudPort.ts";
 export * from "./cloud/cloudTypes.ts";
+export * from "./cloud/discoveredResource.ts";
 export * from "./cloud/metricBatches.ts";
 export * from "./dr/drReadiness.ts";
 export * from "./dr/replicaLag.ts";

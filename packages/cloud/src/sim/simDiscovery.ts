@@ -1,4 +1,4 @@
-import type { DiscoveredResource, DiscoveryResult } from "@fastier/core";
+import { type DiscoveredResource, type DiscoveryResult, discoveredResource } from "@fastier/core";
 import { endpointAddressOf, restorableWindow, roleOf } from "./simDatabases.ts";
 import type { SimAutoScalingGroup, SimDbInstance, SimInstance, SimStaticResource, SimWorld } from "./simState.ts";
 
@@ -18,7 +18,7 @@ export function discoverWorld(world: SimWorld, now: number): DiscoveryResult {
     ...world.databases.map((db) => database(world, db, now)),
     ...world.pipelines.map(
       (pipeline): DiscoveredResource => ({
-        ...blank("pipeline", pipeline.name, pipeline.name, world.region),
+        ...discoveredResource({ kind: "pipeline", cloudId: pipeline.name, name: pipeline.name, region: world.region }),
         tags: { ...pipeline.tags },
         attributes: { ...pipeline.attributes },
         pipeline: { stages: [...pipeline.stages] },
@@ -30,32 +30,9 @@ export function discoverWorld(world: SimWorld, now: number): DiscoveryResult {
   return { resources, failures: [] };
 }
 
-function blank(
-  kind: DiscoveredResource["kind"],
-  cloudId: string,
-  name: string,
-  region: string | null,
-): DiscoveredResource {
-  return {
-    kind,
-    cloudId,
-    name,
-    region,
-    availabilityZones: [],
-    tags: {},
-    attributes: {},
-    status: "active",
-    instanceType: null,
-    capacity: null,
-    parentCloudId: null,
-    database: null,
-    pipeline: null,
-  };
-}
-
 function staticResource(resource: SimStaticResource, kind: DiscoveredResource["kind"]): DiscoveredResource {
   return {
-    ...blank(kind, resource.cloudId, resource.name, resource.region),
+    ...discoveredResource({ kind: kind, cloudId: resource.cloudId, name: resource.name, region: resource.region }),
     availabilityZones: [...resource.availabilityZones],
     tags: { ...resource.tags },
     attributes: structuredClone(resource.attributes),
@@ -80,7 +57,7 @@ function autoScalingGroup(world: SimWorld, group: SimAutoScalingGroup): Discover
     group.instances.length === group.desiredCapacity &&
     group.instances.every((instance) => instance.lifecycleState === "InService");
   return {
-    ...blank("auto_scaling_group", group.name, group.name, world.region),
+    ...discoveredResource({ kind: "auto_scaling_group", cloudId: group.name, name: group.name, region: world.region }),
     availabilityZones: [...group.availabilityZones],
     tags: { ...group.tags },
     attributes: { healthCheckType: group.healthCheckType, launchTemplate: group.launchTemplate },
@@ -100,7 +77,7 @@ const INSTANCE_STATUS = {
 
 function instance(world: SimWorld, group: SimAutoScalingGroup, found: SimInstance): DiscoveredResource {
   return {
-    ...blank("instance", found.instanceId, found.name, world.region),
+    ...discoveredResource({ kind: "instance", cloudId: found.instanceId, name: found.name, region: world.region }),
     availabilityZones: [found.availabilityZone],
     tags: { ...group.tags },
     attributes: { lifecycleState: found.lifecycleState, privateIp: found.privateIp },
@@ -124,7 +101,7 @@ const DB_STATUS: Record<string, DiscoveredResource["status"]> = {
 function database(world: SimWorld, db: SimDbInstance, now: number): DiscoveredResource {
   const window = restorableWindow(db, now);
   return {
-    ...blank("db_instance", db.identifier, db.identifier, world.region),
+    ...discoveredResource({ kind: "db_instance", cloudId: db.identifier, name: db.identifier, region: world.region }),
     availabilityZones: db.multiAz ? [db.availabilityZone, db.secondaryAvailabilityZone] : [db.availabilityZone],
     tags: { ...db.tags },
     attributes: { endpoint: withPort(endpointAddressOf(db)), storageEncrypted: db.storageEncrypted },

@@ -1,6 +1,7 @@
+import { discoveredResource } from "@fastier/core";
 import { launchTemplateNameOf, listAutoScalingGroups } from "../awsAutoScaling.ts";
 import { BEANSTALK_ENVIRONMENT_ID_TAG, tagsOf } from "../awsTags.ts";
-import { discoveredResource, type KindLister } from "./discoveredResource.ts";
+import type { KindLister } from "./discoveredResource.ts";
 
 export const discoverAutoScalingGroups: KindLister = async (clients, region) =>
   (await listAutoScalingGroups(clients)).map(({ group, instanceType }) => {

@@ -4,10 +4,11 @@ import {
   ListTagsForResourceCommand,
 } from "@aws-sdk/client-elastic-beanstalk";
 import type { DiscoveredResource } from "@fastier/core";
+import { discoveredResource } from "@fastier/core";
 import type { AwsClients } from "../awsClients.ts";
 import { awsCall } from "../awsErrors.ts";
 import { tagsOf } from "../awsTags.ts";
-import { discoveredResource, type KindLister } from "./discoveredResource.ts";
+import type { KindLister } from "./discoveredResource.ts";
 import { mapWithConcurrency } from "./mapWithConcurrency.ts";
 
 function statusOf(environment: EnvironmentDescription): DiscoveredResource["status"] {

@@ -1,9 +1,9 @@
 import { type Bucket, GetBucketTaggingCommand, paginateListBuckets } from "@aws-sdk/client-s3";
-import { isCloudError } from "@fastier/core";
+import { discoveredResource, isCloudError } from "@fastier/core";
 import type { AwsClients } from "../awsClients.ts";
 import { awsCall } from "../awsErrors.ts";
 import { tagsOf } from "../awsTags.ts";
-import { discoveredResource, type KindLister } from "./discoveredResource.ts";
+import type { KindLister } from "./discoveredResource.ts";
 import { mapWithConcurrency } from "./mapWithConcurrency.ts";
 
 async function bucketTags(clients: AwsClients, bucket: string): Promise<Record<string, string>> {

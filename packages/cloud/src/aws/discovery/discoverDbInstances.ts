@@ -1,8 +1,9 @@
 import type { DBInstance } from "@aws-sdk/client-rds";
 import type { DiscoveredResource } from "@fastier/core";
+import { discoveredResource } from "@fastier/core";
 import { listDbInstances } from "../awsDatabases.ts";
 import { tagsOf } from "../awsTags.ts";
-import { discoveredResource, type KindLister } from "./discoveredResource.ts";
+import type { KindLister } from "./discoveredResource.ts";
 
 const PENDING = new Set(["creating", "starting", "converting-to-vpc"]);
 const FAILED = new Set(["failed", "restore-error", "inaccessible-encryption-credentials", "insufficient-capacity"]);

@@ -6,9 +6,10 @@ import {
   type ResourceRecordSet,
 } from "@aws-sdk/client-route-53";
 import type { DiscoveredResource } from "@fastier/core";
+import { discoveredResource } from "@fastier/core";
 import type { AwsClients } from "../awsClients.ts";
 import { awsCall } from "../awsErrors.ts";
-import { discoveredResource, type KindLister } from "./discoveredResource.ts";
+import type { KindLister } from "./discoveredResource.ts";
 import { mapWithConcurrency } from "./mapWithConcurrency.ts";
 
 /** Route 53 spells zone ids as "/hostedzone/Z123"; the inventory uses the bare id. */

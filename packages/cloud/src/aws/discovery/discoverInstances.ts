@@ -1,9 +1,10 @@
 import { type AutoScalingInstanceDetails, paginateDescribeAutoScalingInstances } from "@aws-sdk/client-auto-scaling";
 import { type Instance, paginateDescribeInstances } from "@aws-sdk/client-ec2";
 import type { DiscoveredResource } from "@fastier/core";
+import { discoveredResource } from "@fastier/core";
 import { awsCall } from "../awsErrors.ts";
 import { tagsOf } from "../awsTags.ts";
-import { discoveredResource, type KindLister } from "./discoveredResource.ts";
+import type { KindLister } from "./discoveredResource.ts";
 
 /** Terminated instances are gone from the inventory's point of view, so they are not listed. */
 const LIVE_STATES = ["pending", "running", "shutting-down", "stopping", "stopped"];

@@ -4,9 +4,10 @@ import {
   paginateDescribeLoadBalancers,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { DiscoveredResource } from "@fastier/core";
+import { discoveredResource } from "@fastier/core";
 import { awsCall } from "../awsErrors.ts";
 import { BEANSTALK_ENVIRONMENT_ID_TAG, tagsOf } from "../awsTags.ts";
-import { discoveredResource, type KindLister } from "./discoveredResource.ts";
+import type { KindLister } from "./discoveredResource.ts";
 
 /** DescribeTags takes at most 20 load balancers per call. */
 const TAGS_PER_CALL = 20;

@@ -1,9 +1,10 @@
 import { paginateListPipelines, paginateListTagsForResource, type Tag } from "@aws-sdk/client-codepipeline";
+import { discoveredResource } from "@fastier/core";
 import type { AwsClients } from "../awsClients.ts";
 import { awsCall } from "../awsErrors.ts";
 import { getPipelineDeclaration, stageNamesOf } from "../awsPipelines.ts";
 import { lowerCaseTagsOf } from "../awsTags.ts";
-import { discoveredResource, type KindLister } from "./discoveredResource.ts";
+import type { KindLister } from "./discoveredResource.ts";
 import { mapWithConcurrency } from "./mapWithConcurrency.ts";
 
 async function pipelineTags(clients: AwsClients, arn: string | null): Promise<Record<string, string>> {
