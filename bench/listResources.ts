@@ -1,5 +1,6 @@
 // npm run bench: GET /v1/resources under load, against a bare Fastify + pg route reading the same page.
 import os from "node:os";
+import { takeOverShutdownSignals } from "@fastier/db";
 import { readBenchSettings, WARM_UP_SECONDS } from "./benchSettings.ts";
 import { checkTarget, expectedPageSize, startAppTarget, startBareTarget } from "./benchTargets.ts";
 import { createCleanupStack } from "./cleanupStack.ts";
@@ -18,8 +19,8 @@ let interruptedExitCode: number | undefined;
 // async-exit-hook) already listens for these signals and exits as soon as its servers are stopped,
 // before the database is dropped, so the clean-up stack takes the signals over. tsx relays the
 // same signal again, so repeats wait for the clean-up already under way.
+takeOverShutdownSignals();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  for (const listener of process.listeners(signal)) process.off(signal, listener);
   process.on(signal, () => {
     if (interruptedExitCode === undefined) log(`${signal}: cleaning up`);
     interruptedExitCode ??= 128 + os.constants.signals[signal];
