@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { ASG_NAME, CloudError, type CloudPort } from "@fastier/core";
-import { createInventoryStore, createOperationStore, createPrismaSyncStore } from "@fastier/db";
+import { createOperationStore } from "@fastier/db";
 import request from "supertest";
 import { reconcilerFor, reconcileToEnd } from "./helpers/reconcile.ts";
-import { createTestApp, type TestApp } from "./helpers/testApp.ts";
-
-const SYSTEM = { actor: { keyId: null, name: "test", role: "admin" as const }, requestId: null };
+import { syncedApp } from "./helpers/syncedApp.ts";
+import type { TestApp } from "./helpers/testApp.ts";
 
 interface OperationJson {
   id: string;
@@ -16,23 +15,6 @@ interface OperationJson {
   error: { code: string; message: string } | null;
   result: Record<string, unknown> | null;
   events?: { type: string; message: string; step: string }[];
-}
-
-/** A test app whose production environment is synced from the simulator, ready for operations. */
-async function syncedApp() {
-  const t = await createTestApp();
-  const inventory = createInventoryStore(t.db);
-  const env = await inventory.createEnvironment({ name: "production", region: "us-east-1" }, SYSTEM);
-  const { syncEnvironment } = await import("@fastier/core");
-  await syncEnvironment(
-    { cloud: t.cloud, inventory, syncs: createPrismaSyncStore(t.db.prisma), now: () => t.clock.now() },
-    env.id,
-    "api",
-    SYSTEM,
-  );
-  const group = await inventory.findResourceByCloudId(env.id, "auto_scaling_group", ASG_NAME);
-  assert.ok(group);
-  return { t, groupId: group.id, envId: env.id };
 }
 
 async function runToEnd(t: TestApp, operationId: string, cloud: CloudPort = t.cloud) {

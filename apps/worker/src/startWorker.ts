@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Config } from "@fastier/config";
-import type { CloudPort } from "@fastier/core";
+import type { CloudPort, SweepRun, SweepSettings } from "@fastier/core";
 import {
   createInventoryStore,
   createOperationStore,
@@ -10,7 +10,7 @@ import {
   LOCK_KEYS,
   withTryAdvisoryLock,
 } from "@fastier/db";
-import type { Runtime } from "@fastier/runtime";
+import { createSweepRunner, type Runtime, sweepSettingsOf } from "@fastier/runtime";
 import type { Logger } from "pino";
 import { startPeriodicTask } from "./periodicTask.ts";
 import { createReconciler } from "./reconciler.ts";
@@ -24,6 +24,9 @@ export interface WorkerDependencies {
   syncIntervalSeconds: number;
   /** Milliseconds between reconciler ticks; 0 runs ticks only on demand (tests). */
   reconcileIntervalMs: number;
+  /** Milliseconds between health sweeps; 0 runs sweeps only on demand. */
+  sweepIntervalMs?: number;
+  sweepSettings?: Partial<SweepSettings>;
   now?: () => Date;
 }
 
@@ -32,6 +35,8 @@ export interface Worker {
   syncNow(): Promise<void>;
   /** One reconciler tick now; returns how many operations it advanced. */
   reconcileNow(): Promise<number>;
+  /** One health sweep now; undefined when another process is sweeping. */
+  sweepNow(): Promise<SweepRun | undefined>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +83,37 @@ export function startWorker(deps: WorkerDependencies): Worker {
           onError: (error) => log.error({ err: error }, "scheduled sync crashed"),
         })
       : undefined;
+  const sweeps = createSweepRunner({
+    database: deps.database,
+    cloud: deps.cloud,
+    now: syncDeps.now,
+    ...(deps.sweepSettings && { settings: deps.sweepSettings }),
+  });
+  const sweepOnce = async () => {
+    const run = await sweeps.sweepOnce("schedule");
+    if (!run) {
+      log.debug("scheduled sweep skipped: another process is sweeping");
+      return run;
+    }
+    const { id, status, resources, metricQueries, cloudCalls, findingsOpened, findingsResolved, errors } = run;
+    const fields = { sweepId: id, resources, metricQueries, cloudCalls, findingsOpened, findingsResolved };
+    if (status === "failed") log.error({ ...fields, error: run.error }, "health sweep failed");
+    else if (status === "partial") log.warn({ ...fields, errors }, "health sweep finished with errors");
+    else log.info(fields, "health sweep finished");
+    return run;
+  };
+  const sweep =
+    (deps.sweepIntervalMs ?? 0) > 0
+      ? startPeriodicTask({
+          name: "sweep",
+          intervalMs: deps.sweepIntervalMs ?? 0,
+          run: async () => {
+            await sweepOnce();
+          },
+          onError: (error) => log.error({ err: error }, "health sweep crashed"),
+          runAtStart: true,
+        })
+      : undefined;
   const reconciler = createReconciler({
     operations: createOperationStore(deps.database),
     inventory: syncDeps.inventory,
@@ -99,14 +135,20 @@ export function startWorker(deps: WorkerDependencies): Worker {
         })
       : undefined;
   log.info(
-    { syncIntervalSeconds: deps.syncIntervalSeconds, reconcileIntervalMs: deps.reconcileIntervalMs },
+    {
+      syncIntervalSeconds: deps.syncIntervalSeconds,
+      reconcileIntervalMs: deps.reconcileIntervalMs,
+      sweepIntervalMs: deps.sweepIntervalMs ?? 0,
+    },
     "worker started",
   );
 
   return {
     syncNow: () => (sync ? sync.runNow() : syncOnce()),
     reconcileNow: () => reconciler.tick(),
+    sweepNow: sweepOnce,
     async stop() {
+      await sweep?.stop();
       await reconcile?.stop();
       await sync?.stop();
       log.info("worker stopped");
@@ -114,14 +156,21 @@ export function startWorker(deps: WorkerDependencies): Worker {
   };
 }
 
-/** The worker on an opened runtime, with the configured schedule. */
+/**
+ * The worker on an opened runtime, with the configured schedule. On the
+ * simulator, sync and sweep intervals count simulated time, so at
+ * SIM_TIME_SCALE=10 a 60 s sweep interval is 6 real seconds.
+ */
 export function startWorkerOn(runtime: Runtime, config: Config, log: Logger): Worker {
+  const scale = config.cloud.provider === "sim" ? config.cloud.simTimeScale : 1;
   return startWorker({
     database: runtime.database,
     cloud: runtime.cloud.port,
     now: runtime.cloud.now,
     log,
-    syncIntervalSeconds: config.syncIntervalSeconds,
+    syncIntervalSeconds: config.syncIntervalSeconds / scale,
     reconcileIntervalMs: config.reconcileIntervalMs,
+    sweepIntervalMs: (config.health.sweepIntervalSeconds * 1000) / scale,
+    sweepSettings: sweepSettingsOf(config.health),
   });
 }

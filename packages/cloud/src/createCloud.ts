@@ -24,7 +24,7 @@ export async function createCloud(config: CloudConfig, database: { pool: pg.Pool
     });
     return { port, now: () => new Date() };
   }
-  const clock = await openSharedSimClock(database.pool, config.simTimeScale);
+  const clock = await openSharedSimClock(database.pool, config.simTimeScale, config.simStart);
   const port = createSimCloud({
     pool: database.pool,
     clock,

@@ -16,7 +16,20 @@ interface ClockOrigin {
  * with SIM_TIME_SCALE=60 they all see the same accelerated minute. A process
  * started with another scale rebases the clock at the current simulated time.
  */
-export async function openSharedSimClock(pool: pg.Pool, scale: number): Promise<SimClock> {
+/**
+ * Where a new simulation starts: "now", or the latest moment at or before now
+ * with that UTC time of day. "16:30" puts a new account half an hour before
+ * its daily peak, so memory pressure shows within minutes of a first start.
+ */
+export function simulationStart(realNowMs: number, start: string): number {
+  const match = /^(\d{2}):(\d{2})$/.exec(start);
+  if (!match) return realNowMs;
+  const day = new Date(realNowMs);
+  const today = Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), Number(match[1]), Number(match[2]));
+  return today <= realNowMs ? today : today - 86_400_000;
+}
+
+export async function openSharedSimClock(pool: pg.Pool, scale: number, start = "now"): Promise<SimClock> {
   const client = await pool.connect();
   let origin: ClockOrigin;
   try {
@@ -24,7 +37,7 @@ export async function openSharedSimClock(pool: pg.Pool, scale: number): Promise<
     const now = Date.now();
     await client.query(`INSERT INTO sim_accounts (id, state) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [
       CLOCK_ROW,
-      { originRealMs: now, originSimMs: now, scale } satisfies ClockOrigin,
+      { originRealMs: now, originSimMs: simulationStart(now, start), scale } satisfies ClockOrigin,
     ]);
     const { rows } = await client.query<{ state: ClockOrigin }>(
       "SELECT state FROM sim_accounts WHERE id = $1 FOR UPDATE",

@@ -28,10 +28,17 @@ const schema = {
     AWS_REGION: { type: "string", pattern: "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d$", default: "us-east-1" },
     AWS_ENDPOINT_URL: { type: "string", pattern: "^https?://" },
     AWS_MAX_ATTEMPTS: { type: "integer", minimum: 1, maximum: 20, default: 5 },
-    SIM_TIME_SCALE: { type: "number", exclusiveMinimum: 0, maximum: 100000, default: 1 },
+    SIM_TIME_SCALE: { type: "number", exclusiveMinimum: 0, maximum: 100000, default: 10 },
+    SIM_START: { type: "string", pattern: "^(now|([01]\\d|2[0-3]):[0-5]\\d)$", default: "16:30" },
     SIM_PIPELINE_FAILURE_RATE: { type: "number", minimum: 0, maximum: 1, default: 0.1 },
     SYNC_INTERVAL_SECONDS: { type: "integer", minimum: 0, maximum: 86400, default: 300 },
     RECONCILE_INTERVAL_MS: { type: "integer", minimum: 100, maximum: 600000, default: 1000 },
+    SWEEP_INTERVAL_SECONDS: { type: "integer", minimum: 0, maximum: 86400, default: 60 },
+    METRIC_RETENTION_DAYS: { type: "integer", minimum: 1, maximum: 455, default: 14 },
+    MEMORY_WARNING_PERCENT: { type: "number", exclusiveMinimum: 0, maximum: 100, default: 85 },
+    MEMORY_CRITICAL_PERCENT: { type: "number", exclusiveMinimum: 0, maximum: 100, default: 95 },
+    MEMORY_CLEAR_PERCENT: { type: "number", exclusiveMinimum: 0, maximum: 100, default: 75 },
+    TARGET_MEMORY_PERCENT: { type: "number", exclusiveMinimum: 0, maximum: 100, default: 65 },
   },
 } as const;
 
@@ -49,6 +56,15 @@ export interface Config {
   syncIntervalSeconds: number;
   /** How often the worker looks for due operation steps. */
   reconcileIntervalMs: number;
+  health: HealthConfig;
+}
+
+export interface HealthConfig {
+  /** How often the worker runs a health sweep; 0 turns scheduled sweeps off. */
+  sweepIntervalSeconds: number;
+  retentionDays: number;
+  memory: { warningPercent: number; criticalPercent: number; clearPercent: number };
+  targetMemoryPercent: number;
 }
 
 export interface CloudConfig {
@@ -59,6 +75,8 @@ export interface CloudConfig {
   maxAttempts: number;
   /** Simulated seconds per real second. */
   simTimeScale: number;
+  /** UTC time of day ("16:30") a new simulation starts at, or "now". */
+  simStart: string;
   simPipelineFailureRate: number;
 }
 
@@ -76,9 +94,16 @@ interface RawConfig {
   AWS_ENDPOINT_URL?: string;
   AWS_MAX_ATTEMPTS: number;
   SIM_TIME_SCALE: number;
+  SIM_START: string;
   SIM_PIPELINE_FAILURE_RATE: number;
   SYNC_INTERVAL_SECONDS: number;
   RECONCILE_INTERVAL_MS: number;
+  SWEEP_INTERVAL_SECONDS: number;
+  METRIC_RETENTION_DAYS: number;
+  MEMORY_WARNING_PERCENT: number;
+  MEMORY_CRITICAL_PERCENT: number;
+  MEMORY_CLEAR_PERCENT: number;
+  TARGET_MEMORY_PERCENT: number;
 }
 
 export class ConfigError extends Error {
@@ -108,10 +133,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       endpoint: raw.AWS_ENDPOINT_URL || undefined,
       maxAttempts: raw.AWS_MAX_ATTEMPTS,
       simTimeScale: raw.SIM_TIME_SCALE,
+      simStart: raw.SIM_START,
       simPipelineFailureRate: raw.SIM_PIPELINE_FAILURE_RATE,
     },
     syncIntervalSeconds: raw.SYNC_INTERVAL_SECONDS,
     reconcileIntervalMs: raw.RECONCILE_INTERVAL_MS,
+    health: healthConfig(raw),
+  };
+}
+
+function healthConfig(raw: RawConfig): HealthConfig {
+  const memory = {
+    warningPercent: raw.MEMORY_WARNING_PERCENT,
+    criticalPercent: raw.MEMORY_CRITICAL_PERCENT,
+    clearPercent: raw.MEMORY_CLEAR_PERCENT,
+  };
+  if (!(memory.clearPercent < memory.warningPercent && memory.warningPercent <= memory.criticalPercent)) {
+    throw new ConfigError(
+      `invalid configuration: MEMORY_CLEAR_PERCENT (${memory.clearPercent}) < MEMORY_WARNING_PERCENT (${memory.warningPercent}) ≤ MEMORY_CRITICAL_PERCENT (${memory.criticalPercent}) must hold`,
+    );
+  }
+  return {
+    sweepIntervalSeconds: raw.SWEEP_INTERVAL_SECONDS,
+    retentionDays: raw.METRIC_RETENTION_DAYS,
+    memory,
+    targetMemoryPercent: raw.TARGET_MEMORY_PERCENT,
   };
 }
 

@@ -19,11 +19,18 @@ describe("configuration", () => {
         region: "us-east-1",
         endpoint: undefined,
         maxAttempts: 5,
-        simTimeScale: 1,
+        simTimeScale: 10,
+        simStart: "16:30",
         simPipelineFailureRate: 0.1,
       },
       syncIntervalSeconds: 300,
       reconcileIntervalMs: 1000,
+      health: {
+        sweepIntervalSeconds: 60,
+        retentionDays: 14,
+        memory: { warningPercent: 85, criticalPercent: 95, clearPercent: 75 },
+        targetMemoryPercent: 65,
+      },
     });
   });
 
@@ -58,6 +65,11 @@ describe("configuration", () => {
     assert.throws(() => loadConfig({ PORT: "70000" }), /PORT/);
     assert.throws(() => loadConfig({ DATABASE_URL: "mysql://x" }), /DATABASE_URL/);
     assert.throws(() => loadConfig({ LOG_LEVEL: "loud" }), /LOG_LEVEL/);
+    assert.throws(() => loadConfig({ SIM_START: "25:00" }), /SIM_START/);
+    assert.throws(
+      () => loadConfig({ MEMORY_CLEAR_PERCENT: "90" }),
+      (error: Error) => error instanceof ConfigError && /MEMORY_CLEAR_PERCENT \(90\)/.test(error.message),
+    );
     assert.throws(() => loadConfig({ CLOUD_PROVIDER: "gcp" }), /CLOUD_PROVIDER/);
     assert.throws(() => loadConfig({ SIM_TIME_SCALE: "0" }), /SIM_TIME_SCALE/);
     assert.throws(() => loadConfig({ AWS_REGION: "mars" }), /AWS_REGION/);

@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createManualClock, createSimCloud, type ManualClock } from "@fastier/cloud";
 import { createTestDatabase, type TestDatabase } from "../../../test/helpers/testDatabase.ts";
-import { ASG_NAME, CloudError, type CloudPort, collectMetrics, type Resource, sweepQueries } from "../src/index.ts";
+import {
+  ASG_NAME,
+  CloudError,
+  type CloudPort,
+  collectMetrics,
+  type MetricSeries,
+  type Resource,
+  sweepQueries,
+} from "../src/index.ts";
 
 const resource = (kind: Resource["kind"], cloudId: string, extra: Partial<Resource> = {}) =>
   ({ id: `r-${cloudId}`, kind, cloudId, status: "active", database: null, ...extra }) as Resource;
@@ -51,11 +59,19 @@ describe("a sweep's metric queries and their collection", () => {
   it("collects the group's memory at the daily peak in one call", async () => {
     const { queries, subjects } = sweepQueries([resource("auto_scaling_group", ASG_NAME)]);
     const end = clock.now();
-    const collected = await collectMetrics(cloud, queries, new Date(end.getTime() - 30 * 60_000), end);
+    const series = new Map<string, MetricSeries>();
+    const collected = await collectMetrics(
+      cloud,
+      queries,
+      { start: new Date(end.getTime() - 30 * 60_000), end },
+      (b) => {
+        for (const s of b.series) series.set(s.id, s);
+      },
+    );
     assert.equal(collected.calls, 1);
     assert.deepEqual(collected.failures, []);
     const maxId = [...subjects].find(([, s]) => s.metricName === "mem_used_percent" && s.stat === "Maximum")?.[0];
-    const points = collected.series.get(maxId ?? "")?.points ?? [];
+    const points = series.get(maxId ?? "")?.points ?? [];
     assert.ok(points.length >= 5, `${points.length} points`);
     assert.ok(
       points.every((p) => p.value >= 85),
@@ -81,9 +97,21 @@ describe("a sweep's metric queries and their collection", () => {
       },
     };
     const end = clock.now();
-    const collected = await collectMetrics(flaky, queries, new Date(end.getTime() - 15 * 60_000), end);
+    const batchSizes: [number, number, boolean][] = [];
+    const collected = await collectMetrics(
+      flaky,
+      queries,
+      { start: new Date(end.getTime() - 15 * 60_000), end },
+      (b) => {
+        batchSizes.push([b.queries.length, b.series.length, b.failure !== null]);
+      },
+    );
     assert.equal(collected.calls, 3, "ceil(1200 / 500) calls");
     assert.deepEqual(collected.failures, [{ queries: 500, error: "Rate exceeded", retryable: true }]);
-    assert.equal(collected.series.size, 700);
+    assert.deepEqual(batchSizes, [
+      [500, 500, false],
+      [500, 0, true],
+      [200, 200, false],
+    ]);
   });
 });

@@ -5,6 +5,7 @@ export const LOCK_KEYS = {
   migrations: 72_410_913,
   apiKeys: 72_410_914,
   scheduledSync: 72_410_915,
+  healthSweep: 72_410_916,
 } as const;
 
 /**

@@ -9,6 +9,7 @@ export { diffDatamodels, isEmptyMigration } from "./prismaCli.ts";
 export { type DatabaseHandle, openDatabaseHandle } from "./prismaClient.ts";
 export { createPrismaApiKeyStore } from "./stores/prismaApiKeyStore.ts";
 export { createPrismaAuditLog } from "./stores/prismaAuditLog.ts";
+export { createHealthStore } from "./stores/prismaHealthStore.ts";
 export { createInventoryStore } from "./stores/prismaInventoryStore.ts";
 export { createOperationStore } from "./stores/prismaOperationStore.ts";
 export { createPrismaSyncStore } from "./stores/prismaSyncStore.ts";

@@ -1,3 +1,4 @@
+export { createSweepRunner, type SweepRunner, sweepSettingsOf } from "./healthSweeps.ts";
 export { createLogger, loggerOptions } from "./logger.ts";
 export { openRuntime, type Runtime } from "./openRuntime.ts";
 export { closeOnSignals, exitOnStartFailure } from "./runUntilStopped.ts";

@@ -2,12 +2,12 @@ import type { Recommendation, RecommendationKind } from "./recommendations.ts";
 
 export type SupersedeReason = "finding_resolved" | "numbers_changed" | "no_longer_recommended" | "duplicate";
 
-export interface SupersedeResult {
+export interface SupersedeResult<Existing extends Recommendation = Recommendation> {
   /** Existing recommendations still valid as they are (they keep their id and any link to them). */
-  keep: Recommendation[];
+  keep: Existing[];
   /** Fresh recommendations to store. */
   add: Recommendation[];
-  superseded: { recommendation: Recommendation; reason: SupersedeReason; replacedBy: Recommendation | null }[];
+  superseded: { recommendation: Existing; reason: SupersedeReason; replacedBy: Recommendation | null }[];
 }
 
 /** Scaling out and raising the max are one remedy at two sizes: as the peak grows, one replaces the other. */
@@ -25,7 +25,10 @@ const sameProposal = (a: Recommendation["proposal"], b: Recommendation["proposal
  * alone (the peak moved from 90.1% to 90.4%) keeps it: proposals, not
  * observations, decide.
  */
-export function supersede(existing: Recommendation[], fresh: Recommendation[]): SupersedeResult {
+export function supersede<Existing extends Recommendation>(
+  existing: Existing[],
+  fresh: Recommendation[],
+): SupersedeResult<Existing> {
   const freshByKey = new Map<string, Recommendation>();
   for (const recommendation of fresh) {
     const key = recommendationKey(recommendation);
@@ -34,7 +37,7 @@ export function supersede(existing: Recommendation[], fresh: Recommendation[]): 
     }
     freshByKey.set(key, recommendation);
   }
-  const result: SupersedeResult = { keep: [], add: [], superseded: [] };
+  const result: SupersedeResult<Existing> = { keep: [], add: [], superseded: [] };
   const kept = new Set<string>();
   for (const old of existing) {
     const replacement = freshByKey.get(recommendationKey(old)) ?? null;

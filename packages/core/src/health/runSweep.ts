@@ -1,0 +1,215 @@
+import type { CloudPort } from "../cloud/cloudPort.ts";
+import type { MetricSeries, MetricStatistic } from "../cloud/cloudTypes.ts";
+import type { Resource } from "../inventory/types.ts";
+import { collectMetrics } from "./collectMetrics.ts";
+import { evaluateDrGaps } from "./databaseRules.ts";
+import { evaluateResource } from "./evaluateResource.ts";
+import { type HealthRuleId, type RuleEvaluation, reconcileFindings } from "./findingTypes.ts";
+import { type MetricSubject, sweepQueries } from "./metricQueries.ts";
+import { supersede } from "./supersedeRecommendations.ts";
+import { recommendationsForFindings } from "./sweepRecommendations.ts";
+import { SWEEP_DEFAULTS, type SweepSettings, sweepWindow } from "./sweepSettings.ts";
+import type { HealthStore, MetricSample, SweepError, SweepRun, SweepStats } from "./sweepTypes.ts";
+
+export interface SweepDependencies {
+  cloud: CloudPort;
+  health: HealthStore;
+  now: () => Date;
+  settings?: Partial<SweepSettings>;
+}
+
+const DAY_MS = 86_400_000;
+const findingKey = (resourceId: string, ruleId: string) => `${resourceId}\u0000${ruleId}`;
+const seriesKey = (metricName: string, stat: string) => `${metricName}/${stat}`;
+
+function emptyStats(): SweepStats {
+  return {
+    resources: 0,
+    metricQueries: 0,
+    datapoints: 0,
+    samplesWritten: 0,
+    cloudCalls: 0,
+    findingsOpened: 0,
+    findingsUpdated: 0,
+    findingsResolved: 0,
+    recommendationsCreated: 0,
+    recommendationsClosed: 0,
+    samplesPruned: 0,
+    cloudMs: 0,
+    databaseMs: 0,
+  };
+}
+
+/**
+ * One health sweep: inventory → CloudWatch, batch by batch → samples stored
+ * → rules → findings opened, kept or resolved → recommendations added or
+ * superseded → old samples pruned. The caller holds the sweep lock.
+ *
+ * A refused metric batch or a rule that throws for one resource is recorded
+ * and the rest goes on (status `partial`). Every write is an upsert or is
+ * reconciled against what is stored, so a sweep that dies half-way is simply
+ * redone by the next one. Each resource's series are evaluated as soon as its
+ * last query is answered and then dropped, so memory does not grow with the fleet.
+ */
+export async function runSweep(deps: SweepDependencies, trigger: string): Promise<SweepRun> {
+  const settings: SweepSettings = { ...SWEEP_DEFAULTS, ...deps.settings };
+  const stats = emptyStats();
+  const errors: SweepError[] = [];
+  const db = async <T>(work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      stats.databaseMs += performance.now() - started;
+    }
+  };
+
+  const startedAt = deps.now();
+  const window = sweepWindow(startedAt, settings.windowPeriods);
+  const { sweep, previousWindowEnd } = await db(() =>
+    deps.health.startSweep({ trigger, startedAt, windowStart: window.start, windowEnd: window.end }),
+  );
+  try {
+    const resources = await db(() => deps.health.sweepResources(deps.cloud.region));
+    const resourcesById = new Map(resources.map((resource) => [resource.id, resource]));
+    const open = new Map(
+      (await db(() => deps.health.openFindings())).map((f) => [findingKey(f.resourceId, f.ruleId), f]),
+    );
+    const openFinding = (resourceId: string) => (ruleId: HealthRuleId) =>
+      open.get(findingKey(resourceId, ruleId)) ?? null;
+    stats.resources = resources.length;
+
+    const evaluations: RuleEvaluation[] = [];
+    const evaluate = (resource: Resource, produce: () => RuleEvaluation[]) => {
+      try {
+        evaluations.push(...produce());
+      } catch (error) {
+        errors.push({ scope: "resource", resourceId: resource.id, message: messageOf(error) });
+      }
+    };
+
+    // Samples before the last finished sweep's window end are stored already; the last period is rewritten in case it was late.
+    const writeFrom = previousWindowEnd
+      ? Math.max(window.start.getTime(), previousWindowEnd.getTime() - 300_000)
+      : window.start.getTime();
+    const plan = sweepQueries(resources);
+    stats.metricQueries = plan.queries.length;
+    const pendingQueries = countByResource(plan.subjects);
+    const seriesByResource = new Map<string, Map<string, MetricSeries>>();
+
+    const summary = await collectMetrics(deps.cloud, plan.queries, window, async (batch) => {
+      const answered = new Map(batch.series.map((series) => [series.id, series]));
+      const samples: MetricSample[] = [];
+      for (const query of batch.queries) {
+        const subject = plan.subjects.get(query.id) as MetricSubject;
+        const series = answered.get(query.id) ?? {
+          id: query.id,
+          points: [],
+          complete: false,
+          message: batch.failure?.error ?? "no answer for this query",
+        };
+        stats.datapoints += series.points.length;
+        for (const point of series.points) {
+          if (point.timestamp.getTime() < writeFrom) continue;
+          samples.push({
+            resourceId: subject.resourceId,
+            metric: subject.metricName,
+            stat: subject.stat,
+            period: subject.period,
+            timestamp: point.timestamp,
+            value: point.value,
+          });
+        }
+        const ofResource = seriesByResource.get(subject.resourceId) ?? new Map<string, MetricSeries>();
+        ofResource.set(seriesKey(subject.metricName, subject.stat), series);
+        seriesByResource.set(subject.resourceId, ofResource);
+        const left = (pendingQueries.get(subject.resourceId) ?? 1) - 1;
+        pendingQueries.set(subject.resourceId, left);
+        if (left === 0) {
+          const resource = resourcesById.get(subject.resourceId) as Resource;
+          evaluate(resource, () =>
+            evaluateResource(
+              resource,
+              (metricName: string, stat: MetricStatistic) => ofResource.get(seriesKey(metricName, stat)),
+              openFinding(resource.id),
+              settings,
+            ),
+          );
+          seriesByResource.delete(subject.resourceId);
+        }
+      }
+      if (samples.length > 0) stats.samplesWritten += await db(() => deps.health.writeSamples(samples));
+    });
+    stats.cloudCalls = summary.calls;
+    stats.cloudMs = summary.cloudMs;
+    for (const failure of summary.failures) {
+      errors.push({ scope: "metrics", message: failure.error, queries: failure.queries, retryable: failure.retryable });
+    }
+
+    for (const databases of databasesByEnvironment(resources).values()) {
+      evaluations.push(...evaluateDrGaps({ databases, now: startedAt }));
+    }
+    // A finding about a resource no longer swept (gone, or removed) has nothing left to watch.
+    for (const finding of open.values()) {
+      if (resourcesById.has(finding.resourceId)) continue;
+      evaluations.push({
+        verdict: "clear",
+        ruleId: finding.ruleId,
+        resourceId: finding.resourceId,
+        evidence: [],
+        summary: "the resource is gone from the inventory",
+      });
+    }
+
+    const changes = reconcileFindings([...open.values()], evaluations, startedAt);
+    stats.findingsOpened = changes.toOpen.length;
+    stats.findingsUpdated = changes.toUpdate.length;
+    stats.findingsResolved = changes.toResolve.length;
+    const openAfter = await db(() => deps.health.applyFindingChanges(sweep.id, changes));
+
+    const fresh = recommendationsForFindings(openAfter, resourcesById, settings.targetMemoryPercent);
+    for (const error of fresh.errors) errors.push({ scope: "resource", ...error });
+    const current = await db(() => deps.health.currentRecommendations());
+    const recommendationChanges = await db(() =>
+      deps.health.applyRecommendationChanges(supersede(current, fresh.recommendations), startedAt),
+    );
+    stats.recommendationsCreated = recommendationChanges.created;
+    stats.recommendationsClosed = recommendationChanges.closed;
+
+    stats.samplesPruned = await db(() =>
+      deps.health.pruneSamples(new Date(startedAt.getTime() - settings.retentionDays * DAY_MS)),
+    );
+    return await finish(deps, sweep.id, stats, errors, null);
+  } catch (error) {
+    return await finish(deps, sweep.id, stats, errors, messageOf(error));
+  }
+}
+
+async function finish(
+  deps: SweepDependencies,
+  id: string,
+  stats: SweepStats,
+  errors: SweepError[],
+  fatal: string | null,
+): Promise<SweepRun> {
+  const rounded = { ...stats, cloudMs: Math.round(stats.cloudMs), databaseMs: Math.round(stats.databaseMs) };
+  const status = fatal ? "failed" : errors.length > 0 ? "partial" : "succeeded";
+  return deps.health.finishSweep(id, { status, finishedAt: deps.now(), stats: rounded, errors, error: fatal });
+}
+
+function countByResource(subjects: Map<string, MetricSubject>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const subject of subjects.values()) counts.set(subject.resourceId, (counts.get(subject.resourceId) ?? 0) + 1);
+  return counts;
+}
+
+function databasesByEnvironment(resources: Resource[]): Map<string, Resource[]> {
+  const byEnvironment = new Map<string, Resource[]>();
+  for (const resource of resources) {
+    if (resource.kind !== "db_instance") continue;
+    byEnvironment.set(resource.environmentId, [...(byEnvironment.get(resource.environmentId) ?? []), resource]);
+  }
+  return byEnvironment;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

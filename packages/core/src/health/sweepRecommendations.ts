@@ -1,0 +1,43 @@
+import type { Resource } from "../inventory/types.ts";
+import { IN_SERVICE_METRIC } from "./evaluateResource.ts";
+import type { Finding } from "./findingTypes.ts";
+import { type Recommendation, recommendationsFor } from "./recommendations.ts";
+
+/** The group size the finding's latest memory evidence was seen at, if recorded. */
+function observedGroupSize(finding: Finding): number | undefined {
+  return finding.evidence.findLast((point) => point.metric === IN_SERVICE_METRIC)?.value;
+}
+
+/**
+ * The recommendations the open findings call for now. An instance inside an
+ * Auto Scaling group gets none of its own: the group's finding carries the
+ * remedy (scale the group), and the instance may be replaced anyway.
+ * A finding whose recommendations cannot be computed is reported, not fatal.
+ */
+export function recommendationsForFindings(
+  openFindings: Finding[],
+  resourcesById: ReadonlyMap<string, Resource>,
+  targetMemoryPercent: number,
+): { recommendations: Recommendation[]; errors: { resourceId: string; message: string }[] } {
+  const recommendations: Recommendation[] = [];
+  const errors: { resourceId: string; message: string }[] = [];
+  for (const finding of openFindings) {
+    const resource = resourcesById.get(finding.resourceId);
+    if (!resource) continue;
+    if (resource.kind === "instance" && resource.parentId && resourcesById.has(resource.parentId)) continue;
+    const tracking = resource.attributes.memoryTargetTracking;
+    try {
+      recommendations.push(
+        ...recommendationsFor(finding, {
+          resource,
+          inServiceCount: observedGroupSize(finding),
+          hasMemoryTargetTracking: typeof tracking === "boolean" ? tracking : undefined,
+          targetMemoryPercent,
+        }),
+      );
+    } catch (error) {
+      errors.push({ resourceId: resource.id, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { recommendations, errors };
+}

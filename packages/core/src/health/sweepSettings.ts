@@ -1,0 +1,41 @@
+import { DEFAULT_TARGET_MEMORY_PERCENT } from "./capacityPlanning.ts";
+import type { FreeableMemoryThresholds, ReplicaLagThresholds } from "./databaseRules.ts";
+import type { MemoryPressureThresholds } from "./memoryPressureRule.ts";
+import { SWEEP_PERIOD_SECONDS } from "./metricQueries.ts";
+
+export interface SweepSettings {
+  /** 5-minute periods read per sweep: at least the sustained plus the clear run, so runs can span sweeps. */
+  windowPeriods: number;
+  /** Samples older than this are pruned. */
+  retentionDays: number;
+  /** Utilisation that scale-out and rightsizing size for. */
+  targetMemoryPercent: number;
+  memory: Partial<MemoryPressureThresholds>;
+  freeableMemory: Partial<FreeableMemoryThresholds>;
+  replicaLag: Partial<ReplicaLagThresholds>;
+}
+
+/** An hour of 5-minute periods: twice what the longest rule needs, so a missed sweep loses nothing. */
+export const SWEEP_DEFAULTS: Readonly<SweepSettings> = {
+  windowPeriods: 12,
+  retentionDays: 14,
+  targetMemoryPercent: DEFAULT_TARGET_MEMORY_PERCENT,
+  memory: {},
+  freeableMemory: {},
+  replicaLag: {},
+};
+
+const PERIOD_MS = SWEEP_PERIOD_SECONDS * 1000;
+
+/**
+ * The metric window of a sweep at `now`: whole periods only. A period still
+ * in progress has a Maximum that can only rise, so counting it as "under 75%"
+ * could resolve a finding early.
+ */
+export function sweepWindow(now: Date, windowPeriods: number): { start: Date; end: Date } {
+  if (!Number.isInteger(windowPeriods) || windowPeriods < 1) {
+    throw new RangeError(`windowPeriods must be a whole number ≥ 1; got ${windowPeriods}`);
+  }
+  const end = Math.floor(now.getTime() / PERIOD_MS) * PERIOD_MS;
+  return { start: new Date(end - windowPeriods * PERIOD_MS), end: new Date(end) };
+}

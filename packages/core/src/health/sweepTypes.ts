@@ -1,0 +1,122 @@
+import type { Resource } from "../inventory/types.ts";
+import type { Finding, FindingChanges } from "./findingTypes.ts";
+import type { Recommendation } from "./recommendations.ts";
+import type { SupersedeReason, SupersedeResult } from "./supersedeRecommendations.ts";
+
+export const SWEEP_STATUSES = ["running", "succeeded", "partial", "failed", "interrupted"] as const;
+export type SweepStatus = (typeof SWEEP_STATUSES)[number];
+
+/** Something that failed while the rest of the sweep went on. */
+export interface SweepError {
+  /** `metrics`: a GetMetricData batch; `resource`: one resource's rules. */
+  scope: "metrics" | "resource";
+  message: string;
+  /** For a metric batch: how many queries it held. */
+  queries?: number;
+  retryable?: boolean;
+  resourceId?: string;
+}
+
+export interface SweepStats {
+  resources: number;
+  metricQueries: number;
+  datapoints: number;
+  samplesWritten: number;
+  cloudCalls: number;
+  findingsOpened: number;
+  findingsUpdated: number;
+  findingsResolved: number;
+  recommendationsCreated: number;
+  recommendationsClosed: number;
+  samplesPruned: number;
+  /** Wall-clock time waiting on the cloud and on the database. */
+  cloudMs: number;
+  databaseMs: number;
+}
+
+export interface SweepRun extends SweepStats {
+  id: string;
+  trigger: string;
+  status: SweepStatus;
+  startedAt: Date;
+  finishedAt: Date | null;
+  windowStart: Date;
+  windowEnd: Date;
+  errors: SweepError[];
+  /** Why the whole sweep failed. */
+  error: string | null;
+}
+
+/** One stored datapoint. */
+export interface MetricSample {
+  resourceId: string;
+  metric: string;
+  stat: string;
+  period: number;
+  timestamp: Date;
+  value: number;
+}
+
+export const RECOMMENDATION_STATUSES = ["open", "applied", "dismissed", "superseded"] as const;
+export type RecommendationStatus = (typeof RECOMMENDATION_STATUSES)[number];
+
+/** Why a recommendation stopped being current. */
+export type RecommendationCloseReason = SupersedeReason;
+
+export interface StoredRecommendation extends Recommendation {
+  id: string;
+  environmentId: string;
+  status: RecommendationStatus;
+  createdAt: Date;
+  updatedAt: Date;
+  /** When it stopped being current; null while its finding is open and its numbers hold. */
+  closedAt: Date | null;
+  closeReason: RecommendationCloseReason | null;
+  replacedById: string | null;
+  appliedOperationId: string | null;
+  appliedAt: Date | null;
+  appliedBy: string | null;
+  dismissedAt: Date | null;
+  dismissedBy: string | null;
+  dismissReason: string | null;
+}
+
+export interface SweepStart {
+  trigger: string;
+  startedAt: Date;
+  windowStart: Date;
+  windowEnd: Date;
+}
+
+/** What a sweep reads and writes; one database implementation. */
+export interface HealthStore {
+  /**
+   * Records a new running sweep. The caller holds the sweep lock, so any
+   * sweep still marked running died with its process: those become
+   * `interrupted`. Also returns the window end of the last sweep that
+   * finished, so samples already stored need not be written again.
+   */
+  startSweep(start: SweepStart): Promise<{ sweep: SweepRun; previousWindowEnd: Date | null }>;
+  /** Auto Scaling groups, instances and DB instances not gone, of environments in `region`. */
+  sweepResources(region: string): Promise<Resource[]>;
+  /** Upserts samples (a crash and a redo write the same rows once); returns how many were written. */
+  writeSamples(samples: MetricSample[]): Promise<number>;
+  openFindings(): Promise<Finding[]>;
+  /**
+   * Applies one sweep's finding changes in one transaction. An open that
+   * collides with an open finding already there (a race, or a redo) is
+   * skipped. Returns every finding open afterwards.
+   */
+  applyFindingChanges(sweepId: string, changes: FindingChanges): Promise<Finding[]>;
+  /** Recommendations still current (open, or applied / dismissed while their finding is open). */
+  currentRecommendations(): Promise<StoredRecommendation[]>;
+  applyRecommendationChanges(
+    changes: SupersedeResult<StoredRecommendation>,
+    now: Date,
+  ): Promise<{ created: number; closed: number }>;
+  pruneSamples(before: Date): Promise<number>;
+  finishSweep(
+    id: string,
+    outcome: { status: SweepStatus; finishedAt: Date; stats: SweepStats; errors: SweepError[]; error: string | null },
+  ): Promise<SweepRun>;
+}

@@ -1,0 +1,234 @@
+import { randomUUID } from "node:crypto";
+import type { Finding, HealthStore } from "@fastier/core";
+import type pg from "pg";
+import type { DatabaseHandle } from "../prismaClient.ts";
+import { findingFromRow, recommendationFromRow, sweepFromRow } from "./healthRows.ts";
+import { resourceFromRow } from "./rowMapping.ts";
+
+const SWEPT_KINDS = ["AUTO_SCALING_GROUP", "INSTANCE", "DB_INSTANCE"] as const;
+const upper = (value: string) => value.toUpperCase();
+
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/**
+ * The sweep's side of the health tables. Bulk writes go through `pg` with
+ * `unnest` / `jsonb_to_recordset`, one statement per batch, and every insert
+ * tolerates a row that is already there, so a sweep redone after a crash
+ * writes nothing twice.
+ */
+export function createHealthStore({ prisma, pool }: Pick<DatabaseHandle, "prisma" | "pool">): HealthStore {
+  return {
+    async startSweep(start) {
+      // The caller holds the sweep lock: a sweep still marked running belongs to a process that died.
+      await prisma.healthSweep.updateMany({
+        where: { status: "RUNNING" },
+        data: { status: "INTERRUPTED", finishedAt: start.startedAt, error: "the process running it stopped" },
+      });
+      const previous = await prisma.healthSweep.findFirst({
+        where: { status: { in: ["SUCCEEDED", "PARTIAL"] } },
+        orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+        select: { windowEnd: true },
+      });
+      const row = await prisma.healthSweep.create({ data: start });
+      return { sweep: sweepFromRow(row), previousWindowEnd: previous?.windowEnd ?? null };
+    },
+
+    async sweepResources(region) {
+      const rows = await prisma.resource.findMany({
+        where: { kind: { in: [...SWEPT_KINDS] }, status: { not: "GONE" }, environment: { region } },
+        orderBy: [{ environmentId: "asc" }, { kind: "asc" }, { name: "asc" }, { id: "asc" }],
+      });
+      return rows.map(resourceFromRow);
+    },
+
+    async writeSamples(samples) {
+      if (samples.length === 0) return 0;
+      const result = await pool.query(
+        `INSERT INTO metric_samples (resource_id, metric, stat, period, "timestamp", value)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::timestamptz[], $6::float8[])
+         ON CONFLICT (resource_id, metric, stat, period, "timestamp")
+         DO UPDATE SET value = EXCLUDED.value WHERE metric_samples.value IS DISTINCT FROM EXCLUDED.value`,
+        [
+          samples.map((s) => s.resourceId),
+          samples.map((s) => s.metric),
+          samples.map((s) => s.stat),
+          samples.map((s) => s.period),
+          samples.map((s) => s.timestamp),
+          samples.map((s) => s.value),
+        ],
+      );
+      return result.rowCount ?? 0;
+    },
+
+    async openFindings() {
+      return (await prisma.finding.findMany({ where: { status: "OPEN" } })).map(findingFromRow);
+    },
+
+    async applyFindingChanges(sweepId, changes) {
+      await inTransaction(pool, async (client) => {
+        if (changes.toResolve.length > 0) {
+          await client.query(
+            `UPDATE findings f SET status = 'RESOLVED', resolved_at = x.resolved_at, resolution = x.resolution, last_sweep_id = $2
+               FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, resolved_at timestamptz, resolution text)
+              WHERE f.id = x.id AND f.status = 'OPEN'`,
+            [
+              JSON.stringify(
+                changes.toResolve.map((f) => ({ id: f.id, resolved_at: f.resolvedAt, resolution: f.resolution })),
+              ),
+              sweepId,
+            ],
+          );
+        }
+        if (changes.toUpdate.length > 0) {
+          await client.query(
+            `UPDATE findings f SET severity = x.severity::finding_severity, evidence = x.evidence, summary = x.summary,
+                    last_seen_at = x.last_seen_at, last_sweep_id = $2
+               FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, severity text, evidence jsonb, summary text, last_seen_at timestamptz)
+              WHERE f.id = x.id AND f.status = 'OPEN'`,
+            [JSON.stringify(changes.toUpdate.map((f) => findingColumns(f))), sweepId],
+          );
+        }
+        if (changes.toOpen.length > 0) {
+          // An open finding already there for the same (resource, rule) wins: the partial unique index makes this a no-op.
+          await client.query(
+            `INSERT INTO findings (id, environment_id, resource_id, rule_id, severity, status, summary, evidence,
+                                   opened_at, last_seen_at, opened_by_sweep_id, last_sweep_id)
+             SELECT x.id, r.environment_id, x.resource_id, x.rule_id, x.severity::finding_severity, 'OPEN', x.summary,
+                    x.evidence, x.opened_at, x.last_seen_at, $2, $2
+               FROM jsonb_to_recordset($1::jsonb)
+                    AS x(id uuid, resource_id uuid, rule_id text, severity text, summary text, evidence jsonb,
+                         opened_at timestamptz, last_seen_at timestamptz)
+               JOIN resources r ON r.id = x.resource_id
+             ON CONFLICT DO NOTHING`,
+            [
+              JSON.stringify(
+                changes.toOpen.map((f) => ({
+                  ...findingColumns({ ...f, id: randomUUID() }),
+                  resource_id: f.resourceId,
+                  rule_id: f.ruleId,
+                  opened_at: f.openedAt,
+                })),
+              ),
+              sweepId,
+            ],
+          );
+        }
+      });
+      return this.openFindings();
+    },
+
+    async currentRecommendations() {
+      return (await prisma.recommendation.findMany({ where: { closedAt: null } })).map(recommendationFromRow);
+    },
+
+    async applyRecommendationChanges(changes, now) {
+      return inTransaction(pool, async (client) => {
+        const ids = new Map(changes.add.map((recommendation) => [recommendation, randomUUID()]));
+        // Close first: a replacement of the same kind for the same finding may only be inserted once the old one is closed.
+        const closing = changes.superseded.map(({ recommendation, reason, replacedBy }) => ({
+          id: recommendation.id,
+          reason,
+          replaced_by_id: replacedBy ? (ids.get(replacedBy) ?? null) : null,
+        }));
+        let closed = 0;
+        if (closing.length > 0) {
+          const result = await client.query(
+            `UPDATE recommendations r
+                SET closed_at = $2, close_reason = x.reason, updated_at = $2,
+                    status = CASE WHEN r.status = 'OPEN' THEN 'SUPERSEDED'::recommendation_status ELSE r.status END
+               FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, reason text, replaced_by_id uuid)
+              WHERE r.id = x.id AND r.closed_at IS NULL`,
+            [JSON.stringify(closing), now],
+          );
+          closed = result.rowCount ?? 0;
+        }
+        let created = 0;
+        if (changes.add.length > 0) {
+          const result = await client.query(
+            `INSERT INTO recommendations (id, environment_id, resource_id, finding_id, rule_id, kind, title, rationale,
+                                          proposal, monthly_cost_delta_usd, options, apply, created_at, updated_at)
+             SELECT x.id, r.environment_id, x.resource_id, x.finding_id, x.rule_id, x.kind, x.title, x.rationale,
+                    x.proposal, x.monthly_cost_delta_usd, x.options, x.apply, $2, $2
+               FROM jsonb_to_recordset($1::jsonb)
+                    AS x(id uuid, resource_id uuid, finding_id uuid, rule_id text, kind text, title text, rationale text,
+                         proposal jsonb, monthly_cost_delta_usd float8, options jsonb, apply jsonb)
+               JOIN resources r ON r.id = x.resource_id
+               JOIN findings f ON f.id = x.finding_id AND f.status = 'OPEN'
+             ON CONFLICT DO NOTHING`,
+            [
+              JSON.stringify(
+                changes.add.map((recommendation) => ({
+                  id: ids.get(recommendation),
+                  resource_id: recommendation.resourceId,
+                  finding_id: recommendation.findingId,
+                  rule_id: recommendation.ruleId,
+                  kind: recommendation.kind,
+                  title: recommendation.title,
+                  rationale: recommendation.rationale,
+                  proposal: recommendation.proposal,
+                  monthly_cost_delta_usd: recommendation.monthlyCostDeltaUsd,
+                  options: recommendation.options,
+                  apply: recommendation.apply,
+                })),
+              ),
+              now,
+            ],
+          );
+          created = result.rowCount ?? 0;
+        }
+        const replaced = closing.filter((c) => c.replaced_by_id !== null);
+        if (replaced.length > 0) {
+          await client.query(
+            `UPDATE recommendations r SET replaced_by_id = x.replaced_by_id
+               FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, replaced_by_id uuid)
+              WHERE r.id = x.id AND EXISTS (SELECT 1 FROM recommendations n WHERE n.id = x.replaced_by_id)`,
+            [JSON.stringify(replaced)],
+          );
+        }
+        return { created, closed };
+      });
+    },
+
+    async pruneSamples(before) {
+      const result = await pool.query(`DELETE FROM metric_samples WHERE "timestamp" < $1`, [before]);
+      return result.rowCount ?? 0;
+    },
+
+    async finishSweep(id, outcome) {
+      const row = await prisma.healthSweep.update({
+        where: { id },
+        data: {
+          status: upper(outcome.status) as "SUCCEEDED",
+          finishedAt: outcome.finishedAt,
+          ...outcome.stats,
+          errors: outcome.errors as object[],
+          error: outcome.error?.slice(0, 2000) ?? null,
+        },
+      });
+      return sweepFromRow(row);
+    },
+  };
+}
+
+function findingColumns(finding: Pick<Finding, "severity" | "evidence" | "summary" | "lastSeenAt"> & { id: string }) {
+  return {
+    id: finding.id,
+    severity: upper(finding.severity),
+    evidence: finding.evidence,
+    summary: finding.summary.slice(0, 2000),
+    last_seen_at: finding.lastSeenAt,
+  };
+}
