@@ -20,8 +20,14 @@ export async function syncFromCloud(t: TestApp, environmentId: string) {
   );
 }
 
+export interface SyncedApp {
+  t: TestApp;
+  groupId: string;
+  envId: string;
+}
+
 /** A test app whose production environment is synced from the simulator, ready for operations and sweeps. */
-export async function syncedApp(t?: TestApp) {
+export async function syncedApp(t?: TestApp): Promise<SyncedApp> {
   const app = t ?? (await createTestApp());
   const inventory = createInventoryStore(app.db);
   const env = await inventory.createEnvironment({ name: "production", region: "us-east-1" }, SYSTEM_AUDIT);

@@ -60,7 +60,12 @@ function autoScalingGroup(world: SimWorld, group: SimAutoScalingGroup): Discover
     ...discoveredResource({ kind: "auto_scaling_group", cloudId: group.name, name: group.name, region: world.region }),
     availabilityZones: [...group.availabilityZones],
     tags: { ...group.tags },
-    attributes: { healthCheckType: group.healthCheckType, launchTemplate: group.launchTemplate },
+    // Fastier's groups scale only by hand or on CPU: nothing tracks memory.
+    attributes: {
+      healthCheckType: group.healthCheckType,
+      launchTemplate: group.launchTemplate,
+      memoryTargetTracking: false,
+    },
     status: settled ? "active" : "modifying",
     instanceType: group.instanceType,
     capacity: { minSize: group.minSize, maxSize: group.maxSize, desiredCapacity: group.desiredCapacity },

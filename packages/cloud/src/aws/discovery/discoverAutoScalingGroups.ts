@@ -1,10 +1,12 @@
 import { discoveredResource } from "@fastier/core";
 import { launchTemplateNameOf, listAutoScalingGroups } from "../awsAutoScaling.ts";
 import { BEANSTALK_ENVIRONMENT_ID_TAG, tagsOf } from "../awsTags.ts";
+import { groupsTrackingMemory } from "../memoryScalingPolicies.ts";
 import type { KindLister } from "./discoveredResource.ts";
 
-export const discoverAutoScalingGroups: KindLister = async (clients, region) =>
-  (await listAutoScalingGroups(clients)).map(({ group, instanceType }) => {
+export const discoverAutoScalingGroups: KindLister = async (clients, region) => {
+  const [groups, trackingMemory] = await Promise.all([listAutoScalingGroups(clients), groupsTrackingMemory(clients)]);
+  return groups.map(({ group, instanceType }) => {
     const name = group.AutoScalingGroupName ?? "";
     const tags = tagsOf(group.Tags);
     return discoveredResource({
@@ -29,6 +31,9 @@ export const discoverAutoScalingGroups: KindLister = async (clients, region) =>
         healthCheckType: group.HealthCheckType ?? null,
         launchTemplate: launchTemplateNameOf(group),
         targetGroupArns: group.TargetGroupARNs ?? [],
+        // Whether a target-tracking policy scales it on memory; absent when the policies could not be read.
+        ...(trackingMemory && { memoryTargetTracking: trackingMemory.has(name) }),
       },
     });
   });
+};
