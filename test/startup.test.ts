@@ -33,7 +33,10 @@ describe("npm start", { timeout: 180_000 }, () => {
       assert.match(first.url, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.ok(first.adminKey, `banner shows a key:\n${first.output()}`);
       assert.match(first.output(), /environment "production" synced from the simulated Fastier account: \d+ resources/);
-      assert.match(first.output(), /Worker\s+syncing every environment every 300 s/);
+      assert.match(
+        first.output(),
+        /Worker\s+syncing every environment every 300 simulated s; health sweep every 60 simulated s/,
+      );
       const resources = await get(`${first.url}/v1/resources?limit=200`, first.adminKey);
       assert.equal(resources.status, 200);
       const kinds = new Set(resources.body.items.map((r) => r.kind));

@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "@fastier/config";
-import { type CloudPort, createInventoryService } from "@fastier/core";
+import { type CloudPort, createInventoryService, type SweepSettings } from "@fastier/core";
 import {
+  createDashboardQueries,
+  createHealthQueries,
   createInventoryStore,
   createOperationStore,
   createPrismaApiKeyStore,
@@ -9,7 +11,7 @@ import {
   createPrismaSyncStore,
   type DatabaseHandle,
 } from "@fastier/db";
-import { loggerOptions } from "@fastier/runtime";
+import { createSweepRunner, loggerOptions } from "@fastier/runtime";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { Type } from "typebox";
@@ -18,20 +20,35 @@ import { metricsPluginWithPool } from "./plugins/metrics.ts";
 import { openapiPlugin } from "./plugins/openapi.ts";
 import { installProblemHandlers } from "./plugins/problems.ts";
 import { installStorableInputCheck, installValidators } from "./plugins/validation.ts";
+import { activityRoutes } from "./routes/activity.ts";
 import { apiKeyRoutes } from "./routes/apiKeys.ts";
 import { auditRoutes } from "./routes/auditEvents.ts";
+import { dashboardRoutes } from "./routes/dashboard.ts";
 import { disasterRecoveryRoutes } from "./routes/disasterRecovery.ts";
 import { environmentRoutes } from "./routes/environments.ts";
+import { findingRoutes } from "./routes/findings.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { operationRequestRoutes } from "./routes/operationRequests.ts";
 import { operationRoutes } from "./routes/operations.ts";
+import { recommendationRoutes } from "./routes/recommendations.ts";
+import { resourceMetricsRoutes } from "./routes/resourceMetrics.ts";
 import { resourceRoutes } from "./routes/resources.ts";
+import { sweepRoutes } from "./routes/sweeps.ts";
 import { syncRoutes } from "./routes/syncs.ts";
 import { ApiKey } from "./schemas/apiKey.ts";
 import { AuditEvent } from "./schemas/auditEvent.ts";
 import { pageOf } from "./schemas/common.ts";
+import { ActivityEntry, ActivityPage, FleetOverview, MetricSeries } from "./schemas/dashboard.ts";
 import { DbSnapshot, DrReadinessReport } from "./schemas/drReadiness.ts";
 import { Environment } from "./schemas/environment.ts";
+import {
+  AppliedRecommendation,
+  Finding,
+  FindingWithRecommendations,
+  HealthSweep,
+  Recommendation,
+  RecommendationDryRun,
+} from "./schemas/health.ts";
 import { DryRunResult, Operation, OperationEvent, OperationPlan, OperationWithEvents } from "./schemas/operation.ts";
 import { Problem } from "./schemas/problem.ts";
 import { Resource } from "./schemas/resource.ts";
@@ -43,6 +60,8 @@ export interface AppDependencies {
   cloud: CloudPort;
   /** Clock for sync timestamps; the cloud's own clock under the simulator. */
   now?: () => Date;
+  /** Settings of the sweeps run through `POST /v1/sweeps`; the defaults otherwise. */
+  sweepSettings?: Partial<SweepSettings>;
   /** Override logging (tests pass `false`). */
   logger?: FastifyServerOptions["logger"];
 }
@@ -86,6 +105,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addSchema(pageOf(Type.Ref("Environment"), "Environment"));
   app.addSchema(pageOf(Type.Ref("Resource"), "Resource"));
   app.addSchema(pageOf(Type.Ref("AuditEvent"), "AuditEvent"));
+  for (const schema of [FleetOverview, MetricSeries, ActivityEntry, ActivityPage]) app.addSchema(schema);
+  for (const schema of [Finding, Recommendation, FindingWithRecommendations, HealthSweep]) app.addSchema(schema);
+  for (const schema of [RecommendationDryRun, AppliedRecommendation]) app.addSchema(schema);
+  app.addSchema(pageOf(Type.Ref("Finding"), "Finding"));
+  app.addSchema(pageOf(Type.Ref("Recommendation"), "Recommendation"));
+  app.addSchema(pageOf(Type.Ref("HealthSweep"), "HealthSweep"));
 
   const { prisma, pool } = deps.database;
   const inventory = createInventoryStore(deps.database);
@@ -107,5 +132,19 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(operationRoutes, { operations });
   await app.register(disasterRecoveryRoutes, { inventory, cloud: deps.cloud, now });
   await app.register(syncRoutes, { cloud: deps.cloud, inventory, syncs: createPrismaSyncStore(prisma), now });
+  const dashboard = createDashboardQueries(deps.database);
+  await app.register(dashboardRoutes, { dashboard, now });
+  await app.register(resourceMetricsRoutes, { inventory, dashboard, now });
+  await app.register(activityRoutes, { dashboard });
+  const health = createHealthQueries(deps.database);
+  await app.register(findingRoutes, { health });
+  await app.register(recommendationRoutes, { health, inventory, operations, cloud: deps.cloud, now });
+  const sweeps = createSweepRunner({
+    database: deps.database,
+    cloud: deps.cloud,
+    now,
+    ...(deps.sweepSettings && { settings: deps.sweepSettings }),
+  });
+  await app.register(sweepRoutes, { health, sweeps });
   return app;
 }

@@ -523,6 +523,242 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The fleet overview: per environment health, open findings, running operations, memory
+         * @description One call for a dashboard's front page. Per environment: health (the worst open finding), open findings by severity, open recommendations, pending and running operations, and per Auto Scaling group its current and 24-hour peak memory from the samples health sweeps stored; and the latest sweep.
+         *
+         *     Requires role: viewer.
+         */
+        get: operations["getDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/resources/{id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A metric of a resource over time, for charts, from the samples health sweeps stored
+         * @description Stored samples of one series (5-minute, or 1-minute for ReplicaLag) aggregated into buckets of `period` seconds that start at multiples of it: the maximum of the Maximum samples, the minimum of the Minimum ones, the mean of the Average ones. At most 14 days and 2,000 buckets per call.
+         *
+         *     Requires role: viewer.
+         */
+        get: operations["getResourceMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent activity, newest first: operations, findings, syncs and health sweeps
+         * @description Operations requested and finished, findings opened and resolved, syncs finished, and health sweeps that opened or resolved findings or went wrong. Page with `before`: the previous answer's `nextBefore`.
+         *
+         *     Requires role: viewer.
+         */
+        get: operations["listActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Findings of the health sweeps, newest first
+         * @description Requires role: viewer.
+         */
+        get: operations["listFindings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/findings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A finding with every recommendation made for it
+         * @description Requires role: viewer.
+         */
+        get: operations["getFinding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recommendations of the health sweeps, newest first
+         * @description Requires role: viewer.
+         */
+        get: operations["listRecommendations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recommendations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A recommendation
+         * @description Requires role: viewer.
+         */
+        get: operations["getRecommendation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recommendations/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Carry out an open recommendation by requesting its operation
+         * @description Requests the operation in the recommendation's `apply` (e.g. scale to 3) on its resource, as the operation endpoints do, and marks the recommendation applied. `dryRun: true` answers the plan and changes nothing. The Idempotency-Key defaults to one per recommendation, so an apply retried after failing half-way gets the operation it already recorded, never a second one. 409 when it is not open (applied, dismissed, superseded) or another operation holds the resource; 422 when it has no operation and must be carried out by hand. The body may be omitted (the same as `{}`).
+         *
+         *     Requires role: operator.
+         */
+        post: operations["applyRecommendation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/recommendations/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide against an open recommendation, with a reason
+         * @description It stays current while its finding is open, so sweeps do not propose it again. 409 when it is not open.
+         *
+         *     Requires role: operator.
+         */
+        post: operations["dismissRecommendation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health sweeps, newest first
+         * @description Requires role: viewer.
+         */
+        get: operations["listSweeps"];
+        put?: never;
+        /**
+         * Run a health sweep now and answer when it has finished
+         * @description Reads CloudWatch for every Auto Scaling group, instance and DB instance, runs the rules, and opens, updates or resolves findings and their recommendations, as the worker's scheduled sweep does. One sweep runs at a time across all processes: 409 while another holds the lock.
+         *
+         *     Requires role: operator.
+         */
+        post: operations["runSweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sweeps/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A health sweep with its numbers and errors
+         * @description Requires role: viewer.
+         */
+        get: operations["getSweep"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -914,6 +1150,378 @@ export interface components {
         };
         AuditEventPage: {
             items: components["schemas"]["AuditEvent"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        /** @description Every environment at a glance, by name */
+        FleetOverview: {
+            /** Format: date-time */
+            generatedAt: string;
+            environments: {
+                /**
+                 * Format: uuid
+                 * @description UUID
+                 */
+                id: string;
+                name: string;
+                region: string;
+                /**
+                 * @description The worst severity among open findings; info findings count as healthy
+                 * @enum {unknown}
+                 */
+                health: "healthy" | "warning" | "critical";
+                openFindings: {
+                    critical: number;
+                    warning: number;
+                    info: number;
+                };
+                /** @description Recommendations open and current */
+                openRecommendations: number;
+                /** @description Pending and running operations, newest first */
+                runningOperations: {
+                    /**
+                     * Format: uuid
+                     * @description UUID
+                     */
+                    id: string;
+                    /** @enum {unknown} */
+                    kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot";
+                    /** @enum {unknown} */
+                    status: "pending" | "running";
+                    step: string;
+                    /**
+                     * Format: uuid
+                     * @description UUID
+                     */
+                    targetResourceId: string;
+                    /** Format: date-time */
+                    createdAt: string;
+                }[];
+                /** @description Memory headline of each Auto Scaling group that is not gone */
+                memory: {
+                    /**
+                     * Format: uuid
+                     * @description UUID
+                     */
+                    resourceId: string;
+                    name: string;
+                    instanceType: string | null;
+                    desiredCapacity: number | null;
+                    /** @description The latest stored 5-minute maximum of mem_used_percent; null before a sweep stored one */
+                    currentPercent: number | null;
+                    currentAt: string | null;
+                    /** @description The highest 5-minute maximum in the 24 hours before now */
+                    peakPercent: number | null;
+                    peakAt: string | null;
+                }[];
+            }[];
+            lastSweep: {
+                /**
+                 * Format: uuid
+                 * @description UUID
+                 */
+                id: string;
+                /** @enum {unknown} */
+                status: "running" | "succeeded" | "partial" | "failed" | "interrupted";
+                /** Format: date-time */
+                startedAt: string;
+                finishedAt: string | null;
+            } | null;
+        };
+        MetricSeries: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            resourceId: string;
+            metric: string;
+            /** @enum {unknown} */
+            stat: "Maximum" | "Average" | "Minimum";
+            /** @description Bucket size in seconds */
+            period: number;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description Oldest first; buckets without samples are left out */
+            points: {
+                /**
+                 * Format: date-time
+                 * @description Start of the bucket
+                 */
+                timestamp: string;
+                value: number;
+            }[];
+        };
+        ActivityEntry: {
+            /** @enum {unknown} */
+            type: "operation" | "finding" | "sync" | "sweep";
+            /** @description operation.created / succeeded / failed / cancelled, finding.opened / resolved, sync.succeeded / failed, sweep.succeeded / partial / failed */
+            event: string;
+            /** Format: date-time */
+            at: string;
+            /** @description Id of the operation, finding, sync run or health sweep */
+            id: string;
+            environmentId: string | null;
+            resourceId: string | null;
+            /** @description One line a person can read */
+            title: string;
+        };
+        ActivityPage: {
+            items: components["schemas"]["ActivityEntry"][];
+            /** @description Pass as `before` for the next page; null when nothing older is left. A page never ends part-way through one instant, so it can hold fewer than `limit` entries (or more, when one instant holds more) */
+            nextBefore: string | null;
+        };
+        /** @description What a health sweep flagged about one resource; at most one open per resource and rule */
+        Finding: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            environmentId: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            resourceId: string;
+            resourceName: string;
+            /** @enum {unknown} */
+            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica";
+            /** @enum {unknown} */
+            severity: "info" | "warning" | "critical";
+            /** @enum {unknown} */
+            status: "open" | "resolved";
+            /** @description What is wrong, with the numbers, as of the last sweep that saw it */
+            summary: string;
+            /** @description The datapoints that opened or escalated it, oldest first */
+            evidence: {
+                /** @description CloudWatch metric (mem_used_percent, FreeableMemory) or RDS attribute (MultiAZ) */
+                metric: string;
+                /** @enum {unknown} */
+                unit: "Percent" | "Bytes" | "Seconds" | "Days" | "Count" | "Boolean";
+                /** Format: date-time */
+                timestamp: string;
+                value: number;
+            }[];
+            /** Format: date-time */
+            openedAt: string;
+            /**
+             * Format: date-time
+             * @description The last sweep that found the condition still there
+             */
+            lastSeenAt: string;
+            resolvedAt: string | null;
+            /** @description Why it resolved; null while open */
+            resolution: string | null;
+        };
+        /** @description What to do about a finding, with the numbers. A dismissed or applied one stays current while its finding is open, so sweeps do not propose it again. */
+        Recommendation: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            environmentId: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            resourceId: string;
+            /**
+             * Format: uuid
+             * @description The finding it answers
+             */
+            findingId: string;
+            /** @enum {unknown} */
+            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica";
+            /** @enum {unknown} */
+            kind: "scale_out" | "raise_max_capacity" | "rightsize_instance_type" | "add_memory_target_tracking" | "install_cloudwatch_agent" | "enable_multi_az" | "raise_backup_retention";
+            /** @enum {unknown} */
+            status: "open" | "applied" | "dismissed" | "superseded";
+            title: string;
+            /** @description Why, with the numbers it was computed from */
+            rationale: string;
+            /** @description What it proposes, e.g. {desiredCapacity: 3} */
+            proposal: {
+                [key: string]: string | number | boolean;
+            };
+            /** @description On-demand cost change per month (730 h), us-east-1; null where there is no price */
+            monthlyCostDeltaUsd: number | null;
+            /** @description Rightsizing: every instance type that fits, cheapest first; empty otherwise */
+            options: {
+                instanceType: string;
+                memoryGiB: number;
+                vcpus: number;
+                hourlyUsd: number;
+                /** @description The same peak on this type's memory */
+                projectedPeakPercent: number;
+                /** @description For the whole group at its current count; negative saves money */
+                monthlyCostDeltaUsd: number;
+            }[];
+            /** @description The operation `apply` requests; null when it must be carried out by hand */
+            apply: {
+                /** @enum {unknown} */
+                operationKind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot";
+                /** @description The operation's parameters */
+                params: {
+                    [key: string]: unknown;
+                };
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description When it stopped being current (finding resolved, numbers changed); null while current */
+            closedAt: string | null;
+            /** @description finding_resolved, numbers_changed, no_longer_recommended or duplicate */
+            closeReason: string | null;
+            replacedById: string | null;
+            appliedOperationId: string | null;
+            appliedAt: string | null;
+            appliedBy: string | null;
+            dismissedAt: string | null;
+            dismissedBy: string | null;
+            dismissReason: string | null;
+        };
+        FindingWithRecommendations: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            environmentId: string;
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            resourceId: string;
+            resourceName: string;
+            /** @enum {unknown} */
+            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica";
+            /** @enum {unknown} */
+            severity: "info" | "warning" | "critical";
+            /** @enum {unknown} */
+            status: "open" | "resolved";
+            /** @description What is wrong, with the numbers, as of the last sweep that saw it */
+            summary: string;
+            /** @description The datapoints that opened or escalated it, oldest first */
+            evidence: {
+                /** @description CloudWatch metric (mem_used_percent, FreeableMemory) or RDS attribute (MultiAZ) */
+                metric: string;
+                /** @enum {unknown} */
+                unit: "Percent" | "Bytes" | "Seconds" | "Days" | "Count" | "Boolean";
+                /** Format: date-time */
+                timestamp: string;
+                value: number;
+            }[];
+            /** Format: date-time */
+            openedAt: string;
+            /**
+             * Format: date-time
+             * @description The last sweep that found the condition still there
+             */
+            lastSeenAt: string;
+            resolvedAt: string | null;
+            /** @description Why it resolved; null while open */
+            resolution: string | null;
+            /** @description Every recommendation made for it, current or not, newest first */
+            recommendations: components["schemas"]["Recommendation"][];
+        };
+        /** @description One health sweep: CloudWatch read, rules run, findings and recommendations */
+        HealthSweep: {
+            /**
+             * Format: uuid
+             * @description UUID
+             */
+            id: string;
+            /** @description schedule, api or cli */
+            trigger: string;
+            /** @enum {unknown} */
+            status: "running" | "succeeded" | "partial" | "failed" | "interrupted";
+            /** Format: date-time */
+            startedAt: string;
+            finishedAt: string | null;
+            /**
+             * Format: date-time
+             * @description The metric window read: whole 5-minute periods
+             */
+            windowStart: string;
+            /** Format: date-time */
+            windowEnd: string;
+            /** @description Resources swept */
+            resources: number;
+            metricQueries: number;
+            datapoints: number;
+            samplesWritten: number;
+            /** @description GetMetricData calls (up to 500 metrics each) */
+            cloudCalls: number;
+            findingsOpened: number;
+            findingsUpdated: number;
+            findingsResolved: number;
+            recommendationsCreated: number;
+            recommendationsClosed: number;
+            samplesPruned: number;
+            /** @description Milliseconds waiting on the cloud */
+            cloudMs: number;
+            /** @description Milliseconds waiting on the database */
+            databaseMs: number;
+            /** @description What failed while the rest of the sweep went on (status partial) */
+            errors: {
+                /**
+                 * @description A GetMetricData batch, or one resource's rules
+                 * @enum {unknown}
+                 */
+                scope: "metrics" | "resource";
+                message: string;
+                /** @description Queries in the failed batch */
+                queries?: number;
+                retryable?: boolean;
+                /**
+                 * Format: uuid
+                 * @description UUID
+                 */
+                resourceId?: string;
+            }[];
+            /** @description Why the whole sweep failed */
+            error: string | null;
+        };
+        /** @description The plan of the operation it would request, with nothing done */
+        RecommendationDryRun: {
+            /** @enum {boolean} */
+            dryRun: true;
+            plan: components["schemas"]["OperationPlan"];
+            recommendation: components["schemas"]["Recommendation"];
+        };
+        /** @description The operation requested, and the recommendation marked applied */
+        AppliedRecommendation: {
+            operation: components["schemas"]["Operation"];
+            recommendation: components["schemas"]["Recommendation"];
+        };
+        FindingPage: {
+            items: components["schemas"]["Finding"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        RecommendationPage: {
+            items: components["schemas"]["Recommendation"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        HealthSweepPage: {
+            items: components["schemas"]["HealthSweep"][];
             /** @description Pass as `cursor` to get the next page; null on the last page */
             nextCursor: string | null;
         };
@@ -3447,6 +4055,782 @@ export interface operations {
                     "application/json": {
                         items: components["schemas"]["SyncRun"][];
                     };
+                };
+            };
+            /** @description The request is invalid; `errors` names each field and rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getDashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every environment at a glance, by name */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetOverview"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getResourceMetrics: {
+        parameters: {
+            query: {
+                /** @description A metric health sweeps store for this kind of resource */
+                name: "mem_used_percent" | "CPUUtilization" | "FreeableMemory" | "ReplicaLag" | "DatabaseConnections";
+                /** @description Default: Minimum for FreeableMemory, Maximum otherwise. Must be a statistic sweeps store. */
+                stat?: "Maximum" | "Average" | "Minimum";
+                /** @description Start (inclusive); default: to − 24 h */
+                from?: string;
+                /** @description End (exclusive); default: now */
+                to?: string;
+                /** @description Bucket size in seconds, a multiple of 60 and at least the stored period (default 300); the range may hold at most 2000 buckets */
+                period?: number;
+            };
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricSeries"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each field and rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listActivity: {
+        parameters: {
+            query?: {
+                /** @description Page size (default 50, at most 200) */
+                limit?: number;
+                /** @description Only entries strictly older than this */
+                before?: string;
+                /** @description Only this environment's entries (health sweeps are left out) */
+                environmentId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPage"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each field and rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFindings: {
+        parameters: {
+            query?: {
+                status?: "open" | "resolved";
+                severity?: "info" | "warning" | "critical";
+                rule?: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica";
+                /** @description UUID */
+                environmentId?: string;
+                /** @description UUID */
+                resourceId?: string;
+                /** @description Page size (default 50, at most 200) */
+                limit?: number;
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingPage"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each field and rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFinding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FindingWithRecommendations"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each field and rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listRecommendations: {
+        parameters: {
+            query?: {
+                status?: "open" | "applied" | "dismissed" | "superseded";
+                kind?: "scale_out" | "raise_max_capacity" | "rightsize_instance_type" | "add_memory_target_tracking" | "install_cloudwatch_agent" | "enable_multi_az" | "raise_backup_retention";
+                /** @description UUID */
+                environmentId?: string;
+                /** @description UUID */
+                resourceId?: string;
+                /** @description UUID */
+                findingId?: string;
+                /** @description true: still current (closedAt null); false: closed (superseded or resolved) */
+                current?: boolean;
+                /** @description Page size (default 50, at most 200) */
+                limit?: number;
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationPage"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each field and rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getRecommendation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What to do about a finding, with the numbers. A dismissed or applied one stays current while its finding is open, so sweeps do not propose it again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recommendation"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each field and rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    applyRecommendation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the same operation */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Only plan: answer the operation's plan and change nothing */
+                    dryRun?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The plan of the operation it would request, with nothing done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecommendationDryRun"];
+                };
+            };
+            /** @description The operation requested, and the recommendation marked applied */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppliedRecommendation"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each field and rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dismissRecommendation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why it will not be carried out (or how it was, by hand) */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What to do about a finding, with the numbers. A dismissed or applied one stays current while its finding is open, so sweeps do not propose it again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Recommendation"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each field and rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listSweeps: {
+        parameters: {
+            query?: {
+                status?: "running" | "succeeded" | "partial" | "failed" | "interrupted";
+                /** @description Page size (default 50, at most 200) */
+                limit?: number;
+                /** @description `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthSweepPage"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each field and rule */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    runSweep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One health sweep: CloudWatch read, rules run, findings and recommendations */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthSweep"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getSweep: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One health sweep: CloudWatch read, rules run, findings and recommendations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthSweep"];
                 };
             };
             /** @description The request is invalid; `errors` names each field and rule */

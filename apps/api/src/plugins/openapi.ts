@@ -25,12 +25,18 @@ export const openapiPlugin = fp(
           securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An API key (fcp_…)" } },
         },
         tags: [
-          { name: "health", description: "Liveness, readiness and metrics" },
+          {
+            name: "health",
+            description:
+              "Liveness, readiness and metrics of the control plane; health sweeps of Fastier's architecture " +
+              "(findings, recommendations and applying them, sweep runs)",
+          },
           { name: "environments", description: "Environments of the inventory" },
           { name: "resources", description: "Cloud resources of the inventory" },
           { name: "api-keys", description: "API keys and roles" },
           { name: "operations", description: "Scaling, deployment and disaster recovery, run by the worker" },
           { name: "audit", description: "Who changed what" },
+          { name: "dashboard", description: "Fleet overview, metric series for charts and recent activity" },
         ],
       },
       refResolver: {

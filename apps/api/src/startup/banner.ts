@@ -25,9 +25,16 @@ export function startupBanner(facts: BannerFacts): string {
     `  Cloud      ${cloud}`,
   ];
   if (facts.worker) {
-    lines.push(
-      `  Worker     ${config.syncIntervalSeconds > 0 ? `syncing every environment every ${config.syncIntervalSeconds} s` : "scheduled sync off"}`,
-    );
+    const simulated = config.cloud.provider === "sim" ? " simulated" : "";
+    const sync =
+      config.syncIntervalSeconds > 0
+        ? `syncing every environment every ${config.syncIntervalSeconds}${simulated} s`
+        : "scheduled sync off";
+    const sweep =
+      config.health.sweepIntervalSeconds > 0
+        ? `health sweep every ${config.health.sweepIntervalSeconds}${simulated} s`
+        : "scheduled health sweeps off";
+    lines.push(`  Worker     ${sync}; ${sweep}`);
   }
   if (facts.inventory) lines.push(`  Inventory  ${facts.inventory}`);
   if (facts.firstAdminKey) {
@@ -41,6 +48,8 @@ export function startupBanner(facts: BannerFacts): string {
       `    export FASTIER_KEY=${facts.firstAdminKey}`,
       `    curl -H "Authorization: Bearer $FASTIER_KEY" ${url}/v1/environments`,
       `    curl -H "Authorization: Bearer $FASTIER_KEY" "${url}/v1/resources?kind=auto_scaling_group"`,
+      `    curl -H "Authorization: Bearer $FASTIER_KEY" ${url}/v1/dashboard`,
+      `    curl -H "Authorization: Bearer $FASTIER_KEY" "${url}/v1/recommendations?status=open"`,
       "  More keys: npm run apikey -- create --name alice --role operator",
     );
   } else {

@@ -1,5 +1,5 @@
 import type { MetricQuery, MetricStatistic } from "../cloud/cloudTypes.ts";
-import type { Resource } from "../inventory/types.ts";
+import type { Resource, ResourceKind } from "../inventory/types.ts";
 
 /** Five-minute periods: what the memory rules count in (and CloudWatch agent's usual resolution). */
 export const SWEEP_PERIOD_SECONDS = 300;
@@ -37,6 +37,33 @@ const RDS_SERIES: SeriesSpec[] = [
   { namespace: "AWS/RDS", metricName: "ReplicaLag", stats: ["Maximum"], period: 60 },
   { namespace: "AWS/RDS", metricName: "DatabaseConnections", stats: ["Maximum", "Average"] },
   { namespace: "AWS/RDS", metricName: "CPUUtilization", stats: ["Maximum", "Average"] },
+];
+
+const SERIES_BY_KIND: Partial<Record<ResourceKind, SeriesSpec[]>> = {
+  auto_scaling_group: EC2_SERIES,
+  instance: EC2_SERIES,
+  db_instance: RDS_SERIES,
+};
+
+/** One series a sweep stores: a metric with the statistics kept and the period they are kept at. */
+export interface SweptSeries {
+  metricName: string;
+  stats: readonly MetricStatistic[];
+  period: number;
+}
+
+/** The series sweeps store for a kind of resource (ReplicaLag only while a DB instance is a replica). */
+export function sweptSeriesOf(kind: ResourceKind): SweptSeries[] {
+  return (SERIES_BY_KIND[kind] ?? []).map((spec) => ({
+    metricName: spec.metricName,
+    stats: spec.stats,
+    period: spec.period ?? SWEEP_PERIOD_SECONDS,
+  }));
+}
+
+/** Every metric name a sweep stores, for any kind. */
+export const SWEPT_METRIC_NAMES: readonly string[] = [
+  ...new Set([...EC2_SERIES, ...RDS_SERIES].map((spec) => spec.metricName)),
 ];
 
 function seriesFor(resource: Resource): { specs: SeriesSpec[]; dimensions: Record<string, string> } | null {

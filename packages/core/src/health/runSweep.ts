@@ -6,8 +6,7 @@ import { evaluateDrGaps } from "./databaseRules.ts";
 import { evaluateResource } from "./evaluateResource.ts";
 import { type HealthRuleId, type RuleEvaluation, reconcileFindings } from "./findingTypes.ts";
 import { type MetricSubject, sweepQueries } from "./metricQueries.ts";
-import { supersede } from "./supersedeRecommendations.ts";
-import { recommendationsForFindings } from "./sweepRecommendations.ts";
+import { recommendationsForFindings, settleRecommendations } from "./sweepRecommendations.ts";
 import { SWEEP_DEFAULTS, type SweepSettings, sweepWindow } from "./sweepSettings.ts";
 import type { HealthStore, MetricSample, SweepError, SweepRun, SweepStats } from "./sweepTypes.ts";
 
@@ -171,7 +170,7 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
     for (const error of fresh.errors) errors.push({ scope: "resource", ...error });
     const current = await db(() => deps.health.currentRecommendations());
     const recommendationChanges = await db(() =>
-      deps.health.applyRecommendationChanges(supersede(current, fresh.recommendations), startedAt),
+      deps.health.applyRecommendationChanges(settleRecommendations(current, fresh.recommendations), startedAt),
     );
     stats.recommendationsCreated = recommendationChanges.created;
     stats.recommendationsClosed = recommendationChanges.closed;

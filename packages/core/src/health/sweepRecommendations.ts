@@ -2,6 +2,8 @@ import type { Resource } from "../inventory/types.ts";
 import { IN_SERVICE_METRIC } from "./evaluateResource.ts";
 import type { Finding } from "./findingTypes.ts";
 import { type Recommendation, recommendationsFor } from "./recommendations.ts";
+import { type SupersedeResult, supersede } from "./supersedeRecommendations.ts";
+import type { StoredRecommendation } from "./sweepTypes.ts";
 
 /** The group size the finding's latest memory evidence was seen at, if recorded. */
 function observedGroupSize(finding: Finding): number | undefined {
@@ -40,4 +42,24 @@ export function recommendationsForFindings(
     }
   }
   return { recommendations, errors };
+}
+
+/**
+ * `supersede`, except that a recommendation someone acted on (applied or
+ * dismissed) stays with its finding until the finding resolves or newer
+ * numbers replace it: once a scale-out has run, the same numbers no longer
+ * call for it, but it is still the answer to that finding.
+ */
+export function settleRecommendations(
+  current: StoredRecommendation[],
+  fresh: Recommendation[],
+): SupersedeResult<StoredRecommendation> {
+  const result = supersede(current, fresh);
+  const actedOn = (r: StoredRecommendation) => r.status === "applied" || r.status === "dismissed";
+  return {
+    ...result,
+    superseded: result.superseded.filter(
+      ({ recommendation, reason }) => !(actedOn(recommendation) && reason === "no_longer_recommended"),
+    ),
+  };
 }

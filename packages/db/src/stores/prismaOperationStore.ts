@@ -82,6 +82,8 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
               idempotencyKey: input.idempotencyKey,
               requestHash: input.requestHash,
               nextAttemptAt: input.dueAt,
+              // The request's time on the control plane's clock (the simulated one under the simulator), like every later step.
+              createdAt: input.dueAt,
             },
           });
           await tx.operationEvent.create({

@@ -116,6 +116,9 @@ CREATE INDEX "findings_resource_id_rule_id_idx" ON "findings"("resource_id", "ru
 CREATE INDEX "findings_opened_at_id_idx" ON "findings"("opened_at", "id");
 
 -- CreateIndex
+CREATE INDEX "findings_resolved_at_idx" ON "findings"("resolved_at");
+
+-- CreateIndex
 CREATE INDEX "recommendations_status_created_at_id_idx" ON "recommendations"("status", "created_at", "id");
 
 -- CreateIndex
@@ -123,6 +126,12 @@ CREATE INDEX "recommendations_finding_id_idx" ON "recommendations"("finding_id")
 
 -- CreateIndex
 CREATE INDEX "recommendations_resource_id_created_at_idx" ON "recommendations"("resource_id", "created_at");
+
+-- CreateIndex
+CREATE INDEX "sync_runs_finished_at_idx" ON "sync_runs"("finished_at");
+
+-- CreateIndex
+CREATE INDEX "operations_finished_at_idx" ON "operations"("finished_at");
 
 -- AddForeignKey
 ALTER TABLE "metric_samples" ADD CONSTRAINT "metric_samples_resource_id_fkey" FOREIGN KEY ("resource_id") REFERENCES "resources"("id") ON DELETE CASCADE ON UPDATE CASCADE;
