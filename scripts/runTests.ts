@@ -10,7 +10,7 @@ import { ensureDatabase, openEmbeddedPostgres, runMigrations, withDatabase } fro
 import pg from "pg";
 
 const TEMPLATE = "fastier_test_template";
-const ROOTS = ["packages", "apps", "test", "scripts"];
+const ROOTS = ["packages", "apps", "test", "scripts", "infra"];
 const filter = process.argv.slice(2);
 
 function testFiles(): string[] {
@@ -18,7 +18,7 @@ function testFiles(): string[] {
   for (const root of ROOTS) {
     for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
       const full = path.join(entry.parentPath, entry.name);
-      if (!entry.isFile() || !entry.name.endsWith(".test.ts") || full.includes("node_modules")) continue;
+      if (!entry.isFile() || !entry.name.endsWith(".test.ts") || /node_modules|cdk\.out/.test(full)) continue;
       if (filter.length === 0 || filter.some((f) => full.includes(f))) files.push(full);
     }
   }

@@ -55,7 +55,7 @@ import { Resource } from "./schemas/resource.ts";
 import { SyncRun } from "./schemas/syncRun.ts";
 
 export interface AppDependencies {
-  config: Pick<Config, "logLevel" | "authCacheSeconds">;
+  config: Pick<Config, "logLevel" | "authCacheSeconds"> & Partial<Pick<Config, "lambda">>;
   database: DatabaseHandle;
   cloud: CloudPort;
   /** Clock for sync timestamps; the cloud's own clock under the simulator. */
@@ -87,7 +87,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  installValidators(app);
+  // On Lambda every cold start would compile every route's validators; there they compile on first use.
+  installValidators(app, { onFirstUse: deps.config.lambda !== undefined });
   installStorableInputCheck(app);
   installProblemHandlers(app);
   // Bodies are JSON only: without this, Fastify's built-in text/plain parser lets a string through to validation.

@@ -13,6 +13,11 @@ const schema = {
       pattern: "^postgres(ql)?://",
       description: "PostgreSQL to use; when unset an embedded server is started under DATA_DIR",
     },
+    DATABASE_SECRET_ARN: {
+      type: "string",
+      pattern: "^arn:aws[a-z-]*:secretsmanager:",
+      description: "Secrets Manager secret in RDS's JSON format, instead of DATABASE_URL (for AWS Lambda)",
+    },
     DATA_DIR: { type: "string", minLength: 1, default: ".data" },
     PORT: { type: "integer", minimum: 0, maximum: 65535, default: 3000 },
     HOST: { type: "string", minLength: 1, default: "127.0.0.1" },
@@ -21,7 +26,8 @@ const schema = {
       enum: ["fatal", "error", "warn", "info", "debug", "trace", "silent"],
       default: "info",
     },
-    DB_POOL_MAX: { type: "integer", minimum: 1, maximum: 100, default: 10 },
+    // No schema default: it depends on where the process runs (see DEFAULT_POOL_MAX).
+    DB_POOL_MAX: { type: "integer", minimum: 1, maximum: 100 },
     SEED_ON_EMPTY: { type: "boolean", default: true },
     AUTH_CACHE_SECONDS: { type: "integer", minimum: 0, maximum: 300, default: 10 },
     CLOUD_PROVIDER: { type: "string", enum: ["sim", "aws"], default: "sim" },
@@ -39,11 +45,21 @@ const schema = {
     MEMORY_CRITICAL_PERCENT: { type: "number", exclusiveMinimum: 0, maximum: 100, default: 95 },
     MEMORY_CLEAR_PERCENT: { type: "number", exclusiveMinimum: 0, maximum: 100, default: 75 },
     TARGET_MEMORY_PERCENT: { type: "number", exclusiveMinimum: 0, maximum: 100, default: 65 },
+    AWS_LAMBDA_FUNCTION_NAME: {
+      type: "string",
+      minLength: 1,
+      description: "Set by AWS Lambda itself: the process is a Lambda function",
+    },
   },
 } as const;
 
+/** Database connections per process when DB_POOL_MAX is unset: a Lambda container serves one request at a time. */
+export const DEFAULT_POOL_MAX = { process: 10, lambda: 2 } as const;
+
 export interface Config {
   databaseUrl: string | undefined;
+  /** A Secrets Manager secret (RDS's JSON format) to build the database URL from, when DATABASE_URL is unset. */
+  databaseSecretArn: string | undefined;
   dataDir: string;
   port: number;
   host: string;
@@ -57,6 +73,11 @@ export interface Config {
   /** How often the worker looks for due operation steps. */
   reconcileIntervalMs: number;
   health: HealthConfig;
+  /**
+   * Set when the process is an AWS Lambda function: the database is DATABASE_URL or
+   * DATABASE_SECRET_ARN (never embedded) and migrations run only in the `migrate` handler.
+   */
+  lambda: { functionName: string } | undefined;
 }
 
 export interface HealthConfig {
@@ -82,11 +103,12 @@ export interface CloudConfig {
 
 interface RawConfig {
   DATABASE_URL?: string;
+  DATABASE_SECRET_ARN?: string;
   DATA_DIR: string;
   PORT: number;
   HOST: string;
   LOG_LEVEL: Config["logLevel"];
-  DB_POOL_MAX: number;
+  DB_POOL_MAX?: number;
   SEED_ON_EMPTY: boolean;
   AUTH_CACHE_SECONDS: number;
   CLOUD_PROVIDER: "sim" | "aws";
@@ -104,6 +126,7 @@ interface RawConfig {
   MEMORY_CRITICAL_PERCENT: number;
   MEMORY_CLEAR_PERCENT: number;
   TARGET_MEMORY_PERCENT: number;
+  AWS_LAMBDA_FUNCTION_NAME?: string;
 }
 
 export class ConfigError extends Error {
@@ -118,13 +141,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (error) {
     throw new ConfigError(`invalid configuration: ${(error as Error).message}`, { cause: error });
   }
+  const databaseUrl = raw.DATABASE_URL || undefined;
+  const databaseSecretArn = raw.DATABASE_SECRET_ARN || undefined;
+  const lambda = raw.AWS_LAMBDA_FUNCTION_NAME ? { functionName: raw.AWS_LAMBDA_FUNCTION_NAME } : undefined;
+  if (databaseUrl && databaseSecretArn) {
+    throw new ConfigError("invalid configuration: set DATABASE_URL or DATABASE_SECRET_ARN, not both");
+  }
+  if (lambda && !databaseUrl && !databaseSecretArn) {
+    throw new ConfigError(
+      "invalid configuration: on AWS Lambda (AWS_LAMBDA_FUNCTION_NAME is set) DATABASE_URL or DATABASE_SECRET_ARN is required; no embedded PostgreSQL is started there",
+    );
+  }
   return {
-    databaseUrl: raw.DATABASE_URL || undefined,
+    databaseUrl,
+    databaseSecretArn,
     dataDir: raw.DATA_DIR,
     port: raw.PORT,
     host: raw.HOST,
     logLevel: raw.LOG_LEVEL,
-    dbPoolMax: raw.DB_POOL_MAX,
+    dbPoolMax: raw.DB_POOL_MAX ?? (lambda ? DEFAULT_POOL_MAX.lambda : DEFAULT_POOL_MAX.process),
     seedOnEmpty: raw.SEED_ON_EMPTY,
     authCacheSeconds: raw.AUTH_CACHE_SECONDS,
     cloud: {
@@ -139,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncIntervalSeconds: raw.SYNC_INTERVAL_SECONDS,
     reconcileIntervalMs: raw.RECONCILE_INTERVAL_MS,
     health: healthConfig(raw),
+    lambda,
   };
 }
 
@@ -164,5 +200,10 @@ function healthConfig(raw: RawConfig): HealthConfig {
 /** Documented variables, for the README table and `--help` output. */
 export const CONFIG_VARIABLES = Object.entries(schema.properties).map(([name, spec]) => ({
   name,
-  default: "default" in spec ? String(spec.default) : "",
+  default:
+    name === "DB_POOL_MAX"
+      ? `${DEFAULT_POOL_MAX.process} (${DEFAULT_POOL_MAX.lambda} on AWS Lambda)`
+      : "default" in spec
+        ? String(spec.default)
+        : "",
 }));

@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from "../src/config.ts";
 
 describe("configuration", () => {
   it("has defaults that run locally with no configuration", () => {
     const config = loadConfig({});
     assert.deepEqual(config, {
       databaseUrl: undefined,
+      databaseSecretArn: undefined,
       dataDir: ".data",
       port: 3000,
       host: "127.0.0.1",
@@ -31,6 +32,7 @@ describe("configuration", () => {
         memory: { warningPercent: 85, criticalPercent: 95, clearPercent: 75 },
         targetMemoryPercent: 65,
       },
+      lambda: undefined,
     });
   });
 
@@ -73,5 +75,53 @@ describe("configuration", () => {
     assert.throws(() => loadConfig({ CLOUD_PROVIDER: "gcp" }), /CLOUD_PROVIDER/);
     assert.throws(() => loadConfig({ SIM_TIME_SCALE: "0" }), /SIM_TIME_SCALE/);
     assert.throws(() => loadConfig({ AWS_REGION: "mars" }), /AWS_REGION/);
+    assert.throws(() => loadConfig({ DATABASE_SECRET_ARN: "fastier-db" }), /DATABASE_SECRET_ARN/);
+    assert.throws(() => loadConfig({ DB_POOL_MAX: "0" }), /DB_POOL_MAX/);
+  });
+
+  describe("on AWS Lambda", () => {
+    const secretArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:fastier-db-AbCdEf";
+
+    it("is detected from AWS_LAMBDA_FUNCTION_NAME and defaults the pool to 2 connections", () => {
+      const config = loadConfig({ AWS_LAMBDA_FUNCTION_NAME: "fastier-api", DATABASE_SECRET_ARN: secretArn });
+      assert.deepEqual(config.lambda, { functionName: "fastier-api" });
+      assert.equal(config.databaseSecretArn, secretArn);
+      assert.equal(config.databaseUrl, undefined);
+      assert.equal(config.dbPoolMax, 2);
+    });
+
+    it("lets DB_POOL_MAX override the pool size there too", () => {
+      const config = loadConfig({
+        AWS_LAMBDA_FUNCTION_NAME: "fastier-api",
+        DATABASE_URL: "postgresql://u:p@db:5432/fastier",
+        DB_POOL_MAX: "4",
+      });
+      assert.equal(config.dbPoolMax, 4);
+      assert.equal(loadConfig({ DB_POOL_MAX: "4" }).dbPoolMax, 4);
+    });
+
+    it("refuses to start without a database, since no embedded PostgreSQL runs there", () => {
+      assert.throws(
+        () => loadConfig({ AWS_LAMBDA_FUNCTION_NAME: "fastier-worker" }),
+        (error: Error) => error instanceof ConfigError && /DATABASE_URL or DATABASE_SECRET_ARN/.test(error.message),
+      );
+    });
+
+    it("takes the secret outside Lambda too, but not together with DATABASE_URL", () => {
+      assert.equal(loadConfig({ DATABASE_SECRET_ARN: secretArn }).databaseSecretArn, secretArn);
+      assert.equal(loadConfig({ DATABASE_SECRET_ARN: secretArn }).lambda, undefined);
+      assert.throws(
+        () => loadConfig({ DATABASE_SECRET_ARN: secretArn, DATABASE_URL: "postgresql://u:p@db:5432/fastier" }),
+        /DATABASE_URL or DATABASE_SECRET_ARN, not both/,
+      );
+    });
+  });
+
+  it("lists every variable it reads, with its default", () => {
+    const byName = new Map(CONFIG_VARIABLES.map((variable) => [variable.name, variable.default]));
+    assert.equal(byName.get("PORT"), "3000");
+    assert.equal(byName.get("DB_POOL_MAX"), "10 (2 on AWS Lambda)");
+    assert.equal(byName.get("DATABASE_SECRET_ARN"), "");
+    assert.ok(byName.has("AWS_LAMBDA_FUNCTION_NAME"));
   });
 });

@@ -2,6 +2,7 @@ import { type Cloud, createCloud } from "@fastier/cloud";
 import type { Config } from "@fastier/config";
 import { type MigratedDatabase, openMigratedDatabase } from "@fastier/db";
 import type { Logger } from "pino";
+import { resolveDatabaseUrl } from "./lambdaRuntime.ts";
 
 /** What every long-running process works with: the migrated database and the configured cloud. */
 export interface Runtime {
@@ -11,8 +12,12 @@ export interface Runtime {
 }
 
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
+  if (config.lambda) {
+    // A cold start must neither start PostgreSQL nor migrate: the handlers use openLambdaRuntime.
+    throw new Error("on AWS Lambda the runtime is opened with openLambdaRuntime, which starts and migrates nothing");
+  }
   const database = await openMigratedDatabase({
-    databaseUrl: config.databaseUrl,
+    databaseUrl: config.databaseSecretArn ? await resolveDatabaseUrl(config) : config.databaseUrl,
     dataDir: config.dataDir,
     poolMax: config.dbPoolMax,
     log: (message) => log.debug({ component: "postgres" }, message),

@@ -1,6 +1,7 @@
 import { Ajv, type Options } from "ajv";
 import addFormatsModule from "ajv-formats";
 import type { FastifyInstance } from "fastify";
+import type { FastifyValidationResult } from "fastify/types/schema.js";
 import { sendProblem } from "./problems.ts";
 
 // ajv-formats is CommonJS; under ESM its function sits on `default`.
@@ -14,14 +15,33 @@ const shared: Options = {
   strict: false,
 };
 
+type Validate = FastifyValidationResult;
+
+/** Compiles on the first call: a cold Lambda then pays only for the routes it serves. */
+function compiledOnFirstUse(compile: () => Validate): Validate {
+  let compiled: Validate | undefined;
+  const validate: Validate = (data) => {
+    compiled ??= compile();
+    const valid = compiled(data);
+    validate.errors = compiled.errors;
+    return valid;
+  };
+  return validate;
+}
+
 /**
  * Bodies are validated as sent: a string where a number belongs is a 400, not
  * coerced. Query strings, params and headers arrive as text, so they are coerced.
+ * `onFirstUse` defers compiling each route's validators to its first request
+ * (Lambda); otherwise a broken schema fails at start-up, where tests see it.
  */
-export function installValidators(app: FastifyInstance): void {
+export function installValidators(app: FastifyInstance, options: { onFirstUse?: boolean } = {}): void {
   const bodyAjv = addFormats(new Ajv({ ...shared, coerceTypes: false }));
   const textAjv = addFormats(new Ajv({ ...shared, coerceTypes: "array" }));
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === "body" ? bodyAjv : textAjv).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    const compile = () => (httpPart === "body" ? bodyAjv : textAjv).compile(schema) as Validate;
+    return options.onFirstUse ? compiledOnFirstUse(compile) : compile();
+  });
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -7,13 +7,34 @@
 /** A number in [0, 1) for a key. */
 export type DrawSource = (key: string) => number;
 
+const FNV_OFFSET = 0x811c9dc5;
+
 /** FNV-1a with a murmur3 finaliser: cheap, well mixed, 32 bits. */
 export function hashString(text: string): number {
-  let hash = 0x811c9dc5;
+  return finalise(fnv1a(FNV_OFFSET, text));
+}
+
+/**
+ * `hashString(prefix + suffix)` for many suffixes, the prefix hashed once:
+ * the load model hashes one key per instance and minute, and the instance
+ * part is most of the key.
+ */
+export function prefixHash(prefix: string): (suffix: string) => number {
+  const state = fnv1a(FNV_OFFSET, prefix);
+  return (suffix) => finalise(fnv1a(state, suffix));
+}
+
+function fnv1a(state: number, text: string): number {
+  let hash = state;
   for (let i = 0; i < text.length; i += 1) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
+  return hash;
+}
+
+function finalise(state: number): number {
+  let hash = state;
   hash ^= hash >>> 16;
   hash = Math.imul(hash, 0x85ebca6b);
   hash ^= hash >>> 13;

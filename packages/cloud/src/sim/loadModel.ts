@@ -1,5 +1,5 @@
 import { ec2Size, rdsSize } from "./instanceCatalog.ts";
-import { hashString, unitHash } from "./keyedRandom.ts";
+import { hashString, prefixHash, unitHash } from "./keyedRandom.ts";
 import { HOUR, MINUTE } from "./simTime.ts";
 
 /**
@@ -47,16 +47,62 @@ export function dailyLoadShape(timeMs: number): number {
  */
 export function trafficBurst(timeMs: number): number {
   const slot = Math.floor(timeMs / LOAD_MODEL.burstSlotMs);
-  if (unitHash(`burst:${slot}`) >= LOAD_MODEL.burstChance) return 0;
-  const { min, max } = LOAD_MODEL.burstMinutes;
-  const duration = (min + (max - min) * unitHash(`burst-length:${slot}`)) * MINUTE;
-  const latestStart = LOAD_MODEL.burstSlotMs - duration;
-  const start = slot * LOAD_MODEL.burstSlotMs + latestStart * unitHash(`burst-start:${slot}`);
-  const into = timeMs - start;
-  if (into < 0 || into > duration) return 0;
+  const burst = burstOfSlot(slot);
+  if (!burst) return 0;
+  const into = timeMs - burst.start;
+  if (into < 0 || into > burst.duration) return 0;
   const ramp = 5 * MINUTE;
-  const shape = Math.min(1, into / ramp, (duration - into) / ramp);
-  return shape * (0.5 + 0.5 * unitHash(`burst-size:${slot}`));
+  const shape = Math.min(1, into / ramp, (burst.duration - into) / ramp);
+  return shape * burst.size;
+}
+
+interface SlotBurst {
+  start: number;
+  duration: number;
+  size: number;
+}
+
+/** Metrics ask about the same few slots millions of times: each slot's draws are made once. */
+const burstsBySlot = boundedCache<number, SlotBurst | null>(4096);
+
+function burstOfSlot(slot: number): SlotBurst | null {
+  return burstsBySlot(slot, () => {
+    if (unitHash(`burst:${slot}`) >= LOAD_MODEL.burstChance) return null;
+    const { min, max } = LOAD_MODEL.burstMinutes;
+    const duration = (min + (max - min) * unitHash(`burst-length:${slot}`)) * MINUTE;
+    const latestStart = LOAD_MODEL.burstSlotMs - duration;
+    const start = slot * LOAD_MODEL.burstSlotMs + latestStart * unitHash(`burst-start:${slot}`);
+    return { start, duration, size: 0.5 + 0.5 * unitHash(`burst-size:${slot}`) };
+  });
+}
+
+/** What the model draws per instance: its skew, once, and the hashers of its per-minute noise. */
+interface InstanceDraws {
+  skew: number;
+  memoryNoise: (minute: string) => number;
+  cpuNoise: (minute: string) => number;
+}
+
+const drawsByInstance = boundedCache<string, InstanceDraws>(100_000);
+
+function instanceDraws(instanceId: string): InstanceDraws {
+  return drawsByInstance(instanceId, () => ({
+    skew: 1 + (unitHash(`skew:${instanceId}`) - 0.5) * 2 * LOAD_MODEL.instanceSkew,
+    memoryNoise: prefixHash(`mem:${instanceId}:`),
+    cpuNoise: prefixHash(`cpu:${instanceId}:`),
+  }));
+}
+
+/** A memo that forgets everything once it holds `limit` entries, so a long-running process stays bounded. */
+function boundedCache<K, V>(limit: number): (key: K, compute: () => V) => V {
+  const entries = new Map<K, V>();
+  return (key, compute) => {
+    if (entries.has(key)) return entries.get(key) as V;
+    if (entries.size >= limit) entries.clear();
+    const value = compute();
+    entries.set(key, value);
+    return value;
+  };
 }
 
 /** The app's working set across the whole group, in GiB. */
@@ -76,10 +122,10 @@ export function instanceMemoryUsedGiB(timeMs: number, inServiceCount: number, in
   const share = webWorkingSetGiB(timeMs) / Math.max(1, inServiceCount);
   const used = LOAD_MODEL.instanceOverheadGiB + share;
   if (!instanceId) return used;
-  const skew = 1 + (unitHash(`skew:${instanceId}`) - 0.5) * 2 * LOAD_MODEL.instanceSkew;
-  const minute = Math.floor(timeMs / MINUTE);
-  const jitter = (unitHash(`mem:${instanceId}:${minute}`) - 0.5) * 2 * LOAD_MODEL.minuteJitterGiB;
-  return used * skew + jitter;
+  const draws = instanceDraws(instanceId);
+  const minute = String(Math.floor(timeMs / MINUTE));
+  const jitter = (draws.memoryNoise(minute) / 0x1_0000_0000 - 0.5) * 2 * LOAD_MODEL.minuteJitterGiB;
+  return used * draws.skew + jitter;
 }
 
 /** CWAgent `mem_used_percent` of one instance; an instance cannot use more than it has. */
@@ -102,7 +148,9 @@ export function webCpuPercent(
 ): number {
   // Group demand in "percent of one 2-vCPU instance".
   const demand = 50 + 90 * dailyLoadShape(timeMs) + 100 * trafficBurst(timeMs);
-  const noise = instanceId ? (unitHash(`cpu:${instanceId}:${Math.floor(timeMs / MINUTE)}`) - 0.5) * 6 : 0;
+  const noise = instanceId
+    ? (instanceDraws(instanceId).cpuNoise(String(Math.floor(timeMs / MINUTE))) / 0x1_0000_0000 - 0.5) * 6
+    : 0;
   const perInstance = (demand / Math.max(1, inServiceCount)) * (2 / ec2Size(instanceType).vcpus) + 4 + noise;
   return clampPercent(perInstance);
 }

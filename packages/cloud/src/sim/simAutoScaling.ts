@@ -197,26 +197,6 @@ export function applyDueInstanceTransitions(world: SimWorld, now: number): void 
   }
 }
 
-/** Whether an instance was taking traffic at `time`: after it passed health checks, before scale-in picked it. */
-export function wasInService(instance: SimInstance, time: number): boolean {
-  return toMs(instance.inServiceAt) <= time && (instance.terminatingAt === null || time < toMs(instance.terminatingAt));
-}
-
-export function instancesInServiceAt(group: SimAutoScalingGroup, time: number): SimInstance[] {
-  return [...group.instances, ...group.retiredInstances].filter((instance) => wasInService(instance, time));
-}
-
-export function findInstance(
-  world: SimWorld,
-  instanceId: string,
-): { group: SimAutoScalingGroup; instance: SimInstance } | null {
-  for (const group of world.groups) {
-    const instance = [...group.instances, ...group.retiredInstances].find((i) => i.instanceId === instanceId);
-    if (instance) return { group, instance };
-  }
-  return null;
-}
-
 export function describeGroup(group: SimAutoScalingGroup): AutoScalingGroupState {
   return {
     name: group.name,

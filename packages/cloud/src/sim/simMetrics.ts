@@ -14,11 +14,11 @@ import {
   replicaLagSeconds,
   webCpuPercent,
 } from "./loadModel.ts";
-import { findInstance, instancesInServiceAt, wasInService } from "./simAutoScaling.ts";
 import { normaliseIdentifier } from "./simDatabases.ts";
 import { simError } from "./simErrors.ts";
 import type { SimDbInstance, SimWorld } from "./simState.ts";
 import { MINUTE, toMs } from "./simTime.ts";
+import { countServingAt, indexWorld, membersServingAt, servingAt, type WorldIndex } from "./worldIndex.ts";
 
 /**
  * CloudWatch GetMetricData over the simulated account. Each period's value is
@@ -52,10 +52,25 @@ export function getMetricData(world: SimWorld, now: number, request: MetricDataR
     if (!(error instanceof RangeError)) throw error;
     throw simError("invalid_request", "monitoring", "ValidationError", error.message);
   }
-  return {
-    series: request.queries.map((query) => seriesOf(world, now, query, start, end)),
-    calls: batches.length,
-  };
+  const index = indexWorld(world);
+  const series: MetricSeries[] = new Array(request.queries.length);
+  // A metric's Maximum and Average come from the same samples: each source is sampled once per call.
+  for (const queries of queriesBySource(request.queries).values()) {
+    const first = queries[0] as PlacedQuery;
+    const sampler = samplerFor(world, index, first.query);
+    const periods = sampler ? samplePeriods(sampler, now, first.query.period, start, end) : [];
+    for (const { query, position } of queries) {
+      series[position] = {
+        id: query.id,
+        points: periods.map((period) => ({
+          timestamp: new Date(period.start),
+          value: statistic(query.stat, period.values),
+        })),
+        complete: true,
+      };
+    }
+  }
+  return { series, calls: batches.length };
 }
 
 function validateQuery(query: MetricQuery) {
@@ -77,25 +92,53 @@ function validateQuery(query: MetricQuery) {
   }
 }
 
-function seriesOf(world: SimWorld, now: number, query: MetricQuery, start: number, end: number): MetricSeries {
-  const sampler = samplerFor(world, query);
-  if (!sampler) return { id: query.id, points: [], complete: true };
-  const periodMs = query.period * 1000;
+interface PlacedQuery {
+  query: MetricQuery;
+  /** Where its series goes in the answer. */
+  position: number;
+}
+
+/** Queries grouped by what they read: namespace, metric, dimensions and period. */
+function queriesBySource(queries: MetricQuery[]): Map<string, PlacedQuery[]> {
+  const bySource = new Map<string, PlacedQuery[]>();
+  queries.forEach((query, position) => {
+    const dimensions = Object.entries(query.dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const key = JSON.stringify([query.namespace, query.metricName, dimensions, query.period]);
+    const list = bySource.get(key);
+    if (list) list.push({ query, position });
+    else bySource.set(key, [{ query, position }]);
+  });
+  return bySource;
+}
+
+/** The samples of each period in [start, end) up to now; periods without samples are left out. */
+function samplePeriods(
+  sampler: Sampler,
+  now: number,
+  periodSeconds: number,
+  start: number,
+  end: number,
+): { start: number; values: number[] }[] {
+  const periodMs = periodSeconds * 1000;
   const stepMs = Math.max(MINUTE, Math.ceil(periodMs / MAX_SAMPLES_PER_PERIOD / MINUTE) * MINUTE);
-  const points: MetricSeries["points"] = [];
+  const periods: { start: number; values: number[] }[] = [];
   // CloudWatch rounds the start down to a period boundary.
   for (let periodStart = Math.floor(start / periodMs) * periodMs; periodStart < end; periodStart += periodMs) {
     if (periodStart > now) break;
     const values: number[] = [];
     const periodEnd = Math.min(periodStart + periodMs, now + 1);
-    for (let time = periodStart; time < periodEnd; time += stepMs) values.push(...sampler(time));
-    if (values.length > 0) points.push({ timestamp: new Date(periodStart), value: statistic(query.stat, values) });
+    for (let time = periodStart; time < periodEnd; time += stepMs) {
+      for (const value of sampler(time)) values.push(value);
+    }
+    if (values.length > 0) periods.push({ start: periodStart, values });
   }
-  return { id: query.id, points, complete: true };
+  return periods;
 }
 
+// Module level: a closure made per call would cost a function object per datapoint.
+const round = (value: number) => Math.round(value * 10_000) / 10_000;
+
 function statistic(stat: MetricStatistic, values: number[]): number {
-  const round = (value: number) => Math.round(value * 10_000) / 10_000;
   switch (stat) {
     case "Average":
       return round(values.reduce((sum, value) => sum + value, 0) / values.length);
@@ -111,23 +154,23 @@ function statistic(stat: MetricStatistic, values: number[]): number {
 }
 
 /** Which simulated source publishes this metric with exactly these dimensions; null when none does. */
-function samplerFor(world: SimWorld, query: MetricQuery): Sampler | null {
+function samplerFor(world: SimWorld, index: WorldIndex, query: MetricQuery): Sampler | null {
   const dimensionNames = Object.keys(query.dimensions).sort().join(",");
   const key = `${query.namespace}|${query.metricName}|${dimensionNames}`;
   switch (key) {
     case "CWAgent|mem_used_percent|AutoScalingGroupName":
-      return groupSampler(world, query.dimensions.AutoScalingGroupName as string, memUsedPercent);
+      return groupSampler(index, query.dimensions.AutoScalingGroupName as string, memUsedPercent);
     case "CWAgent|mem_used_percent|InstanceId":
-      return instanceSampler(world, query.dimensions.InstanceId as string, memUsedPercent);
+      return instanceSampler(index, query.dimensions.InstanceId as string, memUsedPercent);
     case "AWS/EC2|CPUUtilization|AutoScalingGroupName":
-      return groupSampler(world, query.dimensions.AutoScalingGroupName as string, webCpuPercent);
+      return groupSampler(index, query.dimensions.AutoScalingGroupName as string, webCpuPercent);
     case "AWS/EC2|CPUUtilization|InstanceId":
-      return instanceSampler(world, query.dimensions.InstanceId as string, webCpuPercent);
+      return instanceSampler(index, query.dimensions.InstanceId as string, webCpuPercent);
     case "AWS/RDS|FreeableMemory|DBInstanceIdentifier":
     case "AWS/RDS|DatabaseConnections|DBInstanceIdentifier":
     case "AWS/RDS|CPUUtilization|DBInstanceIdentifier":
     case "AWS/RDS|ReplicaLag|DBInstanceIdentifier":
-      return databaseSampler(world, query.metricName, query.dimensions.DBInstanceIdentifier as string);
+      return databaseSampler(world, index, query.metricName, query.dimensions.DBInstanceIdentifier as string);
     default:
       return null;
   }
@@ -135,31 +178,30 @@ function samplerFor(world: SimWorld, query: MetricQuery): Sampler | null {
 
 type InstanceModel = (time: number, inServiceCount: number, instanceType: string | null, instanceId: string) => number;
 
-function groupSampler(world: SimWorld, groupName: string, model: InstanceModel): Sampler | null {
-  const group = world.groups.find((candidate) => candidate.name === groupName);
+function groupSampler(index: WorldIndex, groupName: string, model: InstanceModel): Sampler | null {
+  const group = index.groupsByName.get(groupName);
   if (!group) return null;
   return (time) => {
-    const serving = instancesInServiceAt(group, time);
-    return serving.map((instance) => model(time, serving.length, instance.instanceType, instance.instanceId));
+    const serving = membersServingAt(group, time);
+    return serving.map(({ instance }) => model(time, serving.length, instance.instanceType, instance.instanceId));
   };
 }
 
-function instanceSampler(world: SimWorld, instanceId: string, model: InstanceModel): Sampler | null {
-  const found = findInstance(world, instanceId);
-  if (!found) return null;
-  const { group, instance } = found;
+function instanceSampler(index: WorldIndex, instanceId: string, model: InstanceModel): Sampler | null {
+  const member = index.instancesById.get(instanceId);
+  if (!member) return null;
+  const { instance, group } = member;
   return (time) =>
-    wasInService(instance, time)
-      ? [model(time, instancesInServiceAt(group, time).length, instance.instanceType, instance.instanceId)]
+    servingAt(member, time)
+      ? [model(time, countServingAt(group, time), instance.instanceType, instance.instanceId)]
       : [];
 }
 
-function databaseSampler(world: SimWorld, metricName: string, identifier: string): Sampler | null {
+function databaseSampler(world: SimWorld, index: WorldIndex, metricName: string, identifier: string): Sampler | null {
   const db = world.databases.find((candidate) => candidate.identifier === normaliseIdentifier(identifier));
   if (!db) return null;
   const createdAt = toMs(db.createdAt);
-  const webInstances = (time: number) =>
-    world.groups.reduce((sum, group) => sum + instancesInServiceAt(group, time).length, 0);
+  const webInstances = (time: number) => index.groups.reduce((sum, group) => sum + countServingAt(group, time), 0);
   return (time) => {
     if (time < createdAt) return [];
     const { workload } = db;

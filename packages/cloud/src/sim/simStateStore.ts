@@ -22,22 +22,59 @@ export interface SimStateStoreOptions {
   seed: (now: number) => SimWorld;
 }
 
-const SELECT_FOR_UPDATE = "SELECT state FROM sim_accounts WHERE id = $1 FOR UPDATE";
+/**
+ * Locks the row and returns its state, unless the row is still the one the
+ * caller has parsed: same version and same xmin (the transaction that wrote
+ * it), so a row deleted and seeded again is not mistaken for an old one.
+ */
+const LOCK_ROW = `SELECT version, xmin::text AS xmin,
+       CASE WHEN version = $2 AND xmin::text = $3 THEN NULL ELSE state END AS state
+  FROM sim_accounts WHERE id = $1 FOR UPDATE`;
+
+interface LockedRow {
+  version: number;
+  xmin: string;
+  state: SimWorld | null;
+}
+
+/** A parsed world and the row version it was read from. */
+interface CachedWorld {
+  version: number;
+  xmin: string;
+  world: SimWorld;
+}
 
 export function createSimStateStore(options: SimStateStoreOptions): SimStateStore {
   const { pool, accountId, clock, seed } = options;
+  // Most calls (every GetMetricData, describe and list) change nothing: they reuse the world
+  // parsed last time instead of fetching and parsing the whole document again, which on a
+  // fleet of thousands of instances is megabytes per call. It is frozen, so no reader can
+  // change what the next call sees; changes work on a clone, as they always have.
+  let cached: CachedWorld | null = null;
+
+  async function lockRow(client: pg.PoolClient): Promise<LockedRow | undefined> {
+    const known = cached;
+    const found = await client.query<LockedRow>(LOCK_ROW, [accountId, known?.version ?? null, known?.xmin ?? null]);
+    const row = found.rows[0];
+    if (!row) return undefined;
+    if (row.state === null && known) return { ...row, state: known.world };
+    return row;
+  }
 
   async function lockWorld(client: pg.PoolClient): Promise<SimWorld> {
-    const found = await client.query<{ state: SimWorld }>(SELECT_FOR_UPDATE, [accountId]);
-    if (found.rows[0]) return found.rows[0].state;
-    // Two processes may start at once: one insert wins, the other waits for it and then locks the winner's row.
-    await client.query(
-      "INSERT INTO sim_accounts (id, state, version, updated_at) VALUES ($1, $2::jsonb, 1, now()) ON CONFLICT (id) DO NOTHING",
-      [accountId, JSON.stringify(seed(clock.now().getTime()))],
-    );
-    const seeded = await client.query<{ state: SimWorld }>(SELECT_FOR_UPDATE, [accountId]);
-    if (!seeded.rows[0]) throw new Error(`simulated account ${accountId} could not be created`);
-    return seeded.rows[0].state;
+    let row = await lockRow(client);
+    if (!row) {
+      // Two processes may start at once: one insert wins, the other waits for it and then locks the winner's row.
+      await client.query(
+        "INSERT INTO sim_accounts (id, state, version, updated_at) VALUES ($1, $2::jsonb, 1, now()) ON CONFLICT (id) DO NOTHING",
+        [accountId, JSON.stringify(seed(clock.now().getTime()))],
+      );
+      row = await lockRow(client);
+      if (!row) throw new Error(`simulated account ${accountId} could not be created`);
+    }
+    const world = row.state as SimWorld;
+    if (cached?.world !== world) cached = { version: row.version, xmin: row.xmin, world: deepFreeze(world) };
+    return world;
   }
 
   return {
@@ -59,6 +96,8 @@ export function createSimStateStore(options: SimStateStoreOptions): SimStateStor
             "UPDATE sim_accounts SET state = $2::jsonb, version = version + 1, updated_at = now() WHERE id = $1",
             [accountId, JSON.stringify(world)],
           );
+          // The row's next reader parses what was stored (jsonb orders keys its own way), not this object.
+          cached = null;
         }
         await client.query("COMMIT");
         return result;
@@ -74,4 +113,12 @@ export function createSimStateStore(options: SimStateStoreOptions): SimStateStor
       }
     },
   };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

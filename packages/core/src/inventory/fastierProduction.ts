@@ -55,7 +55,7 @@ export const FASTIER_PRODUCTION_RESOURCES: SeedResource[] = [
     tags: appTags,
     instanceType: "t3.medium",
     capacity: { minSize: 2, maxSize: 6, desiredCapacity: 2 },
-    attributes: { healthCheckType: "ELB", launchTemplate: "awseb-e-fastier-prod-lt" },
+    attributes: { healthCheckType: "ELB", launchTemplate: "awseb-e-fastier-prod-lt", memoryTargetTracking: false },
   },
   ...ZONES.map(
     (zone, index): SeedResource => ({

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Finding, HealthStore } from "@fastier/core";
 import type pg from "pg";
+import type { Resource as ResourceRow } from "../generated/prisma/client.ts";
 import type { DatabaseHandle } from "../prismaClient.ts";
 import { findingFromRow, recommendationFromRow, sweepFromRow } from "./healthRows.ts";
+import { RESOURCE_COLUMNS } from "./resourceListQuery.ts";
 import { resourceFromRow } from "./rowMapping.ts";
 
 const SWEPT_KINDS = ["AUTO_SCALING_GROUP", "INSTANCE", "DB_INSTANCE"] as const;
@@ -47,10 +49,15 @@ export function createHealthStore({ prisma, pool }: Pick<DatabaseHandle, "prisma
     },
 
     async sweepResources(region) {
-      const rows = await prisma.resource.findMany({
-        where: { kind: { in: [...SWEPT_KINDS] }, status: { not: "GONE" }, environment: { region } },
-        orderBy: [{ environmentId: "asc" }, { kind: "asc" }, { name: "asc" }, { id: "asc" }],
-      });
+      // Plain pg, like the resource list: on a 10,000-instance fleet Prisma's client engine took
+      // ~0.4 s of a ~4 s sweep to read these rows (npm run bench:sweep).
+      const { rows } = await pool.query<ResourceRow>(
+        `SELECT ${RESOURCE_COLUMNS} FROM resources
+          WHERE kind = ANY($1::"ResourceKind"[]) AND status <> 'GONE'
+            AND environment_id IN (SELECT id FROM environments WHERE region = $2)
+          ORDER BY environment_id, kind, name, id`,
+        [SWEPT_KINDS, region],
+      );
       return rows.map(resourceFromRow);
     },
 

@@ -5,7 +5,7 @@ import { toDbKind, toDbStatus } from "./rowMapping.ts";
  * Columns under the names of Prisma's `Resource` model, so rows read with plain
  * pg map through the same `resourceFromRow` as rows read with Prisma.
  */
-const RESOURCE_COLUMNS = `
+export const RESOURCE_COLUMNS = `
   id, environment_id AS "environmentId", kind, name, cloud_id AS "cloudId", status, region,
   availability_zones AS "availabilityZones", tags, attributes, instance_type AS "instanceType",
   min_size AS "minSize", max_size AS "maxSize", desired_capacity AS "desiredCapacity",

@@ -1,0 +1,138 @@
+// npm run bench:cold-start: the API's Lambda bundle, imported by fresh node processes, to its first answers.
+
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { FASTIER_PRODUCTION_ENVIRONMENT, issueApiKey, SYSTEM_ACTOR } from "@fastier/core";
+import { createInventoryStore, createPrismaApiKeyStore, openDatabaseHandle } from "@fastier/db";
+import { API_BUNDLE_LIMIT_BYTES, buildLambdaBundles, megabytes } from "../scripts/buildLambda.ts";
+import { httpApiEvent, type InvokeOutcome, invokeBundle } from "../scripts/invokeLambda.ts";
+import { startBenchProcess } from "./benchProcess.ts";
+import { openThrowawayDatabase } from "./throwawayDatabase.ts";
+
+/** Median import + first response must stay under this (Lambda's own start-up comes on top). */
+export const TARGET_FIRST_RESPONSE_MS = 500;
+
+const { log, cleanup, finish } = startBenchProcess("cold-start");
+
+/** The bench's knobs; only the bench reads these variables, the app never sees them. */
+function readSettings(env: NodeJS.ProcessEnv = process.env) {
+  const raw = env.BENCH_COLD_STARTS;
+  const runs = raw ? Number(raw) : 15;
+  if (!Number.isInteger(runs) || runs < 1 || runs > 200) {
+    throw new Error(`BENCH_COLD_STARTS must be an integer from 1 to 200, not "${raw}"`);
+  }
+  return { runs, databaseUrl: env.DATABASE_URL || undefined };
+}
+
+interface Sample {
+  importMs: number;
+  firstMs: number;
+  secondMs: number;
+  wallMs: number;
+}
+
+interface Response {
+  statusCode: number;
+  body: string;
+}
+
+async function coldStart(file: string, events: unknown[], env: NodeJS.ProcessEnv): Promise<Sample> {
+  const started = performance.now();
+  const outcome: InvokeOutcome<Response> = await invokeBundle<Response>(file, "handler", events, env);
+  const wallMs = performance.now() - started;
+  for (const { result } of outcome.invocations) {
+    if (result.statusCode !== 200) throw new Error(`answered ${result.statusCode}: ${result.body.slice(0, 300)}`);
+  }
+  const [first, second] = outcome.invocations;
+  return { importMs: outcome.importMs, firstMs: first?.ms ?? Number.NaN, secondMs: second?.ms ?? Number.NaN, wallMs };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function run(): Promise<boolean> {
+  const settings = readSettings();
+  const outDir = await mkdtemp(path.join(os.tmpdir(), "fastier-cold-start-"));
+  cleanup.defer("remove the bundle", () => rm(outDir, { recursive: true, force: true }));
+  const [bundle] = await buildLambdaBundles({ outDir, names: ["api"] });
+  if (!bundle) throw new Error("no API bundle was built");
+  log(`built ${bundle.file}: ${megabytes(bundle.bytes)} MB`);
+
+  const database = await openThrowawayDatabase(settings.databaseUrl, cleanup, log);
+  const handle = openDatabaseHandle({ url: database.url, poolMax: 2 });
+  const issued = issueApiKey();
+  try {
+    const audit = { actor: { ...SYSTEM_ACTOR, name: "system:bench" }, requestId: null };
+    await createPrismaApiKeyStore(handle.prisma).create(
+      { name: "cold-start", role: "viewer", prefix: issued.prefix, hash: issued.hash, createdBy: "bench" },
+      audit,
+    );
+    await createInventoryStore(handle).createEnvironment(FASTIER_PRODUCTION_ENVIRONMENT, audit);
+  } finally {
+    await handle.close();
+  }
+
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    DATABASE_URL: database.url,
+    CLOUD_PROVIDER: "sim",
+    AWS_LAMBDA_FUNCTION_NAME: "fastier-api-cold-start",
+    AWS_REGION: "us-east-1",
+    LOG_LEVEL: "info",
+  };
+  const healthz = () => httpApiEvent("GET", "/healthz");
+  const environments = () => httpApiEvent("GET", "/v1/environments", { authorization: `Bearer ${issued.key}` });
+  // One run first, untimed: it creates the simulator's shared clock, which every later start only reads,
+  // and warms the file cache as a deployed function's storage would be.
+  await coldStart(bundle.file, [healthz(), environments()], env);
+
+  const series = {
+    healthz: [] as Sample[],
+    environments: [] as Sample[],
+  };
+  log(`${settings.runs} cold starts for each first request ...`);
+  for (let index = 0; index < settings.runs; index++) {
+    series.healthz.push(await coldStart(bundle.file, [healthz(), environments()], env));
+    series.environments.push(await coldStart(bundle.file, [environments(), healthz()], env));
+  }
+
+  const rows: [string, number[]][] = [
+    ["import of index.mjs (Lambda's init)", series.healthz.map((sample) => sample.importMs)],
+    ["first GET /healthz (app built, pool opened)", series.healthz.map((sample) => sample.firstMs)],
+    ["import + first GET /healthz", series.healthz.map((sample) => sample.importMs + sample.firstMs)],
+    ["import + first GET /v1/environments (key)", series.environments.map((s) => s.importMs + s.firstMs)],
+    ["  then GET /v1/environments, warm", series.healthz.map((sample) => sample.secondMs)],
+    ["  then GET /healthz, warm", series.environments.map((sample) => sample.secondMs)],
+    ["node process, spawn to exit", [...series.healthz, ...series.environments].map((sample) => sample.wallMs)],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const healthzFirst = median(rows[2]![1]);
+  const environmentsFirst = median(rows[3]![1]);
+  const bundleMet = bundle.bytes <= API_BUNDLE_LIMIT_BYTES;
+  const verdict = (met: boolean) => (met ? "met" : "NOT met");
+  console.log(
+    [
+      `machine: ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model.trim() ?? "unknown CPU"}), Node ${process.version}`,
+      `database: ${database.source}; cloud: simulator; ${settings.runs} fresh node processes per first request`,
+      "",
+      `${"".padEnd(width)}  median ms    max ms`,
+      ...rows.map(
+        ([label, values]) =>
+          `${label.padEnd(width)}  ${median(values).toFixed(0).padStart(9)}  ${Math.max(...values)
+            .toFixed(0)
+            .padStart(8)}`,
+      ),
+      "",
+      `API bundle: ${megabytes(bundle.bytes)} MB (target ≤ ${megabytes(API_BUNDLE_LIMIT_BYTES)} MB: ${verdict(bundleMet)})`,
+      `import + first response, median: ${healthzFirst.toFixed(0)} ms for /healthz, ${environmentsFirst.toFixed(0)} ms for /v1/environments` +
+        ` (target ≤ ${TARGET_FIRST_RESPONSE_MS} ms: ${verdict(Math.max(healthzFirst, environmentsFirst) <= TARGET_FIRST_RESPONSE_MS)})`,
+    ].join("\n"),
+  );
+  return true;
+}
+
+await finish(run);

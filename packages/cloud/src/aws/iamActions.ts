@@ -1,0 +1,93 @@
+import type { AwsService } from "./awsErrors.ts";
+
+/**
+ * IAM resource types (as the Service Authorization Reference names them) that a
+ * mutating action is authorised against. Read actions are granted on `*`: sync
+ * discovers every resource of every kind in the region, and several of them
+ * (GetMetricData, the Describe* listings, ListBuckets, ListHostedZones) support
+ * no resource-level permissions at all.
+ */
+export type IamResourceType = "autoScalingGroup" | "db" | "snapshot" | "og" | "pg" | "subgrp" | "secgrp" | "pipeline";
+
+/** One AWS call the adapter makes and the IAM action that authorises it. */
+export interface AdapterIamAction {
+  /** IAM service prefix; the same namespace `awsCall` is given. */
+  service: AwsService;
+  /** The SDK operation, exactly as the adapter names it in `awsCall(service, operation, ...)`. */
+  operation: string;
+  /** The IAM action name: usually the operation, but not always (S3 ListBuckets is s3:ListAllMyBuckets). */
+  action: string;
+  /** Changes something in the account (scaling, promotion, restore, snapshot, pipeline control). */
+  mutates: boolean;
+  /** For mutating actions: every resource type IAM checks the call against. */
+  resourceTypes: readonly IamResourceType[];
+}
+
+function read(service: AwsService, operation: string, action = operation): AdapterIamAction {
+  return { service, operation, action, mutates: false, resourceTypes: [] };
+}
+
+function write(service: AwsService, operation: string, resourceTypes: IamResourceType[]): AdapterIamAction {
+  return { service, operation, action: operation, mutates: true, resourceTypes };
+}
+
+/**
+ * Every AWS call of the adapter (packages/cloud/src/aws), one entry per
+ * `awsCall(service, operation)` pair. packages/cloud/test/iamActions.test.ts
+ * scans the adapter's sources and fails when this list and the calls differ,
+ * so the control plane's IAM policies (infra/) cannot drift from the code.
+ */
+export const AWS_ADAPTER_IAM_ACTIONS: readonly AdapterIamAction[] = [
+  // Auto Scaling: the operations act on groups; the policy conditions them on the group's tag.
+  read("autoscaling", "DescribeAutoScalingGroups"),
+  read("autoscaling", "DescribeAutoScalingInstances"),
+  read("autoscaling", "DescribeLaunchConfigurations"),
+  read("autoscaling", "DescribePolicies"),
+  write("autoscaling", "SetDesiredCapacity", ["autoScalingGroup"]),
+  write("autoscaling", "UpdateAutoScalingGroup", ["autoScalingGroup"]),
+
+  // RDS
+  read("rds", "DescribeDBInstances"),
+  read("rds", "DescribeDBInstanceAutomatedBackups"),
+  read("rds", "DescribeDBSnapshots"),
+  write("rds", "PromoteReadReplica", ["db"]),
+  write("rds", "ModifyDBInstance", ["db"]),
+  write("rds", "CreateDBSnapshot", ["db", "snapshot"]),
+  // The new instance gets the defaults RDS picks for option, parameter, subnet and security
+  // groups when the request names none, and IAM checks the restore against those too.
+  write("rds", "RestoreDBInstanceToPointInTime", ["db", "og", "pg", "subgrp", "secgrp"]),
+
+  // CloudWatch: GetMetricData supports no resource-level permissions.
+  read("cloudwatch", "GetMetricData"),
+
+  // CodePipeline
+  read("codepipeline", "ListPipelines"),
+  read("codepipeline", "GetPipeline"),
+  read("codepipeline", "GetPipelineState"),
+  read("codepipeline", "GetPipelineExecution"),
+  read("codepipeline", "ListPipelineExecutions"),
+  read("codepipeline", "ListTagsForResource"),
+  write("codepipeline", "StartPipelineExecution", ["pipeline"]),
+  write("codepipeline", "StopPipelineExecution", ["pipeline"]),
+  write("codepipeline", "RollbackStage", ["pipeline"]),
+
+  // Discovery of the rest of the architecture (reads only).
+  read("ec2", "DescribeInstances"),
+  read("ec2", "DescribeLaunchTemplateVersions"),
+  read("elasticloadbalancing", "DescribeLoadBalancers"),
+  read("elasticloadbalancing", "DescribeTags"),
+  read("elasticbeanstalk", "DescribeEnvironments"),
+  read("elasticbeanstalk", "ListTagsForResource"),
+  read("s3", "ListBuckets", "ListAllMyBuckets"),
+  read("s3", "GetBucketTagging"),
+  read("route53", "ListHostedZones"),
+  read("route53", "ListResourceRecordSets"),
+];
+
+/** `service:Action` names, sorted and without duplicates; `mutates` narrows to writes or reads. */
+export function adapterIamActionNames(filter: { mutates?: boolean } = {}): string[] {
+  const names = AWS_ADAPTER_IAM_ACTIONS.filter((a) => filter.mutates === undefined || a.mutates === filter.mutates).map(
+    (a) => `${a.service}:${a.action}`,
+  );
+  return [...new Set(names)].sort();
+}

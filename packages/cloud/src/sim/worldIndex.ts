@@ -1,0 +1,80 @@
+import type { SimAutoScalingGroup, SimInstance, SimWorld } from "./simState.ts";
+import { toMs } from "./simTime.ts";
+
+/**
+ * Lookups over one world object, built once and kept beside it: groups by
+ * name, instances by id, and each instance's service interval as numbers.
+ * GetMetricData asks about thousands of groups and instances at dozens of
+ * times each; scanning the fleet and parsing ISO times for every one of those
+ * costs seconds on a large fleet.
+ *
+ * A world is never changed once read (changes work on a clone, see
+ * worldTransitions.ts and the operations), so an index stays true for the
+ * object it was built from and goes away with it.
+ */
+export interface WorldIndex {
+  groupsByName: Map<string, IndexedGroup>;
+  instancesById: Map<string, IndexedInstance>;
+  groups: IndexedGroup[];
+}
+
+export interface IndexedGroup {
+  group: SimAutoScalingGroup;
+  /** Current then retired instances, in the order the world lists them. */
+  members: IndexedInstance[];
+}
+
+export interface IndexedInstance {
+  instance: SimInstance;
+  group: IndexedGroup;
+  inServiceMs: number;
+  /** When scale-in picked it; Infinity while it has not been picked. */
+  terminatingMs: number;
+}
+
+const indexes = new WeakMap<SimWorld, WorldIndex>();
+
+export function indexWorld(world: SimWorld): WorldIndex {
+  let index = indexes.get(world);
+  if (!index) {
+    index = buildIndex(world);
+    indexes.set(world, index);
+  }
+  return index;
+}
+
+function buildIndex(world: SimWorld): WorldIndex {
+  const groupsByName = new Map<string, IndexedGroup>();
+  const instancesById = new Map<string, IndexedInstance>();
+  const groups = world.groups.map((group) => {
+    const indexed: IndexedGroup = { group, members: [] };
+    for (const instance of [...group.instances, ...group.retiredInstances]) {
+      const member: IndexedInstance = {
+        instance,
+        group: indexed,
+        inServiceMs: toMs(instance.inServiceAt),
+        terminatingMs: instance.terminatingAt === null ? Number.POSITIVE_INFINITY : toMs(instance.terminatingAt),
+      };
+      indexed.members.push(member);
+      // The first match wins, as a scan in world order would find it.
+      if (!instancesById.has(instance.instanceId)) instancesById.set(instance.instanceId, member);
+    }
+    if (!groupsByName.has(group.name)) groupsByName.set(group.name, indexed);
+    return indexed;
+  });
+  return { groupsByName, instancesById, groups };
+}
+
+/** Whether an instance was taking traffic at `time`: after it passed health checks, before scale-in picked it. */
+export const servingAt = (member: IndexedInstance, time: number): boolean =>
+  member.inServiceMs <= time && time < member.terminatingMs;
+
+export function membersServingAt(group: IndexedGroup, time: number): IndexedInstance[] {
+  return group.members.filter((member) => servingAt(member, time));
+}
+
+export function countServingAt(group: IndexedGroup, time: number): number {
+  let count = 0;
+  for (const member of group.members) if (servingAt(member, time)) count += 1;
+  return count;
+}
