@@ -99,7 +99,10 @@ export function startWorker(deps: WorkerDependencies): Worker {
     const fields = { sweepId: id, resources, metricQueries, cloudCalls, findingsOpened, findingsResolved };
     if (status === "failed") log.error({ ...fields, error: run.error }, "health sweep failed");
     else if (status === "partial") log.warn({ ...fields, errors }, "health sweep finished with errors");
-    else log.info(fields, "health sweep finished");
+    // Every minute is a lot of lines: a sweep that changed nothing is logged at debug.
+    else if (findingsOpened + findingsResolved + run.recommendationsCreated + run.recommendationsClosed > 0) {
+      log.info(fields, "health sweep finished");
+    } else log.debug(fields, "health sweep finished, nothing changed");
     return run;
   };
   const sweep =
