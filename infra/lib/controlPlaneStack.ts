@@ -166,7 +166,8 @@ export class ControlPlaneStack extends Stack {
     const workerCode = Code.fromAsset(path.join(assetDir, "worker"));
     const newFunction = (name: string, code: Code, job: Omit<WorkerJob, "every">, extra: { async?: boolean } = {}) => {
       const fn = new LambdaFn(this, name, {
-        runtime: Runtime.NODEJS_20_X,
+        // Lambda deprecated nodejs20.x on 2026-04-30; the bundles target Node 20 syntax, which 22 runs as is.
+        runtime: Runtime.NODEJS_22_X,
         architecture: Architecture.ARM_64,
         code,
         handler: job.handler,

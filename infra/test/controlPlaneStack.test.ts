@@ -106,10 +106,10 @@ describe("ControlPlaneStack", () => {
   describe("functions", () => {
     const ours = ["index.handler", "index.reconcile", "index.sweep", "index.sync", "index.migrate"];
 
-    it("runs the API and worker bundles on Node.js 20 in the VPC with the control plane's environment", () => {
+    it("runs the API and worker bundles on Node.js 22 in the VPC with the control plane's environment", () => {
       for (const handler of ours) {
         const fn = props(resourceById(template, functionWithHandler(handler)));
-        assert.equal(fn.Runtime, "nodejs20.x", handler);
+        assert.equal(fn.Runtime, "nodejs22.x", handler);
         assert.ok(fn.VpcConfig, `${handler} is not in the VPC`);
         const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
         assert.equal(variables.CLOUD_PROVIDER, "aws");
@@ -255,7 +255,7 @@ describe("ControlPlaneStack", () => {
     });
   });
 
-  it("passes CDK's CloudFormation validation (the Node.js 20 deprecation aside) and EC2's description rules", () => {
+  it("passes CDK's CloudFormation validation and EC2's description rules", () => {
     const violations = validationViolations(app).filter((violation) => !ACCEPTED_VALIDATION_RULES.has(violation.rule));
     assert.deepEqual(violations, []);
     assert.deepEqual(invalidSecurityGroupDescriptions(template), []);

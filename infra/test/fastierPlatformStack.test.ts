@@ -314,7 +314,7 @@ describe("FastierPlatformStack", () => {
     assert.equal(props(resourceById(template, buildLogs ?? "")).RetentionInDays, 30);
   });
 
-  it("passes CDK's CloudFormation validation (the Node.js 20 deprecation aside) and EC2's description rules", () => {
+  it("passes CDK's CloudFormation validation and EC2's description rules", () => {
     const violations = validationViolations(app).filter((violation) => !ACCEPTED_VALIDATION_RULES.has(violation.rule));
     assert.deepEqual(violations, []);
     assert.deepEqual(invalidSecurityGroupDescriptions(template), []);

@@ -153,11 +153,8 @@ export function validationViolations(app: App): ValidationViolation[] {
   );
 }
 
-/**
- * The one finding accepted: DESIGN makes Node.js 20 the runtime, and Lambda deprecated
- * nodejs20.x on 2026-04-30 (creation disabled from 2027-02-01).
- */
-export const ACCEPTED_VALIDATION_RULES = new Set(["W2531"]);
+/** CloudFormation validation findings accepted as they are: none. */
+export const ACCEPTED_VALIDATION_RULES = new Set<string>();
 
 /** Characters EC2 accepts in security group and rule descriptions (an apostrophe fails the deploy). */
 const EC2_DESCRIPTION = /^[a-zA-Z0-9. _\-:/()#,@[\]+=&;{}!$*]*$/;
