@@ -30,6 +30,25 @@ export interface DbInstanceWithWindow {
   earliestRestorableTime: Date | null;
 }
 
+/**
+ * The network a restored instance must join: the source's subnet group and
+ * security groups. Left out, RDS puts it in the default VPC's subnet group
+ * with the default security group, where Fastier's app cannot reach it.
+ */
+async function placementOf(clients: RdsClients, sourceIdentifier: string) {
+  const answer = await awsCall("rds", "DescribeDBInstances", () =>
+    clients.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: sourceIdentifier })),
+  );
+  const source = answer.DBInstances?.[0];
+  const securityGroups = (source?.VpcSecurityGroups ?? [])
+    .filter((group) => group.Status !== "removing" && group.VpcSecurityGroupId)
+    .map((group) => group.VpcSecurityGroupId as string);
+  return definedFields({
+    DBSubnetGroupName: source?.DBSubnetGroup?.DBSubnetGroupName,
+    VpcSecurityGroupIds: securityGroups.length > 0 ? securityGroups : undefined,
+  });
+}
+
 /** Every instance (or the named ones, all of which must exist) with its earliest restorable time. */
 export async function listDbInstances(clients: RdsClients, identifiers?: string[]): Promise<DbInstanceWithWindow[]> {
   if (identifiers?.length === 0) return [];
@@ -129,6 +148,7 @@ export function createAwsDatabases(clients: RdsClients): DatabasePort {
 
     async restoreToPointInTime(request) {
       const when = restoreTimeOf(request);
+      const placement = await placementOf(clients, request.sourceIdentifier);
       const answer = await awsCall("rds", "RestoreDBInstanceToPointInTime", () =>
         clients.rds.send(
           new RestoreDBInstanceToPointInTimeCommand({
@@ -136,6 +156,7 @@ export function createAwsDatabases(clients: RdsClients): DatabasePort {
             TargetDBInstanceIdentifier: request.targetIdentifier,
             ...when,
             ...definedFields({ DBInstanceClass: request.instanceClass, MultiAZ: request.multiAz }),
+            ...placement,
           }),
         ),
       );

@@ -101,8 +101,19 @@ describe("AWS adapter: RDS requests (aws-sdk-client-mock)", () => {
     });
   });
 
-  it("restores to an explicit time or to the latest time with exactly the options given", async () => {
+  it("restores to an explicit time or to the latest time with exactly the options given, in the source's network", async () => {
     mock.on(RestoreDBInstanceToPointInTimeCommand).resolves({ DBInstance: instance("restored") });
+    mock.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: "fastier-db" }).resolves({
+      DBInstances: [
+        instance("fastier-db", {
+          DBSubnetGroup: { DBSubnetGroupName: "fastier-db-subnets" },
+          VpcSecurityGroups: [
+            { VpcSecurityGroupId: "sg-db", Status: "active" },
+            { VpcSecurityGroupId: "sg-old", Status: "removing" },
+          ],
+        }),
+      ],
+    });
     const restoreTime = new Date("2025-01-08T10:00:00Z");
     await cloud().databases.restoreToPointInTime({
       sourceIdentifier: "fastier-db",
@@ -125,11 +136,15 @@ describe("AWS adapter: RDS requests (aws-sdk-client-mock)", () => {
           RestoreTime: restoreTime,
           DBInstanceClass: "db.r6g.large",
           MultiAZ: true,
+          DBSubnetGroupName: "fastier-db-subnets",
+          VpcSecurityGroupIds: ["sg-db"],
         },
         {
           SourceDBInstanceIdentifier: "fastier-db",
           TargetDBInstanceIdentifier: "restored-latest",
           UseLatestRestorableTime: true,
+          DBSubnetGroupName: "fastier-db-subnets",
+          VpcSecurityGroupIds: ["sg-db"],
         },
       ],
     );
