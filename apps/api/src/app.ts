@@ -115,7 +115,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
 
   const { prisma, pool } = deps.database;
   const inventory = createInventoryStore(deps.database);
-  const apiKeys = createPrismaApiKeyStore(prisma);
+  const apiKeys = createPrismaApiKeyStore(prisma, pool);
 
   // Auth first: its onRoute hook must see every route, so that none is left unguarded.
   await app.register(authPlugin, { apiKeys, cacheSeconds: deps.config.authCacheSeconds });

@@ -1,10 +1,21 @@
 import { type ApiKeyStore, type AuditContext, ConflictError, type NewApiKey, NotFoundError } from "@fastier/core";
+import type pg from "pg";
 import { LOCK_KEYS } from "../advisoryLock.ts";
-import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import type { ApiKey as ApiKeyRow, Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { writeAudit } from "./auditWriter.ts";
 import { apiKeyFromRow, toDbRole } from "./rowMapping.ts";
 
-export function createPrismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
+const KEY_BY_HASH = `SELECT id, name, role, prefix, hash, created_by AS "createdBy", created_at AS "createdAt",
+         last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"
+    FROM api_keys WHERE hash = $1`;
+
+/**
+ * API keys. With `pool`, the two queries every authenticated request makes
+ * (look-up by hash, last-used time) go through plain `pg`: Prisma's client
+ * engine compiles each query on the fly, which a cold Lambda pays for on its
+ * first request.
+ */
+export function createPrismaApiKeyStore(prisma: PrismaClient, pool?: pg.Pool): ApiKeyStore {
   return {
     create(key, audit) {
       return prisma.$transaction((tx) => insertKey(tx, key, audit));
@@ -19,7 +30,9 @@ export function createPrismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
     },
 
     async findActiveByHash(hash) {
-      const row = await prisma.apiKey.findUnique({ where: { hash } });
+      const row = pool
+        ? ((await pool.query<ApiKeyRow>(KEY_BY_HASH, [hash])).rows[0] ?? null)
+        : await prisma.apiKey.findUnique({ where: { hash } });
       return row && !row.revokedAt ? apiKeyFromRow(row) : null;
     },
 
@@ -65,7 +78,8 @@ export function createPrismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
     },
 
     async touch(id, at) {
-      await prisma.apiKey.update({ where: { id }, data: { lastUsedAt: at } });
+      if (pool) await pool.query("UPDATE api_keys SET last_used_at = $2 WHERE id = $1", [id, at]);
+      else await prisma.apiKey.update({ where: { id }, data: { lastUsedAt: at } });
     },
   };
 }
