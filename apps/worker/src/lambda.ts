@@ -5,25 +5,9 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "@fastier/config";
 import type { SweepStatus, SyncStatus } from "@fastier/core";
-import {
-  createInventoryStore,
-  createOperationStore,
-  createPrismaSyncStore,
-  DEFAULT_MIGRATIONS_DIR,
-  LOCK_KEYS,
-  runMigrations,
-  withTryAdvisoryLock,
-} from "@fastier/db";
-import {
-  createLogger,
-  createSweepRunner,
-  lazily,
-  openLambdaRuntime,
-  resolveDatabaseUrl,
-  sweepSettingsOf,
-} from "@fastier/runtime";
-import { createReconciler } from "./reconciler.ts";
-import { syncAllEnvironments } from "./syncAllEnvironments.ts";
+import { DEFAULT_MIGRATIONS_DIR, runMigrations } from "@fastier/db";
+import { createLogger, lazily, openLambdaRuntime, resolveDatabaseUrl, sweepSettingsOf } from "@fastier/runtime";
+import { createScheduledJobs } from "./scheduledJobs.ts";
 
 /** The parts of the Lambda context used here. */
 export interface LambdaContext {
@@ -59,22 +43,15 @@ const databaseUrl = lazily(async () => resolveDatabaseUrl((await settings()).con
 const jobs = lazily(async () => {
   const { config, log } = await settings();
   const runtime = await openLambdaRuntime(config, log, { databaseUrl: await databaseUrl() });
-  const { database } = runtime;
-  const cloud = runtime.cloud.port;
-  const now = runtime.cloud.now;
-  const inventory = createInventoryStore(database);
   return {
     log,
-    database,
-    syncDeps: { cloud, inventory, syncs: createPrismaSyncStore(database.prisma), now },
-    sweeps: createSweepRunner({ database, cloud, now, settings: sweepSettingsOf(config.health) }),
-    reconciler: createReconciler({
-      operations: createOperationStore(database),
-      inventory,
-      cloud,
-      now,
+    ...createScheduledJobs({
+      database: runtime.database,
+      cloud: runtime.cloud.port,
+      now: runtime.cloud.now,
       log,
       workerId: `lambda:${config.lambda?.functionName ?? "local"}:${randomUUID().slice(0, 8)}`,
+      sweepSettings: sweepSettingsOf(config.health),
     }),
   };
 });
@@ -119,14 +96,15 @@ export type SweepSummary =
 
 /** One health sweep under the sweep lock; skipped when another process is sweeping. */
 export async function sweep(event: ScheduledEvent, context: LambdaContext): Promise<SweepSummary> {
-  const { sweeps, log } = await jobs();
-  const run = await sweeps.sweepOnce("schedule");
+  const { sweepOnce, log } = await jobs();
+  const invocation = { eventId: event.id, requestId: context.awsRequestId };
+  const run = await sweepOnce(log.child(invocation));
   if (!run) {
-    log.info({ eventId: event.id, requestId: context.awsRequestId }, "sweep skipped: another process is sweeping");
+    log.info(invocation, "sweep skipped: another process is sweeping");
     return { skipped: true };
   }
   const { id, status, resources, metricQueries, cloudCalls, findingsOpened, findingsResolved, error } = run;
-  const summary: SweepSummary = {
+  return {
     skipped: false,
     id,
     status,
@@ -138,9 +116,6 @@ export async function sweep(event: ScheduledEvent, context: LambdaContext): Prom
     errors: run.errors.length,
     error,
   };
-  const level = status === "failed" ? "error" : status === "partial" ? "warn" : "info";
-  log[level]({ eventId: event.id, requestId: context.awsRequestId, ...summary }, "sweep finished");
-  return summary;
 }
 
 export type SyncSummary =
@@ -160,10 +135,11 @@ export type SyncSummary =
 
 /** Syncs every environment of the cloud's region under the scheduled-sync lock. */
 export async function sync(event: ScheduledEvent, context: LambdaContext): Promise<SyncSummary> {
-  const { database, syncDeps, log } = await jobs();
-  const runs = await withTryAdvisoryLock(database.pool, LOCK_KEYS.scheduledSync, () => syncAllEnvironments(syncDeps));
+  const { syncOnce, log } = await jobs();
+  const invocation = { eventId: event.id, requestId: context.awsRequestId };
+  const runs = await syncOnce(log.child(invocation));
   if (!runs) {
-    log.info({ eventId: event.id, requestId: context.awsRequestId }, "sync skipped: another process is syncing");
+    log.info(invocation, "sync skipped: another process is syncing");
     return { skipped: true };
   }
   const environments = runs.map((run) => ({
@@ -175,10 +151,6 @@ export async function sync(event: ScheduledEvent, context: LambdaContext): Promi
     markedGone: run.markedGone,
     error: run.error,
   }));
-  for (const environment of environments) {
-    if (environment.status === "failed") log.warn({ eventId: event.id, ...environment }, "scheduled sync failed");
-    else log.info({ eventId: event.id, ...environment }, "scheduled sync finished");
-  }
   return { skipped: false, environments };
 }
 

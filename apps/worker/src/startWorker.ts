@@ -2,19 +2,11 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Config } from "@fastier/config";
 import type { CloudPort, SweepRun, SweepSettings } from "@fastier/core";
-import {
-  createInventoryStore,
-  createOperationStore,
-  createPrismaSyncStore,
-  type DatabaseHandle,
-  LOCK_KEYS,
-  withTryAdvisoryLock,
-} from "@fastier/db";
-import { createSweepRunner, type Runtime, sweepSettingsOf } from "@fastier/runtime";
+import type { DatabaseHandle } from "@fastier/db";
+import { type Runtime, sweepSettingsOf } from "@fastier/runtime";
 import type { Logger } from "pino";
 import { startPeriodicTask } from "./periodicTask.ts";
-import { createReconciler } from "./reconciler.ts";
-import { syncAllEnvironments } from "./syncAllEnvironments.ts";
+import { createScheduledJobs } from "./scheduledJobs.ts";
 
 export interface WorkerDependencies {
   database: DatabaseHandle;
@@ -45,35 +37,20 @@ export interface Worker {
  * advisory lock, so with several workers each job runs once per interval.
  */
 export function startWorker(deps: WorkerDependencies): Worker {
-  const syncDeps = {
-    cloud: deps.cloud,
-    inventory: createInventoryStore(deps.database),
-    syncs: createPrismaSyncStore(deps.database.prisma),
-    now: deps.now ?? (() => new Date()),
-  };
   const log = deps.log.child({ component: "worker" });
+  const jobs = createScheduledJobs({
+    database: deps.database,
+    cloud: deps.cloud,
+    now: deps.now ?? (() => new Date()),
+    log,
+    workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    ...(deps.sweepSettings && { sweepSettings: deps.sweepSettings }),
+  });
+  const { reconciler } = jobs;
 
   const syncOnce = async () => {
-    const runs = await withTryAdvisoryLock(deps.database.pool, LOCK_KEYS.scheduledSync, () =>
-      syncAllEnvironments(syncDeps),
-    );
-    if (!runs) {
-      log.debug("scheduled sync skipped: another worker holds the lock");
-      return;
-    }
-    for (const run of runs) {
-      const fields = {
-        environmentId: run.environmentId,
-        syncRunId: run.id,
-        created: run.created,
-        updated: run.updated,
-        markedGone: run.markedGone,
-      };
-      if (run.status === "failed") log.warn({ ...fields, error: run.error }, "scheduled sync failed");
-      else log.info(fields, "scheduled sync finished");
-    }
+    if (!(await jobs.syncOnce(log))) log.debug("scheduled sync skipped: another worker holds the lock");
   };
-
   const sync =
     deps.syncIntervalSeconds > 0
       ? startPeriodicTask({
@@ -83,26 +60,9 @@ export function startWorker(deps: WorkerDependencies): Worker {
           onError: (error) => log.error({ err: error }, "scheduled sync crashed"),
         })
       : undefined;
-  const sweeps = createSweepRunner({
-    database: deps.database,
-    cloud: deps.cloud,
-    now: syncDeps.now,
-    ...(deps.sweepSettings && { settings: deps.sweepSettings }),
-  });
   const sweepOnce = async () => {
-    const run = await sweeps.sweepOnce("schedule");
-    if (!run) {
-      log.debug("scheduled sweep skipped: another process is sweeping");
-      return run;
-    }
-    const { id, status, resources, metricQueries, cloudCalls, findingsOpened, findingsResolved, errors } = run;
-    const fields = { sweepId: id, resources, metricQueries, cloudCalls, findingsOpened, findingsResolved };
-    if (status === "failed") log.error({ ...fields, error: run.error }, "health sweep failed");
-    else if (status === "partial") log.warn({ ...fields, errors }, "health sweep finished with errors");
-    // Every minute is a lot of lines: a sweep that changed nothing is logged at debug.
-    else if (findingsOpened + findingsResolved + run.recommendationsCreated + run.recommendationsClosed > 0) {
-      log.info(fields, "health sweep finished");
-    } else log.debug(fields, "health sweep finished, nothing changed");
+    const run = await jobs.sweepOnce(log);
+    if (!run) log.debug("scheduled sweep skipped: another process is sweeping");
     return run;
   };
   const sweep =
@@ -117,14 +77,6 @@ export function startWorker(deps: WorkerDependencies): Worker {
           runAtStart: true,
         })
       : undefined;
-  const reconciler = createReconciler({
-    operations: createOperationStore(deps.database),
-    inventory: syncDeps.inventory,
-    cloud: deps.cloud,
-    now: syncDeps.now,
-    log,
-    workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-  });
   const reconcile =
     deps.reconcileIntervalMs > 0
       ? startPeriodicTask({

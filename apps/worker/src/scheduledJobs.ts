@@ -1,0 +1,88 @@
+import type { CloudPort, SweepRun, SweepSettings, SyncRun } from "@fastier/core";
+import {
+  createInventoryStore,
+  createOperationStore,
+  createPrismaSyncStore,
+  type DatabaseHandle,
+  LOCK_KEYS,
+  withTryAdvisoryLock,
+} from "@fastier/db";
+import { createSweepRunner } from "@fastier/runtime";
+import type { Logger } from "pino";
+import { createReconciler, type Reconciler } from "./reconciler.ts";
+import { syncAllEnvironments } from "./syncAllEnvironments.ts";
+
+export interface ScheduledJobsDependencies {
+  database: DatabaseHandle;
+  cloud: CloudPort;
+  now: () => Date;
+  log: Logger;
+  /** The reconciler's lease holder name, unique per process or container. */
+  workerId: string;
+  sweepSettings?: Partial<SweepSettings>;
+}
+
+export interface ScheduledJobs {
+  reconciler: Reconciler;
+  /** Syncs every environment under the scheduled-sync lock and logs each run; undefined when another process holds it. */
+  syncOnce(log: Logger): Promise<SyncRun[] | undefined>;
+  /** One health sweep under the sweep lock, logged; undefined when another process is sweeping. */
+  sweepOnce(log: Logger): Promise<SweepRun | undefined>;
+}
+
+/**
+ * The worker's jobs over one database and cloud, shared by the long-running
+ * worker (on timers) and the Lambda handlers (on EventBridge schedules).
+ */
+export function createScheduledJobs(deps: ScheduledJobsDependencies): ScheduledJobs {
+  const inventory = createInventoryStore(deps.database);
+  const syncDeps = { cloud: deps.cloud, inventory, syncs: createPrismaSyncStore(deps.database.prisma), now: deps.now };
+  const sweeps = createSweepRunner({
+    database: deps.database,
+    cloud: deps.cloud,
+    now: deps.now,
+    ...(deps.sweepSettings && { settings: deps.sweepSettings }),
+  });
+  return {
+    reconciler: createReconciler({
+      operations: createOperationStore(deps.database),
+      inventory,
+      cloud: deps.cloud,
+      now: deps.now,
+      log: deps.log,
+      workerId: deps.workerId,
+    }),
+
+    async syncOnce(log) {
+      const runs = await withTryAdvisoryLock(deps.database.pool, LOCK_KEYS.scheduledSync, () =>
+        syncAllEnvironments(syncDeps),
+      );
+      for (const run of runs ?? []) {
+        const fields = {
+          environmentId: run.environmentId,
+          syncRunId: run.id,
+          created: run.created,
+          updated: run.updated,
+          markedGone: run.markedGone,
+        };
+        if (run.status === "failed") log.warn({ ...fields, error: run.error }, "scheduled sync failed");
+        else log.info(fields, "scheduled sync finished");
+      }
+      return runs;
+    },
+
+    async sweepOnce(log) {
+      const run = await sweeps.sweepOnce("schedule");
+      if (!run) return run;
+      const { id, status, resources, metricQueries, cloudCalls, findingsOpened, findingsResolved, errors } = run;
+      const fields = { sweepId: id, resources, metricQueries, cloudCalls, findingsOpened, findingsResolved };
+      if (status === "failed") log.error({ ...fields, error: run.error }, "health sweep failed");
+      else if (status === "partial") log.warn({ ...fields, errors }, "health sweep finished with errors");
+      // Every minute is a lot of lines: a sweep that changed nothing is logged at debug.
+      else if (findingsOpened + findingsResolved + run.recommendationsCreated + run.recommendationsClosed > 0) {
+        log.info(fields, "health sweep finished");
+      } else log.debug(fields, "health sweep finished, nothing changed");
+      return run;
+    },
+  };
+}
