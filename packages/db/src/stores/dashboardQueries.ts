@@ -12,6 +12,7 @@ import {
   type SweepStatus,
 } from "@fastier/core";
 import type { DatabaseHandle } from "../prismaClient.ts";
+import { fromDbEnum } from "./rowMapping.ts";
 
 /** The memory headline reads the series the memory rule works on. */
 const MEMORY_METRIC = "mem_used_percent";
@@ -23,8 +24,6 @@ const AGGREGATES: Record<SeriesStat, string> = { Maximum: "max", Minimum: "min",
 
 /** Longest error text carried into an activity title. */
 const TITLE_DETAIL_CHARS = 200;
-
-const lower = <T extends string>(value: string) => value.toLowerCase() as T;
 
 interface EnvironmentRow {
   id: string;
@@ -146,7 +145,7 @@ export function createDashboardQueries({ pool }: Pick<DatabaseHandle, "pool">): 
       const sweep = sweeps.rows[0];
       return {
         environments: overviews,
-        lastSweep: sweep ? { ...sweep, status: lower<SweepStatus>(sweep.status) } : null,
+        lastSweep: sweep ? { ...sweep, status: fromDbEnum<SweepStatus>(sweep.status) } : null,
       };
     },
 
@@ -301,8 +300,8 @@ function activityTitle(row: ActivityRow): string {
 function runningOperationFromRow(row: RunningOperationRow): RunningOperationSummary {
   return {
     id: row.id,
-    kind: lower<OperationKind>(row.kind),
-    status: lower<RunningOperationSummary["status"]>(row.status),
+    kind: fromDbEnum<OperationKind>(row.kind),
+    status: fromDbEnum<RunningOperationSummary["status"]>(row.status),
     step: row.step,
     targetResourceId: row.targetResourceId,
     createdAt: row.createdAt,

@@ -17,8 +17,7 @@ import type {
   HealthSweep as HealthSweepRow,
   Recommendation as RecommendationRow,
 } from "../generated/prisma/client.ts";
-
-const lower = <T extends string>(value: string) => value.toLowerCase() as T;
+import { fromDbEnum } from "./rowMapping.ts";
 
 interface StoredEvidencePoint extends Omit<EvidencePoint, "timestamp"> {
   timestamp: string;
@@ -34,8 +33,8 @@ export function findingFromRow(row: FindingRow): Finding & { environmentId: stri
     environmentId: row.environmentId,
     ruleId: row.ruleId as HealthRuleId,
     resourceId: row.resourceId,
-    severity: lower<FindingSeverity>(row.severity),
-    status: lower<Finding["status"]>(row.status),
+    severity: fromDbEnum<FindingSeverity>(row.severity),
+    status: fromDbEnum<Finding["status"]>(row.status),
     evidence: evidenceFromJson(row.evidence),
     summary: row.summary,
     openedAt: row.openedAt,
@@ -53,7 +52,7 @@ export function recommendationFromRow(row: RecommendationRow): StoredRecommendat
     resourceId: row.resourceId,
     findingId: row.findingId,
     ruleId: row.ruleId as HealthRuleId,
-    status: lower<RecommendationStatus>(row.status),
+    status: fromDbEnum<RecommendationStatus>(row.status),
     title: row.title,
     rationale: row.rationale,
     proposal: row.proposal as Recommendation["proposal"],
@@ -78,7 +77,7 @@ export function sweepFromRow(row: HealthSweepRow): SweepRun {
   return {
     id: row.id,
     trigger: row.trigger,
-    status: lower<SweepStatus>(row.status),
+    status: fromDbEnum<SweepStatus>(row.status),
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
     windowStart: row.windowStart,

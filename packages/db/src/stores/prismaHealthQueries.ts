@@ -4,9 +4,9 @@ import type { DatabaseHandle } from "../prismaClient.ts";
 import { writeAudit } from "./auditWriter.ts";
 import { findingFromRow, recommendationFromRow, sweepFromRow } from "./healthRows.ts";
 import { keysetOrder, keysetWhere, toPage } from "./keyset.ts";
+import { toDbEnum } from "./rowMapping.ts";
 
 const TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
-const upper = <T extends string>(value: string) => value.toUpperCase() as T;
 
 const WITH_RESOURCE_NAME = { resource: { select: { name: true } } } as const;
 type FindingWithResource = Prisma.FindingGetPayload<{ include: typeof WITH_RESOURCE_NAME }>;
@@ -45,8 +45,8 @@ export function createHealthQueries({ prisma }: Pick<DatabaseHandle, "prisma">):
     async listFindings(query) {
       const rows = await prisma.finding.findMany({
         where: {
-          ...(query.status && { status: upper<"OPEN">(query.status) }),
-          ...(query.severity && { severity: upper<"INFO">(query.severity) }),
+          ...(query.status && { status: toDbEnum<"OPEN">(query.status) }),
+          ...(query.severity && { severity: toDbEnum<"INFO">(query.severity) }),
           ...(query.ruleId && { ruleId: query.ruleId }),
           ...(query.environmentId && { environmentId: query.environmentId }),
           ...(query.resourceId && { resourceId: query.resourceId }),
@@ -75,7 +75,7 @@ export function createHealthQueries({ prisma }: Pick<DatabaseHandle, "prisma">):
     async listRecommendations(query) {
       const rows = await prisma.recommendation.findMany({
         where: {
-          ...(query.status && { status: upper<"OPEN">(query.status) }),
+          ...(query.status && { status: toDbEnum<"OPEN">(query.status) }),
           ...(query.kind && { kind: query.kind }),
           ...(query.environmentId && { environmentId: query.environmentId }),
           ...(query.resourceId && { resourceId: query.resourceId }),
@@ -121,7 +121,7 @@ export function createHealthQueries({ prisma }: Pick<DatabaseHandle, "prisma">):
     async listSweeps(query) {
       const rows = await prisma.healthSweep.findMany({
         where: {
-          ...(query.status && { status: upper<"RUNNING">(query.status) }),
+          ...(query.status && { status: toDbEnum<"RUNNING">(query.status) }),
           ...keysetWhere("startedAt", true, query.after, true),
         },
         orderBy: keysetOrder("startedAt", true),

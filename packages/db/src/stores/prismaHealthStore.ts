@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { Finding, HealthStore } from "@fastier/core";
 import type pg from "pg";
 import type { Resource as ResourceRow } from "../generated/prisma/client.ts";
+import type { SweepStatus as SweepStatusRow } from "../generated/prisma/enums.ts";
 import type { DatabaseHandle } from "../prismaClient.ts";
 import { findingFromRow, recommendationFromRow, sweepFromRow } from "./healthRows.ts";
 import { RESOURCE_COLUMNS } from "./resourceListQuery.ts";
-import { resourceFromRow } from "./rowMapping.ts";
+import { resourceFromRow, toDbEnum } from "./rowMapping.ts";
 
 const SWEPT_KINDS = ["AUTO_SCALING_GROUP", "INSTANCE", "DB_INSTANCE"] as const;
-const upper = (value: string) => value.toUpperCase();
 
 async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
@@ -218,7 +218,7 @@ export function createHealthStore({ prisma, pool }: Pick<DatabaseHandle, "prisma
       const row = await prisma.healthSweep.update({
         where: { id },
         data: {
-          status: upper(outcome.status) as "SUCCEEDED",
+          status: toDbEnum<SweepStatusRow>(outcome.status),
           finishedAt: outcome.finishedAt,
           ...outcome.stats,
           errors: outcome.errors as object[],
@@ -233,7 +233,7 @@ export function createHealthStore({ prisma, pool }: Pick<DatabaseHandle, "prisma
 function findingColumns(finding: Pick<Finding, "severity" | "evidence" | "summary" | "lastSeenAt"> & { id: string }) {
   return {
     id: finding.id,
-    severity: upper(finding.severity),
+    severity: toDbEnum(finding.severity),
     evidence: finding.evidence,
     summary: finding.summary.slice(0, 2000),
     last_seen_at: finding.lastSeenAt,

@@ -9,7 +9,7 @@ import type { ApiKeyRole, DbRole, ResourceKind, ResourceStatus } from "../genera
 
 // The database spells enum values in upper case; the domain and the API in lower case.
 export const toDbEnum = <T extends string>(value: string) => value.toUpperCase() as T;
-const fromDbEnum = <T extends string>(value: string) => value.toLowerCase() as T;
+export const fromDbEnum = <T extends string>(value: string) => value.toLowerCase() as T;
 
 export const toDbKind = (kind: Resource["kind"]) => toDbEnum<ResourceKind>(kind);
 export const toDbStatus = (status: Resource["status"]) => toDbEnum<ResourceStatus>(status);
