@@ -1,29 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Finding, HealthStore } from "@fastier/core";
-import type pg from "pg";
 import type { Resource as ResourceRow } from "../generated/prisma/client.ts";
 import type { SweepStatus as SweepStatusRow } from "../generated/prisma/enums.ts";
 import type { DatabaseHandle } from "../prismaClient.ts";
 import { findingFromRow, recommendationFromRow, sweepFromRow } from "./healthRows.ts";
+import { inTransaction } from "./pgTransaction.ts";
 import { RESOURCE_COLUMNS } from "./resourceListQuery.ts";
 import { resourceFromRow, toDbEnum } from "./rowMapping.ts";
 
 const SWEPT_KINDS = ["AUTO_SCALING_GROUP", "INSTANCE", "DB_INSTANCE"] as const;
-
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await work(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 /**
  * The sweep's side of the health tables. Bulk writes go through `pg` with

@@ -12,6 +12,7 @@ import { writeAudit } from "./auditWriter.ts";
 import { applyInventoryEffect } from "./inventoryEffects.ts";
 import { keysetOrder, keysetWhere, toPage } from "./keyset.ts";
 import { operationEventFromRow, operationFromRow, toDbOperationKind, toDbOperationStatus } from "./operationRows.ts";
+import { inTransaction } from "./pgTransaction.ts";
 import { lockRow } from "./rowLock.ts";
 
 const TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
@@ -148,10 +149,7 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
     },
 
     async claimDue(workerId, now, leaseUntil, limit) {
-      const client = await pool.connect();
-      let claimed: { id: string; was_pending: boolean; step: string }[] = [];
-      try {
-        await client.query("BEGIN");
+      const claimed = await inTransaction(pool, async (client) => {
         const { rows } = await client.query<{ id: string; was_pending: boolean; step: string }>(
           `WITH due AS (
              SELECT id, status = 'PENDING' AS was_pending FROM operations
@@ -173,14 +171,8 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
             [row.id, now, row.step, `started by ${workerId}`],
           );
         }
-        await client.query("COMMIT");
-        claimed = rows;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
+        return rows;
+      });
       if (claimed.length === 0) return [];
       const rows = await prisma.operation.findMany({ where: { id: { in: claimed.map((c) => c.id) } } });
       return rows.map(operationFromRow).sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
