@@ -102,7 +102,8 @@ export interface FindingChanges {
   toResolve: Finding[];
 }
 
-const findingKey = (resourceId: string, ruleId: HealthRuleId) => `${resourceId}\u0000${ruleId}`;
+/** At most one finding is open per key. */
+export const findingKey = (resourceId: string, ruleId: HealthRuleId) => `${resourceId}\u0000${ruleId}`;
 
 /** The oldest of several open findings for one key is the real one; later ones are duplicates from a race. */
 function byOpenedAt(a: Finding, b: Finding): number {

@@ -1,13 +1,14 @@
 import { type FieldProblem, ValidationError } from "../errors.ts";
 import type { ResourceKind } from "../inventory/types.ts";
 import { type MetricSeriesQuery, SERIES_STATS, type SeriesStat } from "./dashboardQueries.ts";
-import { SWEPT_METRIC_NAMES, sweptSeriesOf } from "./metricQueries.ts";
+import { SWEEP_PERIOD_SECONDS, SWEPT_METRIC_NAMES, sweptSeriesOf } from "./metricQueries.ts";
 
 /** What a chart may ask for in one call: two weeks, 2,000 points. */
 export const MAX_SERIES_RANGE_MS = 14 * 24 * 3600 * 1000;
 export const MAX_SERIES_POINTS = 2000;
 export const DEFAULT_SERIES_RANGE_MS = 24 * 3600 * 1000;
-export const DEFAULT_SERIES_PERIOD_SECONDS = 300;
+/** By default a chart has one point per stored sample. */
+export const DEFAULT_SERIES_PERIOD_SECONDS = SWEEP_PERIOD_SECONDS;
 /** Buckets are whole minutes, like CloudWatch periods. */
 export const SERIES_PERIOD_STEP_SECONDS = 60;
 

@@ -4,10 +4,10 @@ import type { Resource } from "../inventory/types.ts";
 import { collectMetrics } from "./collectMetrics.ts";
 import { evaluateDrGaps } from "./databaseRules.ts";
 import { evaluateResource } from "./evaluateResource.ts";
-import { type HealthRuleId, type RuleEvaluation, reconcileFindings } from "./findingTypes.ts";
+import { findingKey, type HealthRuleId, type RuleEvaluation, reconcileFindings } from "./findingTypes.ts";
 import { type MetricSubject, sweepQueries } from "./metricQueries.ts";
 import { recommendationsForFindings, settleRecommendations } from "./sweepRecommendations.ts";
-import { SWEEP_DEFAULTS, type SweepSettings, sweepWindow } from "./sweepSettings.ts";
+import { SWEEP_DEFAULTS, SWEEP_PERIOD_MS, type SweepSettings, sweepWindow } from "./sweepSettings.ts";
 import type { HealthStore, MetricSample, SweepError, SweepRun, SweepStats } from "./sweepTypes.ts";
 
 export interface SweepDependencies {
@@ -18,7 +18,6 @@ export interface SweepDependencies {
 }
 
 const DAY_MS = 86_400_000;
-const findingKey = (resourceId: string, ruleId: string) => `${resourceId}\u0000${ruleId}`;
 const seriesKey = (metricName: string, stat: string) => `${metricName}/${stat}`;
 
 function emptyStats(): SweepStats {
@@ -89,7 +88,7 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
 
     // Samples before the last finished sweep's window end are stored already; the last period is rewritten in case it was late.
     const writeFrom = previousWindowEnd
-      ? Math.max(window.start.getTime(), previousWindowEnd.getTime() - 300_000)
+      ? Math.max(window.start.getTime(), previousWindowEnd.getTime() - SWEEP_PERIOD_MS)
       : window.start.getTime();
     const plan = sweepQueries(resources);
     stats.metricQueries = plan.queries.length;

@@ -25,7 +25,7 @@ export const SWEEP_DEFAULTS: Readonly<SweepSettings> = {
   replicaLag: {},
 };
 
-const PERIOD_MS = SWEEP_PERIOD_SECONDS * 1000;
+export const SWEEP_PERIOD_MS = SWEEP_PERIOD_SECONDS * 1000;
 
 /**
  * The metric window of a sweep at `now`: whole periods only. A period still
@@ -36,6 +36,6 @@ export function sweepWindow(now: Date, windowPeriods: number): { start: Date; en
   if (!Number.isInteger(windowPeriods) || windowPeriods < 1) {
     throw new RangeError(`windowPeriods must be a whole number ≥ 1; got ${windowPeriods}`);
   }
-  const end = Math.floor(now.getTime() / PERIOD_MS) * PERIOD_MS;
-  return { start: new Date(end - windowPeriods * PERIOD_MS), end: new Date(end) };
+  const end = Math.floor(now.getTime() / SWEEP_PERIOD_MS) * SWEEP_PERIOD_MS;
+  return { start: new Date(end - windowPeriods * SWEEP_PERIOD_MS), end: new Date(end) };
 }
