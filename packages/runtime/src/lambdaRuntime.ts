@@ -1,19 +1,15 @@
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { type Cloud, createCloud } from "@fastier/cloud";
 import type { Config } from "@fastier/config";
 import { type DatabaseHandle, openDatabaseHandle } from "@fastier/db";
 import type { Logger } from "pino";
+import { type RuntimeOver, withCloud } from "./cloudOverDatabase.ts";
 
 /**
  * What a Lambda handler works with. Unlike `openRuntime`, nothing is started
  * and nothing is migrated: the database is DATABASE_URL or the secret's, and
  * the schema is brought up to date by the `migrate` handler alone.
  */
-export interface LambdaRuntime {
-  database: DatabaseHandle;
-  cloud: Cloud;
-  close(): Promise<void>;
-}
+export type LambdaRuntime = RuntimeOver<DatabaseHandle>;
 
 export type DatabaseConfig = Pick<Config, "databaseUrl" | "databaseSecretArn"> & {
   cloud: Pick<Config["cloud"], "region" | "endpoint" | "maxAttempts">;
@@ -100,18 +96,12 @@ export async function openLambdaRuntime(
   options: SecretsOptions & { databaseUrl?: string } = {},
 ): Promise<LambdaRuntime> {
   const url = options.databaseUrl ?? (await resolveDatabaseUrl(config, options));
-  const database = openDatabaseHandle({ url, poolMax: config.dbPoolMax });
-  try {
-    const cloud = await createCloud(config.cloud, database);
-    log.debug(
-      { database: config.databaseUrl ? "DATABASE_URL" : "DATABASE_SECRET_ARN", poolMax: config.dbPoolMax },
-      "lambda runtime opened",
-    );
-    return { database, cloud, close: () => database.close() };
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+  const runtime = await withCloud(config, openDatabaseHandle({ url, poolMax: config.dbPoolMax }));
+  log.debug(
+    { database: config.databaseUrl ? "DATABASE_URL" : "DATABASE_SECRET_ARN", poolMax: config.dbPoolMax },
+    "lambda runtime opened",
+  );
+  return runtime;
 }
 
 /**

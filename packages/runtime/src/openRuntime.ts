@@ -1,15 +1,11 @@
-import { type Cloud, createCloud } from "@fastier/cloud";
 import type { Config } from "@fastier/config";
 import { type MigratedDatabase, openMigratedDatabase } from "@fastier/db";
 import type { Logger } from "pino";
+import { type RuntimeOver, withCloud } from "./cloudOverDatabase.ts";
 import { resolveDatabaseUrl } from "./lambdaRuntime.ts";
 
 /** What every long-running process works with: the migrated database and the configured cloud. */
-export interface Runtime {
-  database: MigratedDatabase;
-  cloud: Cloud;
-  close(): Promise<void>;
-}
+export type Runtime = RuntimeOver<MigratedDatabase>;
 
 export async function openRuntime(config: Config, log: Logger): Promise<Runtime> {
   if (config.lambda) {
@@ -23,11 +19,5 @@ export async function openRuntime(config: Config, log: Logger): Promise<Runtime>
     log: (message) => log.debug({ component: "postgres" }, message),
   });
   if (database.migrationsApplied.length > 0) log.info({ migrations: database.migrationsApplied }, "migrations applied");
-  try {
-    const cloud = await createCloud(config.cloud, database);
-    return { database, cloud, close: () => database.close() };
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
+  return withCloud(config, database);
 }
