@@ -53,8 +53,8 @@ export const AWS_ADAPTER_IAM_ACTIONS: readonly AdapterIamAction[] = [
   write("rds", "PromoteReadReplica", ["db"]),
   write("rds", "ModifyDBInstance", ["db"]),
   write("rds", "CreateDBSnapshot", ["db", "snapshot"]),
-  // The new instance gets the defaults RDS picks for option, parameter, subnet and security
-  // groups when the request names none, and IAM checks the restore against those too.
+  // IAM checks a restore against every group the new instance joins: the source's subnet and
+  // security groups (the adapter names them) and RDS's default option and parameter groups.
   write("rds", "RestoreDBInstanceToPointInTime", ["db", "og", "pg", "subgrp", "secgrp"]),
 
   // CloudWatch: GetMetricData supports no resource-level permissions.
