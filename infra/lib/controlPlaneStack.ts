@@ -45,6 +45,7 @@ import {
 import { assertLambdaBundles } from "./lambdaBundles.ts";
 import { FunctionLogRetention, retainedLogGroup } from "./logRetention.ts";
 import { DEFAULT_LAMBDA_ASSET_DIR } from "./repoPaths.ts";
+import { threeTierVpc } from "./threeTierVpc.ts";
 
 const pascal = (name: string) => `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
 
@@ -94,16 +95,7 @@ export class ControlPlaneStack extends Stack {
 
     this.vpc = props.vpcId
       ? Vpc.fromLookup(this, "Vpc", { vpcId: props.vpcId })
-      : new Vpc(this, "Vpc", {
-          maxAzs: 2,
-          natGateways: props.natGateways ?? 1,
-          restrictDefaultSecurityGroup: true,
-          subnetConfiguration: [
-            { name: "public", subnetType: SubnetType.PUBLIC, cidrMask: 24 },
-            { name: "app", subnetType: SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
-            { name: "data", subnetType: SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-          ],
-        });
+      : threeTierVpc(this, { computeName: "app", natGateways: props.natGateways ?? 1 });
     const functionSubnets: SubnetSelection = { subnetType: SubnetType.PRIVATE_WITH_EGRESS };
     const databaseSubnets: SubnetSelection = {
       subnetType: this.vpc.isolatedSubnets.length > 0 ? SubnetType.PRIVATE_ISOLATED : SubnetType.PRIVATE_WITH_EGRESS,

@@ -1,5 +1,5 @@
 import { Aspects, Aws, CfnOutput, Stack, type StackProps, Tags } from "aws-cdk-lib";
-import { InstanceType, Port, SubnetType, Vpc } from "aws-cdk-lib/aws-ec2";
+import { InstanceType, Port, type Vpc } from "aws-cdk-lib/aws-ec2";
 import { HostedZone } from "aws-cdk-lib/aws-route53";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
@@ -11,6 +11,7 @@ import { PlatformDatabase } from "./platform/platformDatabase.ts";
 import { StaticAssets } from "./platform/staticAssets.ts";
 import { WebDns } from "./platform/webDns.ts";
 import { WebPipeline, type WebSource } from "./platform/webPipeline.ts";
+import { threeTierVpc } from "./threeTierVpc.ts";
 
 /** Names the control plane's seed and IAM scope expect (packages/core fastierProduction.ts, adapterPolicies.ts). */
 export const FASTIER_PLATFORM_NAMES = {
@@ -79,16 +80,7 @@ export class FastierPlatformStack extends Stack {
     for (const [key, value] of Object.entries(FASTIER_PLATFORM_NAMES.tags)) Tags.of(this).add(key, value);
     const healthCheckPath = props.healthCheckPath ?? "/healthz";
 
-    this.vpc = new Vpc(this, "Vpc", {
-      maxAzs: 2,
-      natGateways: props.natGateways ?? 2,
-      restrictDefaultSecurityGroup: true,
-      subnetConfiguration: [
-        { name: "public", subnetType: SubnetType.PUBLIC, cidrMask: 24 },
-        { name: "web", subnetType: SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
-        { name: "data", subnetType: SubnetType.PRIVATE_ISOLATED, cidrMask: 24 },
-      ],
-    });
+    this.vpc = threeTierVpc(this, { computeName: "web", natGateways: props.natGateways ?? 2 });
 
     this.alarmTopic = new Topic(this, "AlarmTopic", { displayName: "Fastier platform alarms" });
     if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
