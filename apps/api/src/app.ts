@@ -16,6 +16,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { Type } from "typebox";
 import { authPlugin } from "./plugins/auth.ts";
+import { closingPlugin } from "./plugins/closing.ts";
 import { metricsPluginWithPool } from "./plugins/metrics.ts";
 import { openapiPlugin } from "./plugins/openapi.ts";
 import { installProblemHandlers } from "./plugins/problems.ts";
@@ -117,6 +118,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const inventory = createInventoryStore(deps.database);
   const apiKeys = createPrismaApiKeyStore(prisma, pool);
 
+  await app.register(closingPlugin);
   // Auth first: its onRoute hook must see every route, so that none is left unguarded.
   await app.register(authPlugin, { apiKeys, cacheSeconds: deps.config.authCacheSeconds });
   await app.register(openapiPlugin);

@@ -1,14 +1,17 @@
 // npm run start:worker: the worker alone (npm start runs it together with the API).
-import { loadConfig } from "@fastier/config";
-import { closeOnSignals, createLogger, exitOnStartFailure, openRuntime } from "@fastier/runtime";
+import { createLogger, createProcessLifecycle, loadConfigOrExit, openRuntime } from "@fastier/runtime";
 import { startWorkerOn } from "./startWorker.ts";
 
+const config = loadConfigOrExit("The Fastier worker");
+const log = createLogger(config.logLevel);
+const lifecycle = createProcessLifecycle(log);
+
 async function main() {
-  const config = loadConfig();
-  const log = createLogger(config.logLevel);
   const runtime = await openRuntime(config, log);
+  lifecycle.onShutdown("database", () => runtime.close());
   const worker = startWorkerOn(runtime, config, log);
-  closeOnSignals(log, [() => worker.stop(), () => runtime.close()]);
+  lifecycle.onShutdown("worker", () => worker.stop());
+  lifecycle.started();
 }
 
-main().catch(exitOnStartFailure("The Fastier worker"));
+main().catch(lifecycle.failedToStart("The Fastier worker"));

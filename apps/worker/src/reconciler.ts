@@ -29,10 +29,14 @@ export interface ReconcilerDependencies {
 }
 
 export interface Reconciler {
-  /** Claims due operations and advances each by one step; returns how many it advanced. */
-  tick(): Promise<number>;
-  /** Ticks until nothing is due or the deadline passes (a scheduled serverless run). */
-  runUntil(deadline: number): Promise<number>;
+  /**
+   * Claims due operations and advances each by one step; returns how many it
+   * advanced. Once `stop` is aborted it finishes the step in flight and gives
+   * the rest of its claims back.
+   */
+  tick(stop?: AbortSignal): Promise<number>;
+  /** Ticks until nothing is due, the deadline passes (a scheduled serverless run) or `stop` is aborted. */
+  runUntil(deadline: number, stop?: AbortSignal): Promise<number>;
 }
 
 /**
@@ -110,7 +114,8 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
     }
   }
 
-  async function tick(): Promise<number> {
+  async function tick(stop?: AbortSignal): Promise<number> {
+    if (stop?.aborted) return 0;
     const now = deps.now();
     const claimed = await deps.operations.claimDue(
       deps.workerId,
@@ -118,16 +123,27 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
       new Date(now.getTime() + leaseMs),
       deps.batchSize ?? 10,
     );
-    for (const operation of claimed) await advance(operation);
-    return claimed.length;
+    let advanced = 0;
+    for (const operation of claimed) {
+      if (stop?.aborted) break;
+      await advance(operation);
+      advanced += 1;
+    }
+    if (advanced < claimed.length) {
+      await deps.operations.releaseClaims(
+        claimed.slice(advanced).map((operation) => operation.id),
+        deps.workerId,
+      );
+    }
+    return advanced;
   }
 
   return {
     tick,
-    async runUntil(deadline) {
+    async runUntil(deadline, stop) {
       let total = 0;
-      while (Date.now() < deadline) {
-        const advanced = await tick();
+      while (Date.now() < deadline && !stop?.aborted) {
+        const advanced = await tick(stop);
         total += advanced;
         if (advanced === 0) break;
       }

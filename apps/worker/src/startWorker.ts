@@ -77,6 +77,8 @@ export function startWorker(deps: WorkerDependencies): Worker {
           runAtStart: true,
         })
       : undefined;
+  // Stopping lets the step in flight finish and gives back claims not yet started.
+  const stopping = new AbortController();
   const reconcile =
     deps.reconcileIntervalMs > 0
       ? startPeriodicTask({
@@ -84,7 +86,7 @@ export function startWorker(deps: WorkerDependencies): Worker {
           intervalMs: deps.reconcileIntervalMs,
           // Keep going while steps are due, so a chain of immediate steps does not wait a tick each.
           run: async () => {
-            await reconciler.runUntil(Number.POSITIVE_INFINITY);
+            await reconciler.runUntil(Number.POSITIVE_INFINITY, stopping.signal);
           },
           onError: (error) => log.error({ err: error }, "reconciler tick crashed"),
         })
@@ -103,9 +105,8 @@ export function startWorker(deps: WorkerDependencies): Worker {
     reconcileNow: () => reconciler.tick(),
     sweepNow: sweepOnce,
     async stop() {
-      await sweep?.stop();
-      await reconcile?.stop();
-      await sync?.stop();
+      stopping.abort();
+      await Promise.all([sweep?.stop(), reconcile?.stop(), sync?.stop()]);
       log.info("worker stopped");
     },
   };

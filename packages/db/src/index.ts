@@ -1,7 +1,6 @@
 export { LOCK_KEYS, withTryAdvisoryLock } from "./advisoryLock.ts";
 export { type DatabaseLocation, ensureDatabase, locateDatabase, withDatabase } from "./databaseLocation.ts";
 export { type EmbeddedDatabase, openEmbeddedPostgres } from "./embedded/embeddedPostgres.ts";
-export { takeOverShutdownSignals } from "./embedded/shutdownSignals.ts";
 export { createMigration, SNAPSHOT_FILE } from "./migrations/createMigration.ts";
 export { DEFAULT_MIGRATIONS_DIR, readMigrations, runMigrations } from "./migrations/runMigrations.ts";
 export { type MigratedDatabase, openMigratedDatabase } from "./openMigratedDatabase.ts";

@@ -9,4 +9,4 @@ export {
 } from "./lambdaRuntime.ts";
 export { createLogger, loggerOptions } from "./logger.ts";
 export { openRuntime, type Runtime } from "./openRuntime.ts";
-export { closeOnSignals, exitOnStartFailure } from "./runUntilStopped.ts";
+export { createProcessLifecycle, loadConfigOrExit, type ProcessLifecycle } from "./processLifecycle.ts";

@@ -90,7 +90,8 @@ export const operationRoutes: FastifyPluginAsyncTypebox<OperationRoutesOptions> 
         summary: "Live progress as Server-Sent Events; the stream ends when the operation does",
         description:
           "Each event's `id` is its history id: reconnect with `Last-Event-ID` to resume. Every event is sent " +
-          "once, in order; a final `end` event carries the operation's status.",
+          "once, in order; a final `end` event carries the operation's status. When the server shuts down, a " +
+          "`shutdown` event ends the stream early: reconnect (to any instance) with `Last-Event-ID` to resume.",
         params: IdParams,
         headers: Type.Object({ "last-event-id": Type.Optional(Type.String({ pattern: "^\\d{1,19}$" })) }),
         produces: ["text/event-stream"],
@@ -110,6 +111,7 @@ export const operationRoutes: FastifyPluginAsyncTypebox<OperationRoutesOptions> 
         operationId: operation.id,
         afterId: request.headers["last-event-id"],
         pollMs: options.eventPollMs ?? 500,
+        closing: app.closing,
         isActive: (status) => ACTIVE_STATUSES.includes(status),
       });
     },

