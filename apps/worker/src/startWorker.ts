@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Config } from "@fastier/config";
 import type { CloudPort, SweepRun, SweepSettings } from "@fastier/core";
-import type { DatabaseHandle } from "@fastier/db";
+import { type DatabaseHandle, isDatabaseUnavailable } from "@fastier/db";
 import { type Runtime, sweepSettingsOf } from "@fastier/runtime";
 import type { Logger } from "pino";
 import { startPeriodicTask } from "./periodicTask.ts";
@@ -57,7 +57,7 @@ export function startWorker(deps: WorkerDependencies): Worker {
           name: "sync",
           intervalMs: deps.syncIntervalSeconds * 1000,
           run: syncOnce,
-          onError: (error) => log.error({ err: error }, "scheduled sync crashed"),
+          onError: jobFailed(log, "scheduled sync"),
         })
       : undefined;
   const sweepOnce = async () => {
@@ -73,7 +73,7 @@ export function startWorker(deps: WorkerDependencies): Worker {
           run: async () => {
             await sweepOnce();
           },
-          onError: (error) => log.error({ err: error }, "health sweep crashed"),
+          onError: jobFailed(log, "health sweep"),
           runAtStart: true,
         })
       : undefined;
@@ -88,7 +88,7 @@ export function startWorker(deps: WorkerDependencies): Worker {
           run: async () => {
             await reconciler.runUntil(Number.POSITIVE_INFINITY, stopping.signal);
           },
-          onError: (error) => log.error({ err: error }, "reconciler tick crashed"),
+          onError: jobFailed(log, "reconciler tick"),
         })
       : undefined;
   log.info(
@@ -109,6 +109,23 @@ export function startWorker(deps: WorkerDependencies): Worker {
       await Promise.all([sweep?.stop(), reconcile?.stop(), sync?.stop()]);
       log.info("worker stopped");
     },
+  };
+}
+
+/**
+ * A database outage is expected weather, not a crash: one warning that says
+ * so, and the job simply runs again at its next interval.
+ */
+function jobFailed(log: Logger, job: string) {
+  return (error: unknown) => {
+    if (isDatabaseUnavailable(error)) {
+      log.warn(
+        { job, reason: error instanceof Error ? error.message : String(error) },
+        `${job} skipped: the database is unavailable; retrying at the next interval`,
+      );
+    } else {
+      log.error({ err: error, job }, `${job} crashed`);
+    }
   };
 }
 

@@ -19,8 +19,11 @@ export interface DatabaseHandleOptions {
 /** One pg pool, shared by Prisma (through its driver adapter) and raw checks. */
 export function openDatabaseHandle(options: DatabaseHandleOptions): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: options.url, max: options.poolMax, idleTimeoutMillis: 30_000 });
-  // An idle client that loses its server (restart, network) must not crash the process.
+  // A client that loses its server (restart, failover, network) must not crash the process. The
+  // pool listens on idle clients only; a checked-out one (a transaction, an advisory lock held
+  // through a sweep) would emit an unhandled 'error'. Its query still fails and is handled there.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closed = false;
   return {

@@ -1,4 +1,5 @@
 import { CloudError, DomainError, type DomainErrorKind } from "@fastier/core";
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "@fastier/db";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { problemForCloudError } from "./cloudProblems.ts";
 
@@ -117,6 +118,19 @@ const CLIENT_ERRORS: Record<string, { status: number; code: string; detail?: str
   },
 };
 
+/** 503 with Retry-After: the client did nothing wrong and the same request will work once the database is back. */
+export function sendDatabaseUnavailable(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+  request.log.warn({ err: error }, "database unavailable");
+  reply.header("retry-after", String(DATABASE_RETRY_AFTER_SECONDS));
+  return sendProblem(
+    request,
+    reply,
+    503,
+    "database_unavailable",
+    `the database is not answering; retry in ${DATABASE_RETRY_AFTER_SECONDS} s`,
+  );
+}
+
 /** Every error leaves as RFC 9457 problem+json; 5xx details stay in the log. */
 export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -142,6 +156,7 @@ export function installProblemHandlers(app: FastifyInstance): void {
       const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 400;
       return sendProblem(request, reply, status, "bad_request", error.message);
     }
+    if (isDatabaseUnavailable(error)) return sendDatabaseUnavailable(request, reply, error);
     request.log.error({ err: error }, "unhandled error");
     return sendProblem(
       request,

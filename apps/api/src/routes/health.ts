@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import type pg from "pg";
 import { Type } from "typebox";
-import { sendProblem } from "../plugins/problems.ts";
+import { sendDatabaseUnavailable } from "../plugins/problems.ts";
 import { problemResponse } from "../schemas/problem.ts";
 
 export interface HealthRoutesOptions {
@@ -47,8 +47,7 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
           new Promise((_, reject) => setTimeout(() => reject(new Error("timed out")), READINESS_TIMEOUT_MS).unref()),
         ]);
       } catch (error) {
-        request.log.warn({ err: error }, "readiness check failed");
-        return sendProblem(request, reply, 503, "database_unavailable", "the database is not answering");
+        return sendDatabaseUnavailable(request, reply, error);
       }
       return { status: "ready" as const, database: "ok" as const, latencyMs: Math.round(performance.now() - started) };
     },

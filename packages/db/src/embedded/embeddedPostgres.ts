@@ -26,6 +26,8 @@ export interface EmbeddedPostgresOptions {
   dataDir: string;
   /** Delete the cluster when it stops (throwaway servers for tests). */
   throwaway?: boolean;
+  /** Listen on this port rather than a free one (to restart a server where its clients expect it). */
+  port?: number;
   log?: (message: string) => void;
 }
 
@@ -77,7 +79,7 @@ export async function openEmbeddedPostgres(options: EmbeddedPostgresOptions): Pr
   await rm(path.join(clusterDir, "postmaster.pid"), { force: true });
 
   const binaries = await reachableBinaries(account);
-  const settings = { binaries, clusterDir, account, ...credentials, port: await findFreePort(), log };
+  const settings = { binaries, clusterDir, account, ...credentials, port: options.port ?? (await findFreePort()), log };
   if (!existsSync(path.join(clusterDir, "PG_VERSION"))) {
     log(`initialising a new PostgreSQL cluster in ${clusterDir}`);
     await initCluster(settings);
