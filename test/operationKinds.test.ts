@@ -110,6 +110,55 @@ describe("every operation kind through the API, to its verified end state", () =
     assert.equal(done.status, "succeeded", JSON.stringify(done.error));
     const restored = await t.db.prisma.resource.findFirst({ where: { cloudId: "fastier-db-restored" } });
     assert.equal(restored?.kind, "DB_INSTANCE");
+    // The primary is Multi-AZ: the restore is too, in the primary's network, without being asked.
+    assert.deepEqual(done.plan.settings.multiAz, { value: true, from: "source" });
+    const [copy] = await t.cloud.databases.describeInstances(["fastier-db-restored"]);
+    assert.deepEqual(
+      [
+        copy?.multiAz,
+        copy?.dbSubnetGroupName,
+        copy?.vpcSecurityGroupIds,
+        copy?.dbParameterGroupName,
+        copy?.storageType,
+      ],
+      [true, "fastier-db-subnets", ["sg-0fa57db0000000001"], "fastier-postgres16", "gp3"],
+    );
+    assert.deepEqual([done.result.multiAz, done.result.warnings], [true, []]);
+  });
+
+  it("restores with the settings the request overrides, and shows where each came from", async () => {
+    const body = {
+      targetIdentifier: "fastier-db-scratch",
+      useLatestRestorableTime: true,
+      multiAz: false,
+      instanceClass: "db.r6g.large",
+      vpcSecurityGroupIds: ["sg-0123456789abcdef0"],
+      storageType: "io1",
+    };
+    const dryRun = await post(`${ids[PRIMARY_DB]}/restore`, { ...body, dryRun: true }, "admin");
+    assert.equal(dryRun.statusCode, 200, dryRun.body);
+    assert.deepEqual(
+      Object.fromEntries(
+        Object.entries(dryRun.json().plan.settings as Record<string, { from: string }>).map(([k, v]) => [k, v.from]),
+      ),
+      {
+        multiAz: "request",
+        instanceClass: "request",
+        dbSubnetGroupName: "source",
+        vpcSecurityGroupIds: "request",
+        dbParameterGroupName: "source",
+        storageType: "request",
+      },
+    );
+    const accepted = await post(`${ids[PRIMARY_DB]}/restore`, body, "admin");
+    assert.equal(accepted.statusCode, 202, accepted.body);
+    const done = await runToEnd(accepted.json().id);
+    assert.equal(done.status, "succeeded", JSON.stringify(done.error));
+    const [copy] = await t.cloud.databases.describeInstances(["fastier-db-scratch"]);
+    assert.deepEqual(
+      [copy?.multiAz, copy?.instanceClass, copy?.vpcSecurityGroupIds, copy?.storageType, copy?.dbSubnetGroupName],
+      [false, "db.r6g.large", ["sg-0123456789abcdef0"], "io1", "fastier-db-subnets"],
+    );
   });
 
   it("takes a snapshot and lists it", async () => {
@@ -233,6 +282,22 @@ describe("refused operation requests", () => {
       status: 400,
       code: "validation_failed",
       field: "/restoreTime",
+    },
+    {
+      name: "a security group that is not one",
+      path: () => `${ids[PRIMARY_DB]}/restore`,
+      body: { targetIdentifier: "r1", useLatestRestorableTime: true, vpcSecurityGroupIds: ["default"] },
+      status: 400,
+      code: "validation_failed",
+      field: "/vpcSecurityGroupIds/0",
+    },
+    {
+      name: "an unknown storage type",
+      path: () => `${ids[PRIMARY_DB]}/restore`,
+      body: { targetIdentifier: "r1", useLatestRestorableTime: true, storageType: "ssd" },
+      status: 400,
+      code: "validation_failed",
+      field: "/storageType",
     },
     {
       name: "missing confirmation",

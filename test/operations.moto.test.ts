@@ -9,6 +9,7 @@ import {
   type DBInstance,
   DescribeDBInstanceAutomatedBackupsCommand,
   DescribeDBInstancesCommand,
+  ModifyDBInstanceCommand,
   RDSClient,
 } from "@aws-sdk/client-rds";
 import type { CloudPort } from "@fastier/core";
@@ -230,6 +231,39 @@ describe("operations through the API and the reconciler, against moto", { skip: 
     assert.deepEqual(
       [recorded?.cloudId, recorded?.status, recorded?.database.role, recorded?.database.engine],
       ["fastier-db-restored", "active", "standalone", "postgres"],
+    );
+  });
+
+  it("restores a Multi-AZ primary as Multi-AZ by default, and converges moto's Multi-AZ copy when asked for Single-AZ", async () => {
+    await rds.send(
+      new ModifyDBInstanceCommand({ DBInstanceIdentifier: FASTIER.primaryDb, MultiAZ: true, ApplyImmediately: true }),
+    );
+    const byDefault = await post(
+      `${ids[FASTIER.primaryDb]}/restore`,
+      { targetIdentifier: "fastier-db-multi-az", useLatestRestorableTime: true },
+      "admin",
+    );
+    assert.equal(byDefault.statusCode, 202, byDefault.body);
+    assert.deepEqual(byDefault.json().plan.settings.multiAz, { value: true, from: "source" });
+    const copied = await runToEnd(byDefault.json().id);
+    assert.equal(copied.status, "succeeded", JSON.stringify(copied.error));
+    assert.equal((await dbInstance("fastier-db-multi-az"))?.MultiAZ, true);
+    assert.deepEqual(copied.result?.warnings, []);
+
+    // moto ignores MultiAZ=false on a restore and copies the source's: the verify step modifies it.
+    const single = await post(
+      `${ids[FASTIER.primaryDb]}/restore`,
+      { targetIdentifier: "fastier-db-single-az", useLatestRestorableTime: true, multiAz: false },
+      "admin",
+    );
+    assert.equal(single.statusCode, 202, single.body);
+    const converged = await runToEnd(single.json().id);
+    assert.equal(converged.status, "succeeded", JSON.stringify(converged.error));
+    assert.equal((await dbInstance("fastier-db-single-az"))?.MultiAZ, false);
+    assert.deepEqual(converged.result?.converged, ["multiAz"]);
+    assert.ok(
+      converged.events.some((e) => e.step === "verify" && /multiAz is true, not false as requested/.test(e.message)),
+      JSON.stringify(converged.events.map((e) => e.message)),
     );
   });
 });

@@ -58,8 +58,13 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
       return { type: "cancelled", message: `cancelled in step ${operation.step}, before any change` };
     }
     const target = await deps.inventory.getResource(operation.targetResourceId);
-    if (!target)
-      return { type: "failed", code: "target_gone", message: "the target resource was removed from the inventory" };
+    if (!target) {
+      return {
+        type: "failed",
+        code: "target_gone",
+        message: withLeftBehind(definition, operation, "the target resource was removed from the inventory"),
+      };
+    }
     const outcome = await definition.step({ operation, target, cloud: deps.cloud, now: deps.now() });
     return operation.cancelRequested && !operation.state.cancelRefused
       ? noteCancelTooLate(outcome, operation.step)
@@ -97,7 +102,11 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
             : error instanceof DomainError
               ? error.code
               : "step_error",
-        message: retryable ? `gave up after ${attempts} attempts: ${message}` : message,
+        message: withLeftBehind(
+          OPERATION_DEFINITIONS[operation.kind] as OperationDefinition<unknown> | undefined,
+          operation,
+          retryable ? `gave up after ${attempts} attempts: ${message}` : message,
+        ),
         ...(error instanceof CloudError && {
           errorDetails: {
             ...(error.requestId && { cloudRequestId: error.requestId }),
@@ -150,6 +159,16 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
       return total;
     },
   };
+}
+
+/** The failure message, with what the failure leaves behind (a billed instance) when the kind says. */
+function withLeftBehind(
+  definition: OperationDefinition<unknown> | undefined,
+  operation: Operation,
+  message: string,
+): string {
+  const left = definition?.leftBehind?.(operation);
+  return left ? `${message}; ${left}` : message;
 }
 
 /**

@@ -334,7 +334,7 @@ export interface paths {
         put?: never;
         /**
          * Restore an RDS instance to a point in time, as a new instance
-         * @description Admin only. Give `restoreTime` (within the source's earliest and latest restorable time) or `useLatestRestorableTime: true`; `targetIdentifier` must not exist yet.
+         * @description Admin only. Give `restoreTime` (within the source's earliest and latest restorable time) or `useLatestRestorableTime: true`; `targetIdentifier` must not exist yet. Multi-AZ, instance class, subnet group, security groups, parameter group and storage type default to the source's (the plan shows each and where it came from). A new instance that differs from the request is modified to match (Multi-AZ, class, security groups, parameter group) or the difference is a warning in the result and the events (subnet group, storage type).
          *
          *     Applies to: db_instance.
          *
@@ -944,6 +944,13 @@ export interface components {
                 passed: boolean;
                 detail: string;
             }[];
+            /** @description Settings of what the operation creates, and whether each came from the source or the request */
+            settings?: {
+                [key: string]: {
+                    value: unknown;
+                    from: "source" | "request";
+                };
+            };
         };
         OperationEvent: {
             id: string;
@@ -3352,8 +3359,21 @@ export interface operations {
                     /** Format: date-time */
                     restoreTime?: string;
                     useLatestRestorableTime?: boolean;
+                    /** @description Defaults to the source's */
                     instanceClass?: string;
+                    /** @description Defaults to the source's */
                     multiAz?: boolean;
+                    /** @description Defaults to the source's */
+                    dbSubnetGroupName?: string;
+                    /** @description Defaults to the source's */
+                    vpcSecurityGroupIds?: string[];
+                    /** @description Defaults to the source's */
+                    dbParameterGroupName?: string;
+                    /**
+                     * @description Defaults to the source's
+                     * @enum {unknown}
+                     */
+                    storageType?: "gp2" | "gp3" | "io1" | "io2" | "standard";
                     /** @description Only plan: answer the plan and change nothing */
                     dryRun?: boolean;
                 };

@@ -40,6 +40,13 @@ export * from "./inventory/types.ts";
 export * from "./operations/kinds/createSnapshot.ts";
 export * from "./operations/kinds/promoteReplica.ts";
 export * from "./operations/kinds/restorePointInTime.ts";
+export {
+  DB_PARAMETER_GROUP_NAME,
+  DB_SUBNET_GROUP_NAME,
+  MAX_SECURITY_GROUPS,
+  type RestoreSettings,
+  SECURITY_GROUP_ID,
+} from "./operations/kinds/restoreSettings.ts";
 export * from "./operations/kinds/rollbackStage.ts";
 export * from "./operations/kinds/scaleGroup.ts";
 export * from "./operations/kinds/startDeployment.ts";

@@ -9,6 +9,13 @@ export const OperationPlan = Type.Object(
     summary: Type.String(),
     changes: Type.Array(Type.Object({ field: Type.String(), from: Type.Unknown(), to: Type.Unknown() })),
     checks: Type.Array(Type.Object({ name: Type.String(), passed: Type.Boolean(), detail: Type.String() })),
+    settings: Type.Optional(
+      Type.Record(
+        Type.String(),
+        Type.Object({ value: Type.Unknown(), from: Type.Union([Type.Literal("source"), Type.Literal("request")]) }),
+        { description: "Settings of what the operation creates, and whether each came from the source or the request" },
+      ),
+    ),
   },
   { $id: "OperationPlan", description: "What the operation will do: changes from → to, and the checks it passed" },
 );

@@ -1,4 +1,11 @@
-import type { OperationKind } from "@fastier/core";
+import {
+  DB_PARAMETER_GROUP_NAME,
+  DB_SUBNET_GROUP_NAME,
+  MAX_SECURITY_GROUPS,
+  type OperationKind,
+  RDS_STORAGE_TYPES,
+  SECURITY_GROUP_ID,
+} from "@fastier/core";
 import { type TObject, Type } from "typebox";
 
 const DryRun = Type.Optional(Type.Boolean({ description: "Only plan: answer the plan and change nothing" }));
@@ -94,14 +101,50 @@ export const OPERATION_ROUTES: OperationRoute[] = [
     summary: "Restore an RDS instance to a point in time, as a new instance",
     description:
       "Admin only. Give `restoreTime` (within the source's earliest and latest restorable time) or " +
-      "`useLatestRestorableTime: true`; `targetIdentifier` must not exist yet.",
+      "`useLatestRestorableTime: true`; `targetIdentifier` must not exist yet. Multi-AZ, instance class, " +
+      "subnet group, security groups, parameter group and storage type default to the source's (the plan " +
+      "shows each and where it came from). A new instance that differs from the request is modified to " +
+      "match (Multi-AZ, class, security groups, parameter group) or the difference is a warning in the " +
+      "result and the events (subnet group, storage type).",
     body: Type.Object(
       {
         targetIdentifier: DbIdentifier,
         restoreTime: Type.Optional(Type.String({ format: "date-time" })),
         useLatestRestorableTime: Type.Optional(Type.Boolean()),
-        instanceClass: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-        multiAz: Type.Optional(Type.Boolean()),
+        instanceClass: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 64,
+            pattern: "^db\\.[a-z0-9]+\\.[a-z0-9]+$",
+            description: "Defaults to the source's",
+          }),
+        ),
+        multiAz: Type.Optional(Type.Boolean({ description: "Defaults to the source's" })),
+        dbSubnetGroupName: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 255,
+            pattern: DB_SUBNET_GROUP_NAME.source,
+            description: "Defaults to the source's",
+          }),
+        ),
+        vpcSecurityGroupIds: Type.Optional(
+          Type.Array(Type.String({ maxLength: 20, pattern: SECURITY_GROUP_ID.source }), {
+            minItems: 1,
+            maxItems: MAX_SECURITY_GROUPS,
+            uniqueItems: true,
+            description: "Defaults to the source's",
+          }),
+        ),
+        dbParameterGroupName: Type.Optional(
+          Type.String({
+            minLength: 1,
+            maxLength: 255,
+            pattern: DB_PARAMETER_GROUP_NAME.source,
+            description: "Defaults to the source's",
+          }),
+        ),
+        storageType: Type.Optional(Type.Enum([...RDS_STORAGE_TYPES], { description: "Defaults to the source's" })),
         dryRun: DryRun,
       },
       { additionalProperties: false },

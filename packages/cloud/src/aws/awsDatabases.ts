@@ -30,25 +30,6 @@ export interface DbInstanceWithWindow {
   earliestRestorableTime: Date | null;
 }
 
-/**
- * The network a restored instance must join: the source's subnet group and
- * security groups. Left out, RDS puts it in the default VPC's subnet group
- * with the default security group, where Fastier's app cannot reach it.
- */
-async function placementOf(clients: RdsClients, sourceIdentifier: string) {
-  const answer = await awsCall("rds", "DescribeDBInstances", () =>
-    clients.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: sourceIdentifier })),
-  );
-  const source = answer.DBInstances?.[0];
-  const securityGroups = (source?.VpcSecurityGroups ?? [])
-    .filter((group) => group.Status !== "removing" && group.VpcSecurityGroupId)
-    .map((group) => group.VpcSecurityGroupId as string);
-  return definedFields({
-    DBSubnetGroupName: source?.DBSubnetGroup?.DBSubnetGroupName,
-    VpcSecurityGroupIds: securityGroups.length > 0 ? securityGroups : undefined,
-  });
-}
-
 /** Every instance (or the named ones, all of which must exist) with its earliest restorable time. */
 export async function listDbInstances(clients: RdsClients, identifiers?: string[]): Promise<DbInstanceWithWindow[]> {
   if (identifiers?.length === 0) return [];
@@ -92,6 +73,13 @@ export function dbInstanceStateOf(instance: DBInstance, earliestRestorableTime: 
     latestRestorableTime: instance.LatestRestorableTime ?? null,
     endpoint: instance.Endpoint?.Address ?? null,
     storageEncrypted: instance.StorageEncrypted ?? false,
+    storageType: instance.StorageType ?? null,
+    dbSubnetGroupName: instance.DBSubnetGroup?.DBSubnetGroupName ?? null,
+    // A group being removed is on its way out: it is not part of what the instance is.
+    vpcSecurityGroupIds: (instance.VpcSecurityGroups ?? [])
+      .filter((group) => group.Status !== "removing" && group.VpcSecurityGroupId)
+      .map((group) => group.VpcSecurityGroupId as string),
+    dbParameterGroupName: instance.DBParameterGroups?.[0]?.DBParameterGroupName ?? null,
     tags: tagsOf(instance.TagList),
     createdAt: instance.InstanceCreateTime ?? null,
   };
@@ -148,15 +136,22 @@ export function createAwsDatabases(clients: RdsClients): DatabasePort {
 
     async restoreToPointInTime(request) {
       const when = restoreTimeOf(request);
-      const placement = await placementOf(clients, request.sourceIdentifier);
       const answer = await awsCall("rds", "RestoreDBInstanceToPointInTime", () =>
         clients.rds.send(
           new RestoreDBInstanceToPointInTimeCommand({
             SourceDBInstanceIdentifier: request.sourceIdentifier,
             TargetDBInstanceIdentifier: request.targetIdentifier,
             ...when,
-            ...definedFields({ DBInstanceClass: request.instanceClass, MultiAZ: request.multiAz }),
-            ...placement,
+            // Each setting the caller resolved (the source's, unless overridden) is passed as is: left out,
+            // RDS makes a Single-AZ instance in the default VPC's groups, which the app cannot reach.
+            ...definedFields({
+              DBInstanceClass: request.instanceClass,
+              MultiAZ: request.multiAz,
+              DBSubnetGroupName: request.dbSubnetGroupName,
+              VpcSecurityGroupIds: request.vpcSecurityGroupIds,
+              DBParameterGroupName: request.dbParameterGroupName,
+              StorageType: request.storageType,
+            }),
           }),
         ),
       );
@@ -202,6 +197,25 @@ export function createAwsDatabases(clients: RdsClients): DatabasePort {
       const answer = await awsCall("rds", "ModifyDBInstance", () =>
         clients.rds.send(
           new ModifyDBInstanceCommand({ DBInstanceIdentifier: identifier, MultiAZ: multiAz, ApplyImmediately: true }),
+        ),
+      );
+      return returned(answer.DBInstance, "ModifyDBInstance");
+    },
+
+    // ApplyImmediately: otherwise RDS holds class and Multi-AZ changes for the maintenance window.
+    async modifyInstance(identifier, modification) {
+      const answer = await awsCall("rds", "ModifyDBInstance", () =>
+        clients.rds.send(
+          new ModifyDBInstanceCommand({
+            DBInstanceIdentifier: identifier,
+            ...definedFields({
+              DBInstanceClass: modification.instanceClass,
+              MultiAZ: modification.multiAz,
+              VpcSecurityGroupIds: modification.vpcSecurityGroupIds,
+              DBParameterGroupName: modification.dbParameterGroupName,
+            }),
+            ApplyImmediately: true,
+          }),
         ),
       );
       return returned(answer.DBInstance, "ModifyDBInstance");

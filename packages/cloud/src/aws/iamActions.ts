@@ -51,10 +51,13 @@ export const AWS_ADAPTER_IAM_ACTIONS: readonly AdapterIamAction[] = [
   read("rds", "DescribeDBInstanceAutomatedBackups"),
   read("rds", "DescribeDBSnapshots"),
   write("rds", "PromoteReadReplica", ["db"]),
-  write("rds", "ModifyDBInstance", ["db"]),
+  // A restore that came out different is converged by a modification that may name its
+  // parameter group and security groups, which IAM checks as well.
+  write("rds", "ModifyDBInstance", ["db", "pg", "secgrp"]),
   write("rds", "CreateDBSnapshot", ["db", "snapshot"]),
-  // IAM checks a restore against every group the new instance joins: the source's subnet and
-  // security groups (the adapter names them) and RDS's default option and parameter groups.
+  // IAM checks a restore against every group the new instance joins: the subnet, security and
+  // parameter groups the restore names (the source's unless the caller overrode them) and RDS's
+  // default option group.
   write("rds", "RestoreDBInstanceToPointInTime", ["db", "og", "pg", "subgrp", "secgrp"]),
 
   // CloudWatch: GetMetricData supports no resource-level permissions.

@@ -4,7 +4,13 @@ import { seedFastierWorld } from "./fastierSeed.ts";
 import { createDrawSource } from "./keyedRandom.ts";
 import { describeGroups, setDesiredCapacity, updateLimits } from "./simAutoScaling.ts";
 import type { SimClock } from "./simClock.ts";
-import { describeDatabases, promoteReadReplica, restoreToPointInTime, setMultiAz } from "./simDatabases.ts";
+import {
+  describeDatabases,
+  modifyInstance,
+  promoteReadReplica,
+  restoreToPointInTime,
+  setMultiAz,
+} from "./simDatabases.ts";
 import { discoverWorld } from "./simDiscovery.ts";
 import { getMetricData } from "./simMetrics.ts";
 import {
@@ -71,6 +77,8 @@ export function createSimCloud(options: SimCloudOptions): CloudPort {
         change((world, ctx) => createSnapshot(world, ctx, instanceIdentifier, snapshotIdentifier)),
       describeSnapshots: (filter) => read((world, now) => describeSnapshots(world, now, filter)),
       setMultiAz: (identifier, multiAz) => change((world, ctx) => setMultiAz(world, ctx, identifier, multiAz)),
+      modifyInstance: (identifier, modification) =>
+        change((world, ctx) => modifyInstance(world, ctx, identifier, modification)),
     },
     pipelines: {
       describePipeline: (name) => read((world) => describePipeline(world, name)),

@@ -130,6 +130,16 @@ export function seedFastierWorld(options: FastierSeedOptions): SimWorld {
   return world;
 }
 
+/** Where Fastier's databases live: a private subnet group, the database security group, tuned parameters. */
+export const FASTIER_DB_PLACEMENT: Readonly<
+  Pick<SimDbInstance, "storageType" | "dbSubnetGroupName" | "vpcSecurityGroupIds" | "dbParameterGroupName">
+> = {
+  storageType: "gp3",
+  dbSubnetGroupName: "fastier-db-subnets",
+  vpcSecurityGroupIds: ["sg-0fa57db0000000001"],
+  dbParameterGroupName: "fastier-postgres16",
+};
+
 function seedDatabase(
   world: SimWorld,
   resource: SeedResource,
@@ -155,6 +165,8 @@ function seedDatabase(
     readReplicaSourceIdentifier: spec.sourceDbIdentifier,
     endpointHost: endpoint.replace(/:\d+$/, ""),
     storageEncrypted: resource.attributes?.storageEncrypted === true,
+    ...FASTIER_DB_PLACEMENT,
+    vpcSecurityGroupIds: [...FASTIER_DB_PLACEMENT.vpcSecurityGroupIds],
     tags: { ...resource.tags },
     createdAt: toIso(at.createdAt),
     backupsSince: spec.backupRetentionDays > 0 ? toIso(at.createdAt) : null,

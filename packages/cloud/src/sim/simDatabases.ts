@@ -1,4 +1,10 @@
-import { type DbInstanceState, RDS_CLASSES, type RestoreToPointInTimeRequest, rdsClassOf } from "@fastier/core";
+import {
+  type DbInstanceModification,
+  type DbInstanceState,
+  RDS_CLASSES,
+  type RestoreToPointInTimeRequest,
+  rdsClassOf,
+} from "@fastier/core";
 import { simError } from "./simErrors.ts";
 import type { SimChange, SimContext, SimDbInstance, SimWorld } from "./simState.ts";
 import { DAY, MINUTE, toDate, toIso, toMs } from "./simTime.ts";
@@ -6,6 +12,19 @@ import { DAY, MINUTE, toDate, toIso, toMs } from "./simTime.ts";
 const PROMOTION_MS = 3 * MINUTE;
 const RESTORE_MS = 10 * MINUTE;
 const MULTI_AZ_CHANGE_MS = 5 * MINUTE;
+const MODIFY_MS = 5 * MINUTE;
+/**
+ * What RDS gives a restored instance for each setting the request leaves out: Single-AZ, the default
+ * VPC's subnet group and security group, the engine's default parameter group, and gp2 storage.
+ */
+export const RESTORE_DEFAULTS = {
+  multiAz: false,
+  dbSubnetGroupName: "default",
+  vpcSecurityGroupIds: ["sg-0default000000001"],
+  storageType: "gp2",
+} as const;
+export const defaultParameterGroupOf = (engine: string, engineVersion: string) =>
+  `default.${engine}${engineVersion.split(".")[0]}`;
 /** RDS ships transaction logs every five minutes, so the newest restorable point trails now by that much. */
 export const LATEST_RESTORABLE_LAG_MS = 5 * MINUTE;
 /** PromoteReadReplica's default BackupRetentionPeriod. */
@@ -51,6 +70,10 @@ export function describeDatabase(world: SimWorld, db: SimDbInstance, now: number
     latestRestorableTime: window ? new Date(window.latest) : null,
     endpoint: endpointAddressOf(db),
     storageEncrypted: db.storageEncrypted,
+    storageType: db.storageType,
+    dbSubnetGroupName: db.dbSubnetGroupName,
+    vpcSecurityGroupIds: [...db.vpcSecurityGroupIds],
+    dbParameterGroupName: db.dbParameterGroupName,
     tags: { ...db.tags },
     createdAt: toDate(db.createdAt),
   };
@@ -117,6 +140,42 @@ export function setMultiAz(
   return { world: next, result: describeDatabase(next, db, ctx.now) };
 }
 
+/** ModifyDBInstance with ApplyImmediately: the instance is `modifying` for a while, then has the new settings. */
+export function modifyInstance(
+  world: SimWorld,
+  ctx: SimContext,
+  identifier: string,
+  modification: DbInstanceModification,
+): SimChange<DbInstanceState> {
+  const next = structuredClone(world);
+  const db = findDatabase(next, identifier);
+  requireAvailable(db);
+  if (modification.instanceClass !== undefined) requireKnownClass(modification.instanceClass, db.engine);
+  if (modification.vpcSecurityGroupIds?.length === 0) {
+    throw simError("invalid_request", "rds", "InvalidParameterValue", "VpcSecurityGroupIds must not be empty.");
+  }
+  const changes = Object.keys(modification).filter(
+    (key) => modification[key as keyof DbInstanceModification] !== undefined,
+  );
+  // Asking for nothing is accepted and changes nothing, as ModifyDBInstance does.
+  if (changes.length > 0) {
+    db.status = "modifying";
+    db.pendingChange = { kind: "modify", modification, completesAt: toIso(ctx.now + MODIFY_MS) };
+  }
+  return { world: next, result: describeDatabase(next, db, ctx.now) };
+}
+
+function requireKnownClass(instanceClass: string, engine: string) {
+  if (!rdsClassOf(instanceClass)) {
+    throw simError(
+      "invalid_request",
+      "rds",
+      "InvalidParameterCombination",
+      `RDS does not support creating a DB instance with the following combination: DBInstanceClass=${instanceClass}, Engine=${engine}. Known classes: ${Object.keys(RDS_CLASSES).join(", ")}.`,
+    );
+  }
+}
+
 export function restoreToPointInTime(
   world: SimWorld,
   ctx: SimContext,
@@ -154,14 +213,7 @@ export function restoreToPointInTime(
     );
   }
   const instanceClass = request.instanceClass ?? source.instanceClass;
-  if (!rdsClassOf(instanceClass)) {
-    throw simError(
-      "invalid_request",
-      "rds",
-      "InvalidParameterCombination",
-      `RDS does not support creating a DB instance with the following combination: DBInstanceClass=${instanceClass}, Engine=${source.engine}. Known classes: ${Object.keys(RDS_CLASSES).join(", ")}.`,
-    );
-  }
+  requireKnownClass(instanceClass, source.engine);
   const window = restorableWindow(source, ctx.now);
   if (!window) {
     throw simError(
@@ -180,7 +232,7 @@ export function restoreToPointInTime(
       `Restore time ${Number.isNaN(restoreTime) ? "(invalid)" : toIso(restoreTime)} is outside the restorable window of ${source.identifier}: earliest restorable time ${toIso(window.earliest)}, latest restorable time ${toIso(window.latest)}.`,
     );
   }
-  const multiAz = request.multiAz ?? false;
+  const multiAz = request.multiAz ?? RESTORE_DEFAULTS.multiAz;
   const restored: SimDbInstance = {
     identifier: targetId,
     arn: `arn:aws:rds:${next.region}:${next.awsAccountId}:db:${targetId}`,
@@ -196,6 +248,10 @@ export function restoreToPointInTime(
     readReplicaSourceIdentifier: null,
     endpointHost: targetId + source.endpointHost.slice(source.endpointHost.indexOf(".")),
     storageEncrypted: source.storageEncrypted,
+    storageType: request.storageType ?? RESTORE_DEFAULTS.storageType,
+    dbSubnetGroupName: request.dbSubnetGroupName ?? RESTORE_DEFAULTS.dbSubnetGroupName,
+    vpcSecurityGroupIds: [...(request.vpcSecurityGroupIds ?? RESTORE_DEFAULTS.vpcSecurityGroupIds)],
+    dbParameterGroupName: request.dbParameterGroupName ?? defaultParameterGroupOf(source.engine, source.engineVersion),
     tags: {},
     createdAt: toIso(ctx.now),
     backupsSince: null,
@@ -219,6 +275,12 @@ export function applyDueDatabaseChanges(world: SimWorld, now: number): void {
       db.promotedAt = change.completesAt;
     } else if (change.kind === "create") {
       db.backupsSince = change.completesAt;
+    } else if (change.kind === "modify") {
+      const { instanceClass, multiAz, vpcSecurityGroupIds, dbParameterGroupName } = change.modification;
+      if (instanceClass !== undefined) db.instanceClass = instanceClass;
+      if (multiAz !== undefined) db.multiAz = multiAz;
+      if (vpcSecurityGroupIds !== undefined) db.vpcSecurityGroupIds = [...vpcSecurityGroupIds];
+      if (dbParameterGroupName !== undefined) db.dbParameterGroupName = dbParameterGroupName;
     } else {
       db.multiAz = change.multiAz;
     }

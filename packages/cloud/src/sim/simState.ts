@@ -1,4 +1,4 @@
-import type { PipelineExecutionStatus, StageStatus } from "@fastier/core";
+import type { DbInstanceModification, PipelineExecutionStatus, RdsStorageType, StageStatus } from "@fastier/core";
 import type { DrawSource } from "./keyedRandom.ts";
 import type { DbWorkload } from "./loadModel.ts";
 import type { IsoTime } from "./simTime.ts";
@@ -9,7 +9,7 @@ import type { IsoTime } from "./simTime.ts";
  * jsonb unchanged. Changes over time are stored as "what happens when"
  * (a `completesAt`, an `inServiceAt`), applied lazily by worldTransitions.ts.
  */
-export const SIM_STATE_SCHEMA = 1;
+export const SIM_STATE_SCHEMA = 2;
 
 export interface SimWorld {
   schema: typeof SIM_STATE_SCHEMA;
@@ -90,7 +90,8 @@ export interface SimAutoScalingGroup {
 export type SimDbChange =
   | { kind: "create"; completesAt: IsoTime }
   | { kind: "promote"; completesAt: IsoTime }
-  | { kind: "multi-az"; multiAz: boolean; completesAt: IsoTime };
+  | { kind: "multi-az"; multiAz: boolean; completesAt: IsoTime }
+  | { kind: "modify"; modification: DbInstanceModification; completesAt: IsoTime };
 
 export interface SimDbInstance {
   identifier: string;
@@ -109,6 +110,10 @@ export interface SimDbInstance {
   readReplicaSourceIdentifier: string | null;
   endpointHost: string;
   storageEncrypted: boolean;
+  storageType: RdsStorageType;
+  dbSubnetGroupName: string;
+  vpcSecurityGroupIds: string[];
+  dbParameterGroupName: string;
   tags: Record<string, string>;
   createdAt: IsoTime;
   /** Since when automated backups exist: no restore can go earlier. Null without backups. */

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { SimClock } from "./simClock.ts";
 import { SIM_STATE_SCHEMA, type SimChange, type SimWorld } from "./simState.ts";
+import { upgradeSimWorld } from "./simStateUpgrade.ts";
 import { advanceWorld, effectiveNow } from "./worldTransitions.ts";
 
 /**
@@ -83,7 +84,7 @@ export function createSimStateStore(options: SimStateStoreOptions): SimStateStor
       let released = false;
       try {
         await client.query("BEGIN");
-        const stored = await lockWorld(client);
+        const stored = upgradeSimWorld(await lockWorld(client));
         if (stored.schema !== SIM_STATE_SCHEMA) {
           throw new Error(
             `simulated account ${accountId} is stored in format ${stored.schema}, this version reads ${SIM_STATE_SCHEMA}; delete its sim_accounts row to start a new simulation`,

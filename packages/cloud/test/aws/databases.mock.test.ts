@@ -101,19 +101,36 @@ describe("AWS adapter: RDS requests (aws-sdk-client-mock)", () => {
     });
   });
 
-  it("restores to an explicit time or to the latest time with exactly the options given, in the source's network", async () => {
-    mock.on(RestoreDBInstanceToPointInTimeCommand).resolves({ DBInstance: instance("restored") });
-    mock.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: "fastier-db" }).resolves({
+  it("describes the settings a restore copies: storage type, subnet group, security groups, parameter group", async () => {
+    mock.on(DescribeDBInstancesCommand).resolves({
       DBInstances: [
         instance("fastier-db", {
+          MultiAZ: true,
+          StorageType: "gp3",
           DBSubnetGroup: { DBSubnetGroupName: "fastier-db-subnets" },
           VpcSecurityGroups: [
             { VpcSecurityGroupId: "sg-db", Status: "active" },
             { VpcSecurityGroupId: "sg-old", Status: "removing" },
           ],
+          DBParameterGroups: [{ DBParameterGroupName: "fastier-postgres16", ParameterApplyStatus: "in-sync" }],
         }),
       ],
     });
+    const [described] = await cloud().databases.describeInstances(["fastier-db"]);
+    assert.deepEqual(
+      [
+        described?.multiAz,
+        described?.storageType,
+        described?.dbSubnetGroupName,
+        described?.vpcSecurityGroupIds,
+        described?.dbParameterGroupName,
+      ],
+      [true, "gp3", "fastier-db-subnets", ["sg-db"], "fastier-postgres16"],
+    );
+  });
+
+  it("restores to an explicit time or to the latest time with exactly the settings given", async () => {
+    mock.on(RestoreDBInstanceToPointInTimeCommand).resolves({ DBInstance: instance("restored") });
     const restoreTime = new Date("2025-01-08T10:00:00Z");
     await cloud().databases.restoreToPointInTime({
       sourceIdentifier: "fastier-db",
@@ -121,11 +138,16 @@ describe("AWS adapter: RDS requests (aws-sdk-client-mock)", () => {
       restoreTime,
       instanceClass: "db.r6g.large",
       multiAz: true,
+      dbSubnetGroupName: "fastier-db-subnets",
+      vpcSecurityGroupIds: ["sg-db", "sg-admin"],
+      dbParameterGroupName: "fastier-postgres16",
+      storageType: "gp3",
     });
     await cloud().databases.restoreToPointInTime({
       sourceIdentifier: "fastier-db",
       targetIdentifier: "restored-latest",
       useLatestRestorableTime: true,
+      multiAz: false,
     });
     assert.deepEqual(
       mock.commandCalls(RestoreDBInstanceToPointInTimeCommand).map((call) => call.args[0].input),
@@ -137,14 +159,37 @@ describe("AWS adapter: RDS requests (aws-sdk-client-mock)", () => {
           DBInstanceClass: "db.r6g.large",
           MultiAZ: true,
           DBSubnetGroupName: "fastier-db-subnets",
-          VpcSecurityGroupIds: ["sg-db"],
+          VpcSecurityGroupIds: ["sg-db", "sg-admin"],
+          DBParameterGroupName: "fastier-postgres16",
+          StorageType: "gp3",
         },
         {
           SourceDBInstanceIdentifier: "fastier-db",
           TargetDBInstanceIdentifier: "restored-latest",
           UseLatestRestorableTime: true,
-          DBSubnetGroupName: "fastier-db-subnets",
-          VpcSecurityGroupIds: ["sg-db"],
+          MultiAZ: false,
+        },
+      ],
+    );
+    assert.equal(mock.commandCalls(DescribeDBInstancesCommand).length, 0, "the caller resolved the settings");
+  });
+
+  it("modifies only the settings given, immediately", async () => {
+    mock.on(ModifyDBInstanceCommand).resolves({ DBInstance: instance("restored", { MultiAZ: true }) });
+    await cloud().databases.modifyInstance("restored", { multiAz: true, vpcSecurityGroupIds: ["sg-db"] });
+    await cloud().databases.modifyInstance("restored", {
+      instanceClass: "db.r6g.large",
+      dbParameterGroupName: "fastier-postgres16",
+    });
+    assert.deepEqual(
+      mock.commandCalls(ModifyDBInstanceCommand).map((call) => call.args[0].input),
+      [
+        { DBInstanceIdentifier: "restored", MultiAZ: true, VpcSecurityGroupIds: ["sg-db"], ApplyImmediately: true },
+        {
+          DBInstanceIdentifier: "restored",
+          DBInstanceClass: "db.r6g.large",
+          DBParameterGroupName: "fastier-postgres16",
+          ApplyImmediately: true,
         },
       ],
     );

@@ -148,6 +148,31 @@ describe("AWS adapter: RDS against moto", { skip: motoSkip }, () => {
     assert.equal(restored.multiAz, false);
   });
 
+  it("restores with the settings named, and modifies the new instance immediately", async () => {
+    const [source] = await cloud.databases.describeInstances([PRIMARY]);
+    assert.ok(source?.dbParameterGroupName, "moto names the source's parameter group");
+    const restored = await cloud.databases.restoreToPointInTime({
+      sourceIdentifier: PRIMARY,
+      targetIdentifier: "fastier-db-settings",
+      useLatestRestorableTime: true,
+      instanceClass: "db.t3.medium",
+      multiAz: false,
+      dbParameterGroupName: source?.dbParameterGroupName ?? undefined,
+      storageType: "gp3",
+    });
+    assert.deepEqual(
+      [restored.storageType, restored.dbParameterGroupName, restored.instanceClass],
+      ["gp3", source?.dbParameterGroupName, "db.t3.medium"],
+    );
+    const modified = await cloud.databases.modifyInstance("fastier-db-settings", {
+      multiAz: true,
+      instanceClass: "db.r6g.large",
+    });
+    assert.deepEqual([modified.multiAz, modified.instanceClass], [true, "db.r6g.large"]);
+    const [described] = await cloud.databases.describeInstances(["fastier-db-settings"]);
+    assert.deepEqual([described?.multiAz, described?.instanceClass], [true, "db.r6g.large"]);
+  });
+
   it("refuses a restore whose new identifier is taken, or whose time is ambiguous", async () => {
     await assert.rejects(
       cloud.databases.restoreToPointInTime({

@@ -222,4 +222,56 @@ describe("simulated RDS", () => {
     assert.equal(unchanged.status, "available", "asking for the current value changes nothing");
     await rejectsWith(cloud.databases.setMultiAz("nope", true), "not_found");
   });
+
+  it("restores with RDS's defaults for what the request leaves out, and with what it names", async () => {
+    const { cloud } = await openSimWorld();
+    const bare = await cloud.databases.restoreToPointInTime({
+      sourceIdentifier: PRIMARY_DB,
+      targetIdentifier: "bare-copy",
+      useLatestRestorableTime: true,
+    });
+    assert.deepEqual(
+      [bare.multiAz, bare.dbSubnetGroupName, bare.vpcSecurityGroupIds, bare.dbParameterGroupName, bare.storageType],
+      [false, "default", ["sg-0default000000001"], "default.postgres16", "gp2"],
+    );
+    const named = await cloud.databases.restoreToPointInTime({
+      sourceIdentifier: PRIMARY_DB,
+      targetIdentifier: "named-copy",
+      useLatestRestorableTime: true,
+      multiAz: true,
+      dbSubnetGroupName: "fastier-db-subnets",
+      vpcSecurityGroupIds: ["sg-0fa57db0000000001"],
+      dbParameterGroupName: "fastier-postgres16",
+      storageType: "io1",
+    });
+    assert.deepEqual(
+      [
+        named.multiAz,
+        named.dbSubnetGroupName,
+        named.vpcSecurityGroupIds,
+        named.dbParameterGroupName,
+        named.storageType,
+      ],
+      [true, "fastier-db-subnets", ["sg-0fa57db0000000001"], "fastier-postgres16", "io1"],
+    );
+  });
+
+  it("modifies the settings given over about five minutes, refusing while busy", async () => {
+    const { cloud, clock } = await openSimWorld();
+    const modifying = await cloud.databases.modifyInstance(REPLICA_DB, {
+      instanceClass: "db.r6g.large",
+      vpcSecurityGroupIds: ["sg-0123456789abcdef0"],
+    });
+    assert.deepEqual([modifying.status, modifying.instanceClass], ["modifying", "db.t3.medium"]);
+    await rejectsWith(cloud.databases.modifyInstance(REPLICA_DB, { multiAz: true }), "invalid_state");
+    clock.advance(6 * MINUTE);
+    const [changed] = await cloud.databases.describeInstances([REPLICA_DB]);
+    assert.deepEqual(
+      [changed?.status, changed?.instanceClass, changed?.vpcSecurityGroupIds, changed?.multiAz],
+      ["available", "db.r6g.large", ["sg-0123456789abcdef0"], false],
+    );
+    await rejectsWith(cloud.databases.modifyInstance(REPLICA_DB, { instanceClass: "db.huge.max" }), "invalid_request");
+    const nothing = await cloud.databases.modifyInstance(PRIMARY_DB, {});
+    assert.equal(nothing.status, "available", "asking for nothing changes nothing");
+  });
 });

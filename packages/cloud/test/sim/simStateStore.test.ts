@@ -71,6 +71,27 @@ describe("simulated account storage", () => {
     assert.equal((await accountRows(world)).length, 1);
   });
 
+  it("reads a world stored in format 1 (before databases had placement) and stores it in format 2", async () => {
+    const world = await openSimWorld();
+    await world.cloud.databases.describeInstances();
+    // Turn the stored document into what the previous version wrote.
+    await world.db.pool.query(
+      `UPDATE sim_accounts SET state = jsonb_set(state, '{schema}', '1') #- '{databases,0,storageType}'
+         #- '{databases,0,dbSubnetGroupName}' #- '{databases,0,vpcSecurityGroupIds}' #- '{databases,0,dbParameterGroupName}'`,
+    );
+    const restarted = world.open();
+    const [primary] = await restarted.databases.describeInstances([PRIMARY_DB]);
+    assert.deepEqual(
+      [primary?.storageType, primary?.dbSubnetGroupName, primary?.vpcSecurityGroupIds, primary?.dbParameterGroupName],
+      ["gp3", "fastier-db-subnets", ["sg-0fa57db0000000001"], "fastier-postgres16"],
+    );
+    await restarted.databases.createSnapshot(PRIMARY_DB, "after-upgrade");
+    const { rows } = await world.db.pool.query<{ schema: number }>(
+      "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
+    );
+    assert.deepEqual(rows, [{ schema: 2 }], "the first change stores the upgraded world");
+  });
+
   it("keeps separate accounts apart and never moves a world back in time", async () => {
     const world = await openSimWorld();
     const other = world.open({ accountId: "other" });

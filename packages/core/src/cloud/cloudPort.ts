@@ -1,6 +1,7 @@
 import type {
   AutoScalingGroupState,
   CapacityLimits,
+  DbInstanceModification,
   DbInstanceState,
   DbSnapshot,
   DiscoveryResult,
@@ -35,6 +36,8 @@ export interface DatabasePort {
   createSnapshot(instanceIdentifier: string, snapshotIdentifier: string): Promise<DbSnapshot>;
   describeSnapshots(filter: { instanceIdentifier?: string; snapshotIdentifier?: string }): Promise<DbSnapshot[]>;
   setMultiAz(identifier: string, multiAz: boolean): Promise<DbInstanceState>;
+  /** Applies the given settings at once; refused (invalid_state) while the instance is not available. */
+  modifyInstance(identifier: string, modification: DbInstanceModification): Promise<DbInstanceState>;
 }
 
 export interface PipelinePort {

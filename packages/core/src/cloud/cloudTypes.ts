@@ -59,9 +59,20 @@ export interface DbInstanceState {
   latestRestorableTime: Date | null;
   endpoint: string | null;
   storageEncrypted: boolean;
+  /** gp2, gp3, io1, io2 or standard; null when the cloud did not say. */
+  storageType: string | null;
+  /** Null outside a VPC (or when the cloud did not say). */
+  dbSubnetGroupName: string | null;
+  /** The VPC security groups it is in (not those being removed). */
+  vpcSecurityGroupIds: string[];
+  /** An instance has one DB parameter group; null when the cloud did not say. */
+  dbParameterGroupName: string | null;
   tags: Record<string, string>;
   createdAt: Date | null;
 }
+
+export const RDS_STORAGE_TYPES = ["gp2", "gp3", "io1", "io2", "standard"] as const;
+export type RdsStorageType = (typeof RDS_STORAGE_TYPES)[number];
 
 export interface RestoreToPointInTimeRequest {
   sourceIdentifier: string;
@@ -69,8 +80,21 @@ export interface RestoreToPointInTimeRequest {
   /** Exactly one of `restoreTime` and `useLatestRestorableTime`. */
   restoreTime?: Date;
   useLatestRestorableTime?: boolean;
+  /** Each setting left out is the cloud's default for a restore (RDS: Single-AZ, default groups). */
   instanceClass?: string;
   multiAz?: boolean;
+  dbSubnetGroupName?: string;
+  vpcSecurityGroupIds?: string[];
+  dbParameterGroupName?: string;
+  storageType?: RdsStorageType;
+}
+
+/** What ModifyDBInstance changes, applied immediately (not in the maintenance window); only what is given. */
+export interface DbInstanceModification {
+  instanceClass?: string;
+  multiAz?: boolean;
+  vpcSecurityGroupIds?: string[];
+  dbParameterGroupName?: string;
 }
 
 export interface DbSnapshot {

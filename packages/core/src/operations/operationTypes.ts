@@ -29,11 +29,19 @@ export interface PlanCheck {
   detail: string;
 }
 
+/** A setting the operation will use, and whether the request named it or it was taken from the source. */
+export interface PlanSetting {
+  value: unknown;
+  from: "source" | "request";
+}
+
 /** What an operation will do, shown before it runs (`dryRun`) and kept with it. */
 export interface OperationPlan {
   summary: string;
   changes: PlanChange[];
   checks: PlanCheck[];
+  /** The settings of what it creates, by name, where a kind defaults them (a restore copies its source's). */
+  settings?: Record<string, PlanSetting>;
 }
 
 export interface OperationError {
@@ -143,4 +151,10 @@ export interface OperationDefinition<P = Record<string, unknown>> {
   step(context: StepContext<P>): Promise<StepOutcome>;
   /** Whether a cancel can still take effect in this step (before anything irreversible happened). */
   cancellableIn(step: string): boolean;
+  /**
+   * What a failure in the operation's current step leaves behind that someone pays for (a new
+   * instance, say), as a sentence for the failure message; null when nothing. The reconciler adds
+   * it to the failures it makes itself (a refused or exhausted step), so no path forgets it.
+   */
+  leftBehind?(operation: Operation & { params: P }): string | null;
 }

@@ -5,6 +5,7 @@ import type {
   Operation,
   OperationDefinition,
   Resource,
+  RestoreToPointInTimeRequest,
   StepOutcome,
 } from "../../src/index.ts";
 import { FASTIER_PRODUCTION_RESOURCES } from "../../src/index.ts";
@@ -22,7 +23,7 @@ export function dbTarget(cloudId: string, id = `res-${cloudId}`): Resource {
  */
 export function countingDatabaseCalls(
   cloud: CloudPort,
-  method: "promoteReadReplica" | "restoreToPointInTime" | "createSnapshot",
+  method: "promoteReadReplica" | "restoreToPointInTime" | "createSnapshot" | "modifyInstance",
 ): { cloud: CloudPort; calls: () => number } {
   let calls = 0;
   const databases: DatabasePort = {
@@ -32,6 +33,7 @@ export function countingDatabaseCalls(
     createSnapshot: (db, snapshot) => cloud.databases.createSnapshot(db, snapshot),
     describeSnapshots: (filter) => cloud.databases.describeSnapshots(filter),
     setMultiAz: (id, multiAz) => cloud.databases.setMultiAz(id, multiAz),
+    modifyInstance: (id, modification) => cloud.databases.modifyInstance(id, modification),
   };
   const original = databases[method] as (...args: unknown[]) => Promise<unknown>;
   (databases as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
@@ -41,18 +43,48 @@ export function countingDatabaseCalls(
   return { cloud: { ...cloud, databases }, calls: () => calls };
 }
 
-/** Steps a stored operation to its end the way driveOperation does, without planning first. */
+/**
+ * A cloud that, like moto with `MultiAZ=false`, does not do all it was asked on a restore: the
+ * named settings are dropped from the request, so the cloud applies its own defaults to them.
+ */
+export function cloudIgnoringRestoreSettings(
+  cloud: CloudPort,
+  ignored: (keyof RestoreToPointInTimeRequest)[],
+): { cloud: CloudPort; restoreRequests: RestoreToPointInTimeRequest[] } {
+  const restoreRequests: RestoreToPointInTimeRequest[] = [];
+  const databases: DatabasePort = {
+    ...countingDatabaseCalls(cloud, "restoreToPointInTime").cloud.databases,
+    restoreToPointInTime: (request) => {
+      restoreRequests.push(request);
+      const kept = Object.fromEntries(Object.entries(request).filter(([key]) => !ignored.includes(key as never)));
+      return cloud.databases.restoreToPointInTime(kept as unknown as RestoreToPointInTimeRequest);
+    },
+  };
+  return { cloud: { ...cloud, databases }, restoreRequests };
+}
+
+/**
+ * Steps a stored operation to its end the way driveOperation does, without planning first.
+ * `crashAfter` drops the first outcome it matches unsaved, as a worker killed after the step's
+ * cloud call and before the store recorded it: the same step then runs again.
+ */
 export async function resumeOperation<P>(
   definition: OperationDefinition<P>,
   operation: Operation & { params: P },
   target: Resource,
   cloud: CloudPort,
   clock: ManualClock,
+  options: { crashAfter?: (outcome: StepOutcome) => boolean } = {},
 ): Promise<StepOutcome[]> {
   const outcomes: StepOutcome[] = [];
+  let crashed = false;
   for (let i = 0; i < 500; i += 1) {
     const outcome = await definition.step({ operation, target, cloud, now: clock.now() });
     outcomes.push(outcome);
+    if (!crashed && options.crashAfter?.(outcome)) {
+      crashed = true;
+      continue;
+    }
     if (outcome.type === "advance") {
       operation.step = outcome.step;
       operation.state = { ...operation.state, ...outcome.state };

@@ -1,10 +1,23 @@
-import type { DbInstanceState } from "../../cloud/cloudTypes.ts";
+import { isCloudError } from "../../cloud/cloudErrors.ts";
+import type { CloudPort } from "../../cloud/cloudPort.ts";
+import type { DbInstanceState, RdsStorageType } from "../../cloud/cloudTypes.ts";
 import { ConflictError, type FieldProblem, ValidationError } from "../../errors.ts";
 import type { Resource, ResourceSpec } from "../../inventory/types.ts";
-import type { OperationDefinition, StepOutcome } from "../operationTypes.ts";
+import type { Operation, OperationDefinition, StepOutcome } from "../operationTypes.ts";
 import { createdSince, describeDbInstance, findDbInstance } from "./dbInstanceLookup.ts";
 import { parseIsoInstant } from "./isoInstant.ts";
 import { normaliseRdsIdentifier, rdsIdentifierProblems } from "./rdsIdentifier.ts";
+import {
+  CONVERGE_BY_MODIFY,
+  describeSettingValue,
+  differencesFrom,
+  modificationFor,
+  type RestoreSettings,
+  resolveRestoreSettings,
+  restoreSettingProblems,
+  type SettingDifference,
+  settingsFromPlan,
+} from "./restoreSettings.ts";
 
 export interface RestorePointInTimeParams {
   /** The new instance's identifier; must be free. */
@@ -12,10 +25,13 @@ export interface RestorePointInTimeParams {
   /** ISO 8601 with an offset; exactly one of this and `useLatestRestorableTime`. */
   restoreTime?: string;
   useLatestRestorableTime?: boolean;
-  /** Defaults to the source's class. */
+  /** Each of the settings below defaults to the source's (RDS's own defaults would not copy it). */
   instanceClass?: string;
-  /** Defaults to false, as RDS does for a restore. */
   multiAz?: boolean;
+  dbSubnetGroupName?: string;
+  vpcSecurityGroupIds?: string[];
+  dbParameterGroupName?: string;
+  storageType?: RdsStorageType;
 }
 
 /** A restore takes ten minutes or more; checking once a minute is plenty. */
@@ -30,7 +46,8 @@ const FAILED_STATUSES = new Set([
   "incompatible-network",
   "deleting",
 ]);
-const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
+/** A modification may take a moment to show as `modifying`; an instance still unchanged after this was not modified. */
+const CONVERGE_GRACE_MS = 5 * 60_000;
 
 interface CheckedRequest {
   targetIdentifier: string;
@@ -73,16 +90,7 @@ function checkParams(params: RestorePointInTimeParams, now: Date): CheckedReques
     problems.push({ field: "/useLatestRestorableTime", rule: "type", message: "must be true or false" });
   }
   problems.push(...rdsIdentifierProblems("/targetIdentifier", params.targetIdentifier));
-  if (params.instanceClass !== undefined && !INSTANCE_CLASS.test(String(params.instanceClass))) {
-    problems.push({
-      field: "/instanceClass",
-      rule: "format",
-      message: `${String(params.instanceClass)} is not an RDS instance class such as db.r6g.large`,
-    });
-  }
-  if (params.multiAz !== undefined && typeof params.multiAz !== "boolean") {
-    problems.push({ field: "/multiAz", rule: "type", message: "must be true or false" });
-  }
+  problems.push(...restoreSettingProblems(params as unknown as Record<string, unknown>));
   if (problems.length > 0) throw new ValidationError(problems);
   return { targetIdentifier: normaliseRdsIdentifier(params.targetIdentifier), restoreTime };
 }
@@ -139,10 +147,52 @@ function restoredResourceSpec(source: Resource, restored: DbInstanceState): Part
   };
 }
 
+/** The settings this request names; the rest come from the source. */
+const overridesOf = (params: RestorePointInTimeParams) => ({
+  multiAz: params.multiAz,
+  instanceClass: params.instanceClass,
+  dbSubnetGroupName: params.dbSubnetGroupName,
+  vpcSecurityGroupIds: params.vpcSecurityGroupIds,
+  dbParameterGroupName: params.dbParameterGroupName,
+  storageType: params.storageType,
+});
+
+/**
+ * The settings to restore with: those the plan showed (and the caller accepted), or, for an
+ * operation planned before plans listed them, the source's as they are now with the request's overrides.
+ */
+async function requestedSettings(
+  operation: Operation & { params: RestorePointInTimeParams },
+  target: Resource,
+  cloud: CloudPort,
+): Promise<RestoreSettings> {
+  const planned = settingsFromPlan(operation.plan.settings);
+  if (planned) return planned;
+  const source = await describeDbInstance(cloud, target.cloudId);
+  return resolveRestoreSettings(source, overridesOf(operation.params)).settings;
+}
+
+/** The sentence every failure after the restore was accepted carries, so nobody pays for a forgotten instance. */
+const billedNote = (identifier: string) => `the new instance ${identifier} exists and is billed; delete it or retry`;
+
+function failedAfterCreate(identifier: string, code: string, message: string): StepOutcome {
+  return {
+    type: "failed",
+    code,
+    message: `${message}; ${billedNote(identifier)}`,
+    result: { createdInstance: identifier },
+  };
+}
+
+const differenceText = ({ setting, requested, actual }: SettingDifference) =>
+  `${setting} is ${describeSettingValue(actual)}, not ${describeSettingValue(requested)} as requested`;
+
 /**
  * Restore an RDS instance to a point in time into a new instance (RDS never
  * restores in place): the recovery from bad data or a lost primary without a
- * replica. The source is not changed.
+ * replica. The source is not changed. The new instance copies the source's
+ * Multi-AZ, class, network, parameter group and storage type unless the request
+ * says otherwise, and is checked against them once it is available.
  */
 export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> = {
   kind: "restore_point_in_time",
@@ -162,17 +212,26 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
         { targetIdentifier: existing.identifier, targetStatus: existing.status },
       );
     }
-    const instanceClass = params.instanceClass ?? source.instanceClass;
-    const multiAz = params.multiAz ?? false;
+    const { settings, plan: planSettings } = resolveRestoreSettings(source, overridesOf(params));
+    const overridden = Object.entries(planSettings)
+      .filter(([, setting]) => setting.from === "request")
+      .map(([name]) => name);
     const when = request.restoreTime
       ? request.restoreTime.toISOString()
       : `the latest restorable time (now ${window.latest.toISOString()})`;
     return {
-      summary: `restore ${source.identifier} as of ${when} into a new ${multiAz ? "Multi-AZ" : "Single-AZ"} ${instanceClass} instance ${request.targetIdentifier}; ${source.identifier} is not changed`,
+      summary:
+        `restore ${source.identifier} as of ${when} into a new ${settings.multiAz ? "Multi-AZ" : "Single-AZ"} ` +
+        `${settings.instanceClass} instance ${request.targetIdentifier} with ${source.identifier}'s settings` +
+        `${overridden.length > 0 ? ` except ${overridden.join(", ")}` : ""}; ${source.identifier} is not changed`,
       changes: [
         { field: "dbInstanceIdentifier", from: null, to: request.targetIdentifier },
-        { field: "instanceClass", from: null, to: instanceClass },
-        { field: "multiAz", from: null, to: multiAz },
+        { field: "instanceClass", from: null, to: settings.instanceClass },
+        { field: "multiAz", from: null, to: settings.multiAz },
+        { field: "dbSubnetGroupName", from: null, to: settings.dbSubnetGroupName },
+        { field: "vpcSecurityGroupIds", from: null, to: settings.vpcSecurityGroupIds },
+        { field: "dbParameterGroupName", from: null, to: settings.dbParameterGroupName },
+        { field: "storageType", from: null, to: settings.storageType },
         { field: "restoreTime", from: null, to: request.restoreTime?.toISOString() ?? "latest restorable time" },
       ],
       checks: [
@@ -183,6 +242,7 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
         },
         { name: "identifier free", passed: true, detail: `no DB instance ${request.targetIdentifier} exists` },
       ],
+      settings: planSettings,
     };
   },
 
@@ -217,12 +277,18 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
             message: `restoreTime ${params.restoreTime} does not parse`,
           };
         }
+        const settings = await requestedSettings(operation, target, cloud);
+        // Every setting is named: left out, RDS would make a Single-AZ instance in the default groups.
         await cloud.databases.restoreToPointInTime({
           sourceIdentifier: target.cloudId,
           targetIdentifier,
           ...(restoreTime ? { restoreTime } : { useLatestRestorableTime: true }),
-          ...(params.instanceClass !== undefined && { instanceClass: params.instanceClass }),
-          multiAz: params.multiAz ?? false,
+          instanceClass: settings.instanceClass,
+          multiAz: settings.multiAz,
+          ...(settings.dbSubnetGroupName !== null && { dbSubnetGroupName: settings.dbSubnetGroupName }),
+          ...(settings.vpcSecurityGroupIds.length > 0 && { vpcSecurityGroupIds: settings.vpcSecurityGroupIds }),
+          ...(settings.dbParameterGroupName !== null && { dbParameterGroupName: settings.dbParameterGroupName }),
+          ...(settings.storageType !== null && { storageType: settings.storageType }),
         });
         return {
           type: "advance",
@@ -236,16 +302,18 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
         if (!restored) {
           const requestedAt = Date.parse(String(operation.state.requestedAt));
           if (now.getTime() - requestedAt > MISSING_AFTER_REQUEST_MS) {
+            // The restore was accepted: an instance that turns up late is still billed.
             return {
               type: "failed",
               code: "restore_missing",
-              message: `${targetIdentifier} has not appeared ${MISSING_AFTER_REQUEST_MS / 60_000} minutes after the restore was requested`,
+              message: `${targetIdentifier} has not appeared ${MISSING_AFTER_REQUEST_MS / 60_000} minutes after the restore was accepted; if the new instance ${targetIdentifier} appears later it is billed: look for it and delete it, or retry`,
+              result: { createdInstance: targetIdentifier },
             };
           }
           return { type: "wait", recheckAfterMs: RECHECK_MS, message: `${targetIdentifier} is not listed yet` };
         }
         if (FAILED_STATUSES.has(restored.status)) {
-          return { type: "failed", code: "restore_failed", message: `${targetIdentifier} is ${restored.status}` };
+          return failedAfterCreate(targetIdentifier, "restore_failed", `${targetIdentifier} is ${restored.status}`);
         }
         if (restored.status !== "available") {
           return {
@@ -259,18 +327,73 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
       }
       case "verify": {
         const restored = await describeDbInstance(cloud, targetIdentifier);
-        const wantedMultiAz = params.multiAz ?? false;
-        const classDiffers = params.instanceClass !== undefined && restored.instanceClass !== params.instanceClass;
-        if (restored.status !== "available" || restored.multiAz !== wantedMultiAz || classDiffers) {
+        if (FAILED_STATUSES.has(restored.status)) {
+          return failedAfterCreate(targetIdentifier, "restore_failed", `${targetIdentifier} is ${restored.status}`);
+        }
+        // A modification asked for by an earlier run of this step (a crash before it was saved) is under way.
+        if (restored.status !== "available") {
           return {
-            type: "failed",
-            code: "not_verified",
-            message: `${targetIdentifier} is ${restored.status}, ${restored.instanceClass}, Multi-AZ ${restored.multiAz}; not what was asked`,
+            type: "wait",
+            recheckAfterMs: RECHECK_MS,
+            message: `${targetIdentifier} is ${restored.status}`,
+            data: { status: restored.status },
           };
+        }
+        const requested = await requestedSettings(operation, target, cloud);
+        const differences = differencesFrom(requested, restored);
+        const toConverge = differences.filter((d) => CONVERGE_BY_MODIFY.has(d.setting));
+        if (toConverge.length > 0 && operation.state.convergeRequestedAt === undefined) {
+          try {
+            await cloud.databases.modifyInstance(targetIdentifier, modificationFor(requested, toConverge));
+          } catch (error) {
+            // Throttling and outages are retried by the reconciler (whose failure names the instance too).
+            if (isCloudError(error) && !error.retryable) {
+              return {
+                ...failedAfterCreate(
+                  targetIdentifier,
+                  "converge_refused",
+                  `${targetIdentifier} differs from the request (${toConverge.map(differenceText).join("; ")}) and ModifyDBInstance was refused: ${error.message}`,
+                ),
+                ...((error.requestId || error.providerCode) && {
+                  errorDetails: {
+                    ...(error.requestId && { cloudRequestId: error.requestId }),
+                    ...(error.providerCode && { providerCode: error.providerCode }),
+                  },
+                }),
+              };
+            }
+            throw error;
+          }
+          return {
+            type: "advance",
+            step: "converge",
+            message: `${targetIdentifier} differs from the request: ${toConverge.map(differenceText).join("; ")}; asked RDS to modify ${toConverge.map((d) => d.setting).join(", ")} immediately`,
+            state: { convergeRequestedAt: now.toISOString(), converging: toConverge.map((d) => d.setting) },
+            data: { differences: toConverge },
+          };
+        }
+        const converged = Array.isArray(operation.state.converging)
+          ? operation.state.converging.filter((name): name is string => typeof name === "string")
+          : [];
+        const warnings = differences.map((d) =>
+          CONVERGE_BY_MODIFY.has(d.setting)
+            ? `${differenceText(d)}, still after ModifyDBInstance`
+            : `${differenceText(d)}; not changed by this operation (see the restore's design note for ${d.setting})`,
+        );
+        if (
+          converged.includes("dbParameterGroupName") &&
+          !differences.some((d) => d.setting === "dbParameterGroupName")
+        ) {
+          warnings.push(
+            `${targetIdentifier} joined parameter group ${requested.dbParameterGroupName}; its static parameters apply at the next reboot`,
+          );
         }
         return {
           type: "succeeded",
-          message: `${targetIdentifier} is available, restored from ${target.cloudId}`,
+          message:
+            `${targetIdentifier} is available, restored from ${target.cloudId}` +
+            (converged.length > 0 ? `; modified ${converged.join(", ")} to match the request` : "") +
+            (warnings.length > 0 ? `; with ${warnings.length} warning(s): ${warnings.join("; ")}` : ""),
           result: {
             identifier: restored.identifier,
             sourceIdentifier: target.cloudId,
@@ -278,7 +401,14 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
             useLatestRestorableTime: params.useLatestRestorableTime === true,
             instanceClass: restored.instanceClass,
             multiAz: restored.multiAz,
+            dbSubnetGroupName: restored.dbSubnetGroupName,
+            vpcSecurityGroupIds: restored.vpcSecurityGroupIds,
+            dbParameterGroupName: restored.dbParameterGroupName,
+            storageType: restored.storageType,
             endpoint: restored.endpoint,
+            converged,
+            differences,
+            warnings,
           },
           inventory: {
             updates: [],
@@ -293,6 +423,40 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
           },
         };
       }
+      case "converge": {
+        const restored = await describeDbInstance(cloud, targetIdentifier);
+        if (FAILED_STATUSES.has(restored.status)) {
+          return failedAfterCreate(
+            targetIdentifier,
+            "converge_failed",
+            `${targetIdentifier} is ${restored.status} while being modified to match the request`,
+          );
+        }
+        if (restored.status !== "available") {
+          return {
+            type: "wait",
+            recheckAfterMs: RECHECK_MS,
+            message: `${targetIdentifier} is ${restored.status}`,
+            data: { status: restored.status },
+          };
+        }
+        const requested = await requestedSettings(operation, target, cloud);
+        const pending = differencesFrom(requested, restored).filter((d) => CONVERGE_BY_MODIFY.has(d.setting));
+        const askedAt = Date.parse(String(operation.state.convergeRequestedAt));
+        // Right after the call RDS may still show the instance available and unchanged: give it a moment.
+        if (pending.length > 0 && now.getTime() - askedAt < CONVERGE_GRACE_MS) {
+          return {
+            type: "wait",
+            recheckAfterMs: RECHECK_MS,
+            message: `${targetIdentifier} has not started the modification yet`,
+          };
+        }
+        return {
+          type: "advance",
+          step: "verify",
+          message: `${targetIdentifier} is available after the modification`,
+        };
+      }
       default:
         return { type: "failed", code: "unknown_step", message: `restore_point_in_time has no step ${operation.step}` };
     }
@@ -300,4 +464,8 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
 
   // The restore only creates a new instance, but once asked for RDS cannot call it off.
   cancellableIn: (step) => step === "act",
+
+  // From `wait` on, the restore was accepted: the new instance exists (or is being created) and is billed.
+  leftBehind: (operation) =>
+    operation.step === "act" ? null : billedNote(normaliseRdsIdentifier(operation.params.targetIdentifier)),
 };
