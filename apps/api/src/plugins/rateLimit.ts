@@ -2,6 +2,7 @@ import type { RateLimitConfig } from "@fastier/config";
 import fastifyRateLimit, { normalizeIP } from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import { problemResponses } from "../schemas/problem.ts";
 
 /** Limits count requests per minute. */
 export const RATE_LIMIT_WINDOW_SECONDS = 60;
@@ -72,6 +73,13 @@ export const rateLimitPlugin = fp(
     await app.register(fastifyRateLimit, { global: false, timeWindow: RATE_LIMIT_WINDOW_SECONDS * 1000 });
     const counted = new WeakSet<FastifyRequest>();
 
+    // Every limited route may answer 429; documentRateLimits adds the headers to the document.
+    app.addHook("onRoute", (route) => {
+      if (route.config?.rateLimit === false) return;
+      // A copy: Fastify shares one schema object between a GET route and its HEAD twin.
+      route.schema = { ...route.schema, response: { ...(route.schema?.response as object), ...problemResponses(429) } };
+    });
+
     function limiter(max: number, key: (request: FastifyRequest) => string): Limiter | null {
       if (max === 0) return null;
       // Keys and addresses seen within a window; the least recently used are forgotten beyond this.
@@ -120,3 +128,74 @@ export const rateLimitPlugin = fp(
   },
   { name: "rate-limit" },
 );
+
+/** The parts of an OpenAPI 3.1 document this touches. */
+interface HeaderObject {
+  description: string;
+  schema: Record<string, unknown>;
+}
+interface ResponseObject {
+  headers?: Record<string, HeaderObject | { $ref: string }>;
+}
+export interface OpenapiDocumentParts {
+  paths?: Record<string, Record<string, { responses?: Record<string, ResponseObject | { $ref: string }> } | unknown>>;
+  components?: { headers?: Record<string, unknown> } & Record<string, unknown>;
+}
+
+const HEADER_NAMES = {
+  limit: "X-RateLimit-Limit",
+  remaining: "X-RateLimit-Remaining",
+  reset: "X-RateLimit-Reset",
+  retryAfter: "Retry-After",
+} as const;
+
+/** A count of requests or seconds; no configurable limit exceeds a million. */
+const count = (description: string): HeaderObject => ({
+  description,
+  schema: { type: "integer", format: "int32", minimum: 0, maximum: 1_000_000 },
+});
+
+const RATE_LIMIT_HEADER_OBJECTS: Record<string, HeaderObject> = {
+  [HEADER_NAMES.limit]: count(
+    "Requests allowed a minute: per API key, or per client address for requests without a valid key",
+  ),
+  [HEADER_NAMES.remaining]: count("Requests left in the current minute's window"),
+  [HEADER_NAMES.reset]: count("Seconds until the current window ends and the count starts again"),
+  [HEADER_NAMES.retryAfter]: count("Seconds to wait before retrying"),
+};
+
+const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
+
+/**
+ * The OpenAPI document's side of the limiter: every operation that can answer 429 (all
+ * but the probes) declares the limit headers on its 2xx and 4xx answers, and
+ * `Retry-After` on the 429. Applied to the generated document, not to the route schemas,
+ * since Fastify would otherwise treat the headers as part of the response body's schema.
+ */
+export function documentRateLimits<T extends OpenapiDocumentParts>(document: T): T {
+  const limitHeaders = {
+    [HEADER_NAMES.limit]: headerRef(HEADER_NAMES.limit),
+    [HEADER_NAMES.remaining]: headerRef(HEADER_NAMES.remaining),
+    [HEADER_NAMES.reset]: headerRef(HEADER_NAMES.reset),
+  };
+  for (const pathItem of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(pathItem ?? {})) {
+      const responses = (operation as { responses?: Record<string, ResponseObject | { $ref: string }> } | undefined)
+        ?.responses;
+      if (!responses || typeof responses !== "object" || !("429" in responses)) continue;
+      for (const [status, response] of Object.entries(responses)) {
+        if (!/^[24]/.test(status) || "$ref" in response) continue;
+        response.headers = {
+          ...response.headers,
+          ...limitHeaders,
+          ...(status === "429" && { [HEADER_NAMES.retryAfter]: headerRef(HEADER_NAMES.retryAfter) }),
+        };
+      }
+    }
+  }
+  document.components = {
+    ...document.components,
+    headers: { ...document.components?.headers, ...RATE_LIMIT_HEADER_OBJECTS },
+  };
+  return document;
+}
