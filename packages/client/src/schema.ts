@@ -835,8 +835,11 @@ export interface components {
             };
             instanceType: string | null;
             capacity: {
+                /** Format: int32 */
                 minSize: number;
+                /** Format: int32 */
                 maxSize: number;
+                /** Format: int32 */
                 desiredCapacity: number;
             } | null;
             /** @description Group or environment this resource belongs to */
@@ -851,6 +854,7 @@ export interface components {
                 engineVersion: string | null;
                 sourceDbIdentifier: string | null;
                 multiAz: boolean;
+                /** Format: int32 */
                 backupRetentionDays: number;
                 earliestRestorableTime: string | null;
                 latestRestorableTime: string | null;
@@ -2278,8 +2282,11 @@ export interface operations {
                     };
                     instanceType?: string | null;
                     capacity?: {
+                        /** Format: int32 */
                         minSize: number;
+                        /** Format: int32 */
                         maxSize: number;
+                        /** Format: int32 */
                         desiredCapacity: number;
                     } | null;
                     /** @description Group or environment this resource belongs to */
@@ -2294,6 +2301,7 @@ export interface operations {
                         engineVersion?: string | null;
                         sourceDbIdentifier?: string | null;
                         multiAz: boolean;
+                        /** Format: int32 */
                         backupRetentionDays: number;
                         earliestRestorableTime?: string | null;
                         latestRestorableTime?: string | null;
@@ -2631,8 +2639,11 @@ export interface operations {
                     };
                     instanceType?: string | null;
                     capacity?: {
+                        /** Format: int32 */
                         minSize: number;
+                        /** Format: int32 */
                         maxSize: number;
+                        /** Format: int32 */
                         desiredCapacity: number;
                     } | null;
                     /** @description Group or environment this resource belongs to */
@@ -2647,6 +2658,7 @@ export interface operations {
                         engineVersion?: string | null;
                         sourceDbIdentifier?: string | null;
                         multiAz?: boolean;
+                        /** Format: int32 */
                         backupRetentionDays?: number;
                         earliestRestorableTime?: string | null;
                         latestRestorableTime?: string | null;
@@ -3162,8 +3174,11 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** Format: int32 */
                     desiredCapacity?: number;
+                    /** Format: int32 */
                     minSize?: number;
+                    /** Format: int32 */
                     maxSize?: number;
                     /** @description Only plan: answer the plan and change nothing */
                     dryRun?: boolean;
@@ -3839,6 +3854,7 @@ export interface operations {
                     /** @description The replica's identifier, typed again */
                     confirm: string;
                     force?: boolean;
+                    /** Format: int32 */
                     maxLagSeconds?: number;
                     /** @description Only plan: answer the plan and change nothing */
                     dryRun?: boolean;

@@ -92,7 +92,9 @@ export const operationRoutes: FastifyPluginAsyncTypebox<OperationRoutesOptions> 
           "Each event's `id` is its history id: reconnect with `Last-Event-ID` to resume. Every event is sent " +
           "once, in order; a final `end` event carries the operation's status.",
         params: IdParams,
-        headers: Type.Object({ "last-event-id": Type.Optional(Type.String({ pattern: "^\\d{1,19}$" })) }),
+        headers: Type.Object({
+          "last-event-id": Type.Optional(Type.String({ pattern: "^\\d{1,19}$", maxLength: 19 })),
+        }),
         produces: ["text/event-stream"],
         response: {
           200: { description: "text/event-stream", content: { "text/event-stream": { schema: Type.String() } } },
