@@ -1,4 +1,5 @@
 import { createManualClock, createSimCloud } from "@fastier/cloud";
+import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from "@fastier/config";
 import { openDatabaseHandle } from "@fastier/db";
 import Fastify, { type FastifyInstance } from "fastify";
 import pg from "pg";
@@ -10,7 +11,18 @@ export interface BenchTarget {
   label: string;
   url: string;
   headers: Record<string, string>;
+  /** Response headers the checked request must carry (the rate limiter's, on the app). */
+  expectHeaders?: string[];
 }
+
+/**
+ * The limiter stays on and counts every request, as in production; only the bench key's
+ * allowance is raised, since the default 600 a minute would turn the load into 429s.
+ */
+export const BENCH_RATE_LIMITS: RateLimitConfig = {
+  perKeyPerMinute: 1_000_000,
+  perAddressPerMinute: DEFAULT_RATE_LIMITS.perAddressPerMinute,
+};
 
 const PAGE_SIZE = 50;
 
@@ -24,13 +36,19 @@ export async function startAppTarget(
   const database = openDatabaseHandle({ url: databaseUrl, poolMax });
   cleanup.defer("close the app's database pool", () => database.close());
   const cloud = createSimCloud({ pool: database.pool, clock: createManualClock(new Date()) });
-  const app = await buildApp({ config: { logLevel: "silent", authCacheSeconds: 10 }, database, cloud, logger: false });
+  const app = await buildApp({
+    config: { logLevel: "silent", authCacheSeconds: 10, rateLimit: BENCH_RATE_LIMITS },
+    database,
+    cloud,
+    logger: false,
+  });
   cleanup.defer("close the app", () => app.close());
   const base = await listenLocally(app);
   return {
     label: "app GET /v1/resources",
     url: `${base}/v1/resources?limit=${PAGE_SIZE}`,
     headers: { authorization: `Bearer ${apiKey}` },
+    expectHeaders: ["x-ratelimit-limit", "x-ratelimit-remaining"],
   };
 }
 
@@ -68,6 +86,9 @@ export async function checkTarget(target: BenchTarget, expectedItems: number): P
   const response = await fetch(target.url, { headers: target.headers });
   const text = await response.text();
   if (!response.ok) throw new Error(`${target.label} answered ${response.status}: ${text.slice(0, 500)}`);
+  for (const name of target.expectHeaders ?? []) {
+    if (!response.headers.has(name)) throw new Error(`${target.label} answered without ${name}: is the limiter off?`);
+  }
   const items = (JSON.parse(text) as { items?: unknown[] }).items;
   if (items?.length !== expectedItems) {
     throw new Error(`${target.label} returned ${items?.length ?? "no"} items, expected ${expectedItems}`);

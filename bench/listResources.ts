@@ -3,7 +3,7 @@
 import os from "node:os";
 import { startBenchProcess } from "./benchProcess.ts";
 import { readBenchSettings, WARM_UP_SECONDS } from "./benchSettings.ts";
-import { checkTarget, expectedPageSize, startAppTarget, startBareTarget } from "./benchTargets.ts";
+import { BENCH_RATE_LIMITS, checkTarget, expectedPageSize, startAppTarget, startBareTarget } from "./benchTargets.ts";
 import { type LoadResult, measureTarget } from "./loadTest.ts";
 import { printReport } from "./printReport.ts";
 import { seedBenchData } from "./seedBenchData.ts";
@@ -44,6 +44,9 @@ async function run(): Promise<boolean> {
       warmUpSeconds: WARM_UP_SECONDS,
       durationSeconds: settings.durationSeconds,
       poolMax: settings.poolMax,
+      rateLimit:
+        `on, counting every request; the bench key may make ${BENCH_RATE_LIMITS.perKeyPerMinute} a minute ` +
+        `(RATE_LIMIT_PER_KEY_PER_MINUTE; default 600, which this load would exceed)`,
     },
     appResult,
     bareResult,

@@ -14,6 +14,8 @@ export interface ReportContext {
   warmUpSeconds: number;
   durationSeconds: number;
   poolMax: number;
+  /** How the app's rate limiter is configured for the run. */
+  rateLimit: string;
 }
 
 export function printReport(context: ReportContext, app: LoadResult, bare: LoadResult): void {
@@ -33,6 +35,7 @@ export function printReport(context: ReportContext, app: LoadResult, bare: LoadR
     `database: ${context.databaseSource}, ${context.resources} resources, pool of ${context.poolMax} per target`,
     `load: ${context.connections} connections, ${context.durationSeconds} s measured after a ${context.warmUpSeconds} s warm-up,`,
     "      from a worker thread of this process; PostgreSQL runs on the same machine and shares its CPUs",
+    `app rate limiter: ${context.rateLimit}`,
     "",
     ...table(["target", "req/s", "p50 ms", "p99 ms", "max ms", "requests", "errors", "non-2xx"], rows),
     "",

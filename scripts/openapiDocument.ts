@@ -3,6 +3,7 @@
 
 import { fileURLToPath } from "node:url";
 import { createManualClock, createSimCloud } from "@fastier/cloud";
+import { DEFAULT_RATE_LIMITS } from "@fastier/config";
 import { openDatabaseHandle } from "@fastier/db";
 import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import { buildApp } from "../apps/api/src/app.ts";
@@ -21,7 +22,8 @@ export async function buildOpenapiDocument(): Promise<OpenapiDocument> {
   try {
     // The simulator only touches its pool when called, so no database is needed to list the routes.
     const cloud = createSimCloud({ pool: database.pool, clock: createManualClock(new Date(0)) });
-    const app = await buildApp({ config: { logLevel: "silent", authCacheSeconds: 0 }, database, cloud, logger: false });
+    const config = { logLevel: "silent", authCacheSeconds: 0, rateLimit: DEFAULT_RATE_LIMITS } as const;
+    const app = await buildApp({ config, database, cloud, logger: false });
     try {
       await app.ready();
       // A plain JSON copy, so callers see exactly what openapi.json holds.

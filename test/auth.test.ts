@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { createManualClock, createSimCloud } from "@fastier/cloud";
+import { DEFAULT_RATE_LIMITS } from "@fastier/config";
 import { hashApiKey, issueApiKey, ROLES, type Role } from "@fastier/core";
 import { createPrismaApiKeyStore } from "@fastier/db";
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from "fastify";
@@ -65,7 +66,9 @@ describe("every secured operation refuses callers without the right key", () => 
   let operations: Operation[];
   let secured: Operation[];
   before(async () => {
-    t = await createTestApp();
+    // Hundreds of keyless requests from one address: far beyond its limit, which would answer 429
+    // before auth is reached (test/rateLimit.test.ts covers that). The per-key limit stays as in production.
+    t = await createTestApp({ rateLimit: { ...DEFAULT_RATE_LIMITS, perAddressPerMinute: 100_000 } });
     operations = operationsOf(t.app);
     secured = operations.filter((operation) => operation.security && operation.security.length > 0);
   });
@@ -305,7 +308,7 @@ describe("secrets stay out of the log", () => {
     const { transport: _transport, ...options } = base as Record<string, unknown>;
     const db = await createTestDatabase();
     const app = await buildApp({
-      config: { logLevel: "info", authCacheSeconds: 0 },
+      config: { logLevel: "info", authCacheSeconds: 0, rateLimit: DEFAULT_RATE_LIMITS },
       database: db,
       cloud: createSimCloud({ pool: db.pool, clock: createManualClock(new Date("2026-11-25T12:00:00Z")) }),
       logger: { ...options, ...extra, stream } as Parameters<typeof buildApp>[0]["logger"],

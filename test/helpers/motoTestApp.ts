@@ -1,4 +1,5 @@
 import { type AwsClients, createAwsCloud } from "@fastier/cloud";
+import { DEFAULT_RATE_LIMITS } from "@fastier/config";
 import type { CloudPort, Role } from "@fastier/core";
 import { createPrismaApiKeyStore } from "@fastier/db";
 import type { FastifyInstance } from "fastify";
@@ -22,7 +23,7 @@ export function awsCloudInMoto(moto: MotoServer, clients?: Partial<AwsClients>):
 /** The API over `cloud` on the wall clock, as createTestApp builds it. */
 export async function buildWallClockApp(database: TestDatabase, cloud: CloudPort): Promise<FastifyInstance> {
   const app = await buildApp({
-    config: { logLevel: "silent", authCacheSeconds: 0 },
+    config: { logLevel: "silent", authCacheSeconds: 0, rateLimit: DEFAULT_RATE_LIMITS },
     database,
     cloud,
     now: () => new Date(),

@@ -1,4 +1,5 @@
 import { createManualClock, createSimCloud, type ManualClock } from "@fastier/cloud";
+import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from "@fastier/config";
 import { type ApiKeyStore, type CloudPort, issueApiKey, type Role, SYSTEM_ACTOR } from "@fastier/core";
 import { createPrismaApiKeyStore } from "@fastier/db";
 import type { FastifyInstance } from "fastify";
@@ -31,12 +32,19 @@ export async function createKey(store: ApiKeyStore, role: Role, name: string = r
 }
 
 /** A fresh database and app, with a key for every role. Close it in `after`. */
-export async function createTestApp(options: { authCacheSeconds?: number } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { authCacheSeconds?: number; rateLimit?: RateLimitConfig } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   const clock = createManualClock(TEST_START);
   const cloud = createSimCloud({ pool: db.pool, clock, pipelineFailureRate: 0 });
   const app = await buildApp({
-    config: { logLevel: "silent", authCacheSeconds: options.authCacheSeconds ?? 0 },
+    // The production limits unless a test asks for others: every suite runs with the limiter on.
+    config: {
+      logLevel: "silent",
+      authCacheSeconds: options.authCacheSeconds ?? 0,
+      rateLimit: options.rateLimit ?? DEFAULT_RATE_LIMITS,
+    },
     database: db,
     cloud,
     now: () => clock.now(),

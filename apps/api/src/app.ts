@@ -20,6 +20,7 @@ import { closingPlugin } from "./plugins/closing.ts";
 import { metricsPluginWithPool } from "./plugins/metrics.ts";
 import { openapiPlugin } from "./plugins/openapi.ts";
 import { installProblemHandlers } from "./plugins/problems.ts";
+import { rateLimitPlugin } from "./plugins/rateLimit.ts";
 import { installStorableInputCheck, installValidators } from "./plugins/validation.ts";
 import { activityRoutes } from "./routes/activity.ts";
 import { apiKeyRoutes } from "./routes/apiKeys.ts";
@@ -56,7 +57,7 @@ import { Resource } from "./schemas/resource.ts";
 import { SyncRun } from "./schemas/syncRun.ts";
 
 export interface AppDependencies {
-  config: Pick<Config, "logLevel" | "authCacheSeconds"> & Partial<Pick<Config, "lambda">>;
+  config: Pick<Config, "logLevel" | "authCacheSeconds" | "rateLimit"> & Partial<Pick<Config, "lambda">>;
   database: DatabaseHandle;
   cloud: CloudPort;
   /** Clock for sync timestamps; the cloud's own clock under the simulator. */
@@ -119,7 +120,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const apiKeys = createPrismaApiKeyStore(prisma, pool);
 
   await app.register(closingPlugin);
-  // Auth first: its onRoute hook must see every route, so that none is left unguarded.
+  // Before auth, so that an address over its limit is turned away before its key is looked up.
+  await app.register(rateLimitPlugin, deps.config.rateLimit);
+  // Auth before the routes: its onRoute hook must see every route, so that none is left unguarded.
   await app.register(authPlugin, { apiKeys, cacheSeconds: deps.config.authCacheSeconds });
   await app.register(openapiPlugin);
   await app.register(metricsPluginWithPool, { pool });

@@ -1,6 +1,15 @@
 import { envSchema } from "env-schema";
 
 /**
+ * Requests a minute, per process. A key's 600 (10 a second) is far above what the UI or a script
+ * polling operations needs, yet stops a runaway loop from taking the database's connections from
+ * everyone else. Requests without a valid key (public routes, 401s) get 120 an address: enough
+ * for the docs page and a few mistakes, and an address flooding bad keys is turned away before
+ * each of them costs a database look-up.
+ */
+export const DEFAULT_RATE_LIMITS = { perKeyPerMinute: 600, perAddressPerMinute: 120 } as const;
+
+/**
  * The one place that reads the environment. Every process (API, CLI tools,
  * benchmarks) builds its settings here; a bad value stops start-up with a
  * message naming the variable.
@@ -30,6 +39,21 @@ const schema = {
     DB_POOL_MAX: { type: "integer", minimum: 1, maximum: 100 },
     SEED_ON_EMPTY: { type: "boolean", default: true },
     AUTH_CACHE_SECONDS: { type: "integer", minimum: 0, maximum: 300, default: 10 },
+    RATE_LIMIT_PER_KEY_PER_MINUTE: {
+      type: "integer",
+      minimum: 0,
+      maximum: 1_000_000,
+      default: DEFAULT_RATE_LIMITS.perKeyPerMinute,
+      description: "Requests a minute one API key may make (per process); 0 turns the limit off",
+    },
+    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: {
+      type: "integer",
+      minimum: 0,
+      maximum: 1_000_000,
+      default: DEFAULT_RATE_LIMITS.perAddressPerMinute,
+      description:
+        "Requests a minute one client address may make without a valid API key (per process); 0 turns it off",
+    },
     CLOUD_PROVIDER: { type: "string", enum: ["sim", "aws"], default: "sim" },
     AWS_REGION: { type: "string", pattern: "^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d$", default: "us-east-1" },
     AWS_ENDPOINT_URL: { type: "string", pattern: "^https?://" },
@@ -67,6 +91,7 @@ export interface Config {
   dbPoolMax: number;
   seedOnEmpty: boolean;
   authCacheSeconds: number;
+  rateLimit: RateLimitConfig;
   cloud: CloudConfig;
   /** How often the worker syncs each environment from the cloud; 0 turns scheduled syncs off. */
   syncIntervalSeconds: number;
@@ -78,6 +103,14 @@ export interface Config {
    * DATABASE_SECRET_ARN (never embedded) and migrations run only in the `migrate` handler.
    */
   lambda: { functionName: string } | undefined;
+}
+
+/** Requests a minute per process; 0 turns a limit off. */
+export interface RateLimitConfig {
+  /** Per API key, for requests with a valid key. */
+  perKeyPerMinute: number;
+  /** Per client address, for requests without a valid key. */
+  perAddressPerMinute: number;
 }
 
 export interface HealthConfig {
@@ -111,6 +144,8 @@ interface RawConfig {
   DB_POOL_MAX?: number;
   SEED_ON_EMPTY: boolean;
   AUTH_CACHE_SECONDS: number;
+  RATE_LIMIT_PER_KEY_PER_MINUTE: number;
+  RATE_LIMIT_PER_ADDRESS_PER_MINUTE: number;
   CLOUD_PROVIDER: "sim" | "aws";
   AWS_REGION: string;
   AWS_ENDPOINT_URL?: string;
@@ -162,6 +197,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: raw.DB_POOL_MAX ?? (lambda ? DEFAULT_POOL_MAX.lambda : DEFAULT_POOL_MAX.process),
     seedOnEmpty: raw.SEED_ON_EMPTY,
     authCacheSeconds: raw.AUTH_CACHE_SECONDS,
+    rateLimit: {
+      perKeyPerMinute: raw.RATE_LIMIT_PER_KEY_PER_MINUTE,
+      perAddressPerMinute: raw.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+    },
     cloud: {
       provider: raw.CLOUD_PROVIDER,
       region: raw.AWS_REGION,

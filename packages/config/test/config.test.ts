@@ -15,6 +15,7 @@ describe("configuration", () => {
       dbPoolMax: 10,
       seedOnEmpty: true,
       authCacheSeconds: 10,
+      rateLimit: { perKeyPerMinute: 600, perAddressPerMinute: 120 },
       cloud: {
         provider: "sim",
         region: "us-east-1",
@@ -117,11 +118,21 @@ describe("configuration", () => {
     });
   });
 
+  it("reads the rate limits, where 0 turns a limit off, and refuses negative or fractional ones", () => {
+    const config = loadConfig({ RATE_LIMIT_PER_KEY_PER_MINUTE: "6000", RATE_LIMIT_PER_ADDRESS_PER_MINUTE: "0" });
+    assert.deepEqual(config.rateLimit, { perKeyPerMinute: 6000, perAddressPerMinute: 0 });
+    assert.throws(() => loadConfig({ RATE_LIMIT_PER_KEY_PER_MINUTE: "-1" }), /RATE_LIMIT_PER_KEY_PER_MINUTE/);
+    assert.throws(() => loadConfig({ RATE_LIMIT_PER_ADDRESS_PER_MINUTE: "1.5" }), /RATE_LIMIT_PER_ADDRESS_PER_MINUTE/);
+    assert.throws(() => loadConfig({ RATE_LIMIT_PER_ADDRESS_PER_MINUTE: "lots" }), /RATE_LIMIT_PER_ADDRESS_PER_MINUTE/);
+  });
+
   it("lists every variable it reads, with its default", () => {
     const byName = new Map(CONFIG_VARIABLES.map((variable) => [variable.name, variable.default]));
     assert.equal(byName.get("PORT"), "3000");
     assert.equal(byName.get("DB_POOL_MAX"), "10 (2 on AWS Lambda)");
     assert.equal(byName.get("DATABASE_SECRET_ARN"), "");
     assert.ok(byName.has("AWS_LAMBDA_FUNCTION_NAME"));
+    assert.equal(byName.get("RATE_LIMIT_PER_KEY_PER_MINUTE"), "600");
+    assert.equal(byName.get("RATE_LIMIT_PER_ADDRESS_PER_MINUTE"), "120");
   });
 });

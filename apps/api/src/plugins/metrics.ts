@@ -46,10 +46,14 @@ export const metricsPluginWithPool = fp(
     poolGauge("db_pool_connections_idle", "Idle connections in the database pool", () => options.pool.idleCount);
     poolGauge("db_pool_requests_waiting", "Queries waiting for a pool connection", () => options.pool.waitingCount);
 
-    app.get("/metrics", { schema: { hide: true }, config: { public: true } }, async (_request, reply) => {
-      reply.type(registry.contentType);
-      return registry.metrics();
-    });
+    app.get(
+      "/metrics",
+      { schema: { hide: true }, config: { public: true, rateLimit: false } },
+      async (_request, reply) => {
+        reply.type(registry.contentType);
+        return registry.metrics();
+      },
+    );
   },
   { name: "metrics" },
 );

@@ -2,8 +2,19 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
+import { documentRateLimits, type OpenapiDocumentParts } from "./rateLimit.ts";
 
 export const API_VERSION = "0.1.0";
+
+/**
+ * The API serves its own document, so "/" is whichever deployment (local, staging, production) served it.
+ * `x-internal`: its audience is Fastier's own engineers and tools, not the public.
+ */
+const SERVER = {
+  url: "/",
+  description: "The deployment that served this document (local, staging or production)",
+  "x-internal": true,
+};
 
 /**
  * The OpenAPI 3.1 document is built from the route schemas alone; shared
@@ -20,7 +31,7 @@ export const openapiPlugin = fp(
           description:
             "Inventory, operations and health of Fastier's AWS architecture. Errors are RFC 9457 problem+json.",
         },
-        servers: [{ url: "/" }],
+        servers: [SERVER],
         components: {
           securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "An API key (fcp_…)" } },
         },
@@ -39,6 +50,10 @@ export const openapiPlugin = fp(
           { name: "dashboard", description: "Fleet overview, metric series for charts and recent activity" },
         ],
       },
+      transformObject: (document) =>
+        "openapiObject" in document
+          ? documentRateLimits(document.openapiObject as OpenapiDocumentParts)
+          : document.swaggerObject,
       refResolver: {
         buildLocalReference: (json, _baseUri, _fragment, index) => (json.$id as string | undefined) ?? `def-${index}`,
       },

@@ -2,6 +2,7 @@ import { CloudError, DomainError, type DomainErrorKind } from "@fastier/core";
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "@fastier/db";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { problemForCloudError } from "./cloudProblems.ts";
+import { RATE_LIMIT_HEADERS, RateLimitExceeded } from "./rateLimit.ts";
 
 export interface ProblemField {
   in: string;
@@ -144,6 +145,17 @@ export function installProblemHandlers(app: FastifyInstance): void {
       const { problems, ...details } = error.details;
       const errors = problems?.map(({ in: where, ...p }) => ({ in: where ?? "body", ...p }));
       return sendProblem(request, reply, status, error.code, error.message, { ...details, ...(errors && { errors }) });
+    }
+    if (error instanceof RateLimitExceeded) {
+      reply.header(RATE_LIMIT_HEADERS.retryAfter, error.retryAfterSeconds);
+      reply.header(RATE_LIMIT_HEADERS.limit, error.limit);
+      reply.header(RATE_LIMIT_HEADERS.remaining, 0);
+      reply.header(RATE_LIMIT_HEADERS.reset, error.retryAfterSeconds);
+      return sendProblem(request, reply, 429, "rate_limited", error.message, {
+        limit: error.limit,
+        limitedBy: error.scope,
+        retryAfterSeconds: error.retryAfterSeconds,
+      });
     }
     if (error instanceof CloudError) {
       const problem = problemForCloudError(error);

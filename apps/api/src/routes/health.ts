@@ -14,7 +14,7 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
   app.get(
     "/healthz",
     {
-      config: { public: true },
+      config: { public: true, rateLimit: false },
       schema: {
         tags: ["health"],
         operationId: "getHealth",
@@ -28,7 +28,7 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
   app.get(
     "/readyz",
     {
-      config: { public: true },
+      config: { public: true, rateLimit: false },
       schema: {
         tags: ["health"],
         operationId: "getReadiness",

@@ -93,7 +93,9 @@ export const operationRoutes: FastifyPluginAsyncTypebox<OperationRoutesOptions> 
           "once, in order; a final `end` event carries the operation's status. When the server shuts down, a " +
           "`shutdown` event ends the stream early: reconnect (to any instance) with `Last-Event-ID` to resume.",
         params: IdParams,
-        headers: Type.Object({ "last-event-id": Type.Optional(Type.String({ pattern: "^\\d{1,19}$" })) }),
+        headers: Type.Object({
+          "last-event-id": Type.Optional(Type.String({ pattern: "^\\d{1,19}$", maxLength: 19 })),
+        }),
         produces: ["text/event-stream"],
         response: {
           200: { description: "text/event-stream", content: { "text/event-stream": { schema: Type.String() } } },

@@ -38,7 +38,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<SyncRoutesOptions> = async (a
         summary: "Recent sync runs of the environment, newest first",
         params: IdParams,
         querystring: Type.Object(
-          { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })) },
+          { limit: Type.Optional(Type.Integer({ format: "int32", minimum: 1, maximum: 200, default: 20 })) },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ items: Type.Array(SyncRunRef) }), ...problemResponses(400, 404) },

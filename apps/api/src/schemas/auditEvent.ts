@@ -21,10 +21,12 @@ export const AuditQuery = Type.Object(
   {
     targetType: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
     targetId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    actorKeyId: Type.Optional(Type.String({ format: "uuid" })),
+    actorKeyId: Type.Optional(Type.String({ format: "uuid", maxLength: 36 })),
     action: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    from: Type.Optional(Type.String({ format: "date-time", description: "Events at or after this time" })),
-    to: Type.Optional(Type.String({ format: "date-time", description: "Events before this time" })),
+    from: Type.Optional(
+      Type.String({ format: "date-time", maxLength: 40, description: "Events at or after this time" }),
+    ),
+    to: Type.Optional(Type.String({ format: "date-time", maxLength: 40, description: "Events before this time" })),
     ...PaginationQuery,
   },
   { additionalProperties: false },

@@ -1,7 +1,8 @@
 import { type TSchema, Type } from "typebox";
 
-export const Uuid = Type.String({ format: "uuid", description: "UUID" });
-export const Timestamp = Type.String({ format: "date-time" });
+export const Uuid = Type.String({ format: "uuid", maxLength: 36, description: "UUID" });
+/** RFC 3339; the longest useful one ("2026-11-25T12:00:00.123456789+05:30") is 35 characters. */
+export const Timestamp = Type.String({ format: "date-time", maxLength: 40 });
 
 export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
@@ -16,7 +17,13 @@ export const Tags = Type.Record(
 
 export const PaginationQuery = {
   limit: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: 200, default: 50, description: "Page size (default 50, at most 200)" }),
+    Type.Integer({
+      format: "int32",
+      minimum: 1,
+      maximum: 200,
+      default: 50,
+      description: "Page size (default 50, at most 200)",
+    }),
   ),
   cursor: Type.Optional(
     Type.String({ minLength: 1, maxLength: 1024, description: "`nextCursor` of the previous page" }),

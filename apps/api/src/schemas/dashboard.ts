@@ -81,7 +81,7 @@ export const MetricSeries = Type.Object(
     to: Timestamp,
     points: Type.Array(
       Type.Object({
-        timestamp: Type.String({ format: "date-time", description: "Start of the bucket" }),
+        timestamp: Type.String({ format: "date-time", maxLength: 40, description: "Start of the bucket" }),
         value: Type.Number(),
       }),
       { description: "Oldest first; buckets without samples are left out" },
@@ -98,10 +98,15 @@ export const MetricSeriesQuery = Type.Object(
         description: "Default: Minimum for FreeableMemory, Maximum otherwise. Must be a statistic sweeps store.",
       }),
     ),
-    from: Type.Optional(Type.String({ format: "date-time", description: "Start (inclusive); default: to − 24 h" })),
-    to: Type.Optional(Type.String({ format: "date-time", description: "End (exclusive); default: now" })),
+    from: Type.Optional(
+      Type.String({ format: "date-time", maxLength: 40, description: "Start (inclusive); default: to − 24 h" }),
+    ),
+    to: Type.Optional(
+      Type.String({ format: "date-time", maxLength: 40, description: "End (exclusive); default: now" }),
+    ),
     period: Type.Optional(
       Type.Integer({
+        format: "int32",
         minimum: SERIES_PERIOD_STEP_SECONDS,
         multipleOf: SERIES_PERIOD_STEP_SECONDS,
         maximum: MAX_SERIES_RANGE_MS / 1000,
@@ -147,9 +152,15 @@ export const ActivityPage = Type.Object(
 export const ActivityQuery = Type.Object(
   {
     limit: PaginationQuery.limit,
-    before: Type.Optional(Type.String({ format: "date-time", description: "Only entries strictly older than this" })),
+    before: Type.Optional(
+      Type.String({ format: "date-time", maxLength: 40, description: "Only entries strictly older than this" }),
+    ),
     environmentId: Type.Optional(
-      Type.String({ format: "uuid", description: "Only this environment's entries (health sweeps are left out)" }),
+      Type.String({
+        format: "uuid",
+        maxLength: 36,
+        description: "Only this environment's entries (health sweeps are left out)",
+      }),
     ),
   },
   { additionalProperties: false },

@@ -13,7 +13,7 @@ const Region = Type.String({
   description: "AWS region, e.g. us-east-1",
 });
 const AccountId = Type.Union([
-  Type.String({ pattern: "^\\d{12}$", description: "12-digit AWS account id" }),
+  Type.String({ pattern: "^\\d{12}$", maxLength: 12, description: "12-digit AWS account id" }),
   Type.Null(),
 ]);
 const Description = Type.String({ maxLength: 1000 });

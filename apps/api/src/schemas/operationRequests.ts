@@ -10,7 +10,7 @@ import { type TObject, Type } from "typebox";
 
 const DryRun = Type.Optional(Type.Boolean({ description: "Only plan: answer the plan and change nothing" }));
 const Reason = Type.Optional(Type.String({ maxLength: 200 }));
-const Count = Type.Integer({ minimum: 0, maximum: 10_000 });
+const Count = Type.Integer({ format: "int32", minimum: 0, maximum: 10_000 });
 const DbIdentifier = Type.String({ minLength: 1, maxLength: 63 });
 
 export interface OperationRoute {
@@ -89,7 +89,7 @@ export const OPERATION_ROUTES: OperationRoute[] = [
       {
         confirm: Type.String({ minLength: 1, maxLength: 63, description: "The replica's identifier, typed again" }),
         force: Type.Optional(Type.Boolean()),
-        maxLagSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
+        maxLagSeconds: Type.Optional(Type.Integer({ format: "int32", minimum: 0, maximum: 86_400 })),
         dryRun: DryRun,
       },
       { additionalProperties: false },
@@ -109,7 +109,7 @@ export const OPERATION_ROUTES: OperationRoute[] = [
     body: Type.Object(
       {
         targetIdentifier: DbIdentifier,
-        restoreTime: Type.Optional(Type.String({ format: "date-time" })),
+        restoreTime: Type.Optional(Type.String({ format: "date-time", maxLength: 40 })),
         useLatestRestorableTime: Type.Optional(Type.Boolean()),
         instanceClass: Type.Optional(
           Type.String({

@@ -35,6 +35,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   412: "If-Match names a version that is no longer current",
   413: "The body is too large",
   415: "The body is not application/json",
+  429: "Too many requests: the API key (or the address, without a valid key) has used up this minute's requests; retry after `Retry-After` seconds",
   503: "A dependency is unavailable",
 };
 

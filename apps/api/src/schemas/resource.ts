@@ -10,9 +10,9 @@ const NullableTime = Type.Union([Timestamp, Type.Null()]);
 
 const Capacity = Type.Object(
   {
-    minSize: Type.Integer({ minimum: 0, maximum: 10_000 }),
-    maxSize: Type.Integer({ minimum: 0, maximum: 10_000 }),
-    desiredCapacity: Type.Integer({ minimum: 0, maximum: 10_000 }),
+    minSize: Type.Integer({ format: "int32", minimum: 0, maximum: 10_000 }),
+    maxSize: Type.Integer({ format: "int32", minimum: 0, maximum: 10_000 }),
+    desiredCapacity: Type.Integer({ format: "int32", minimum: 0, maximum: 10_000 }),
   },
   { additionalProperties: false, description: "Auto Scaling group capacity limits" },
 );
@@ -23,7 +23,7 @@ const databaseFields = {
   engineVersion: NullableString(32),
   sourceDbIdentifier: NullableString(255),
   multiAz: Type.Boolean(),
-  backupRetentionDays: Type.Integer({ minimum: 0, maximum: 35 }),
+  backupRetentionDays: Type.Integer({ format: "int32", minimum: 0, maximum: 35 }),
   earliestRestorableTime: NullableTime,
   latestRestorableTime: NullableTime,
 };

@@ -1,0 +1,201 @@
+import type { RateLimitConfig } from "@fastier/config";
+import fastifyRateLimit, { normalizeIP } from "@fastify/rate-limit";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import { problemResponses } from "../schemas/problem.ts";
+
+/** Limits count requests per minute. */
+export const RATE_LIMIT_WINDOW_SECONDS = 60;
+
+/** The headers a limited route answers with; named as in the OpenAPI document. */
+export const RATE_LIMIT_HEADERS = {
+  limit: "x-ratelimit-limit",
+  remaining: "x-ratelimit-remaining",
+  reset: "x-ratelimit-reset",
+  retryAfter: "retry-after",
+} as const;
+
+export type RateLimitScope = "api_key" | "address";
+
+/** Thrown by the limiter's hooks; the problem handler answers it with 429 problem+json. */
+export class RateLimitExceeded extends Error {
+  override name = "RateLimitExceeded";
+  readonly statusCode = 429;
+  constructor(
+    readonly scope: RateLimitScope,
+    readonly limit: number,
+    /** Seconds until the window resets, at least 1. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(
+      `${scope === "api_key" ? "this API key" : "this address (without a valid API key)"} may make ${limit} requests a minute; retry in ${retryAfterSeconds} s`,
+    );
+  }
+}
+
+interface LimitState {
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
+  /** This request is beyond the limit (only when it was counted). */
+  exceeded: boolean;
+}
+
+type Limiter = (request: FastifyRequest, options?: { increment?: boolean }) => Promise<LimitState | null>;
+
+function setLimitHeaders(reply: FastifyReply, state: LimitState) {
+  reply.header(RATE_LIMIT_HEADERS.limit, state.limit);
+  reply.header(RATE_LIMIT_HEADERS.remaining, state.remaining);
+  reply.header(RATE_LIMIT_HEADERS.reset, state.resetSeconds);
+}
+
+/** Routes with `config: { rateLimit: false }` (the probes) are never counted nor refused. */
+function isExempt(request: FastifyRequest) {
+  return request.routeOptions.config.rateLimit === false;
+}
+
+/**
+ * Per API key for requests with a valid key, per client address for the others
+ * (public routes, unknown routes, 401s). Register it before auth:
+ *
+ * - onRequest, before auth: an address already over its limit is refused without
+ *   looking its key up, so a flood of made-up keys costs no database queries. This
+ *   also refuses that address's requests with valid keys until its window resets.
+ * - preParsing, after auth has set `request.actor`: the request is counted against its
+ *   key, or its address, and refused when over; a refused request never reaches its
+ *   body, validation or handler, so it changes nothing.
+ * - onSend: requests auth turned away (which skip preParsing) are counted by address.
+ *
+ * Counts are kept in this process's memory (@fastify/rate-limit's LRU store).
+ */
+export const rateLimitPlugin = fp(
+  async (app: FastifyInstance, limits: RateLimitConfig) => {
+    await app.register(fastifyRateLimit, { global: false, timeWindow: RATE_LIMIT_WINDOW_SECONDS * 1000 });
+    const counted = new WeakSet<FastifyRequest>();
+
+    // Every limited route may answer 429; documentRateLimits adds the headers to the document.
+    app.addHook("onRoute", (route) => {
+      if (route.config?.rateLimit === false) return;
+      // A copy: Fastify shares one schema object between a GET route and its HEAD twin.
+      route.schema = { ...route.schema, response: { ...(route.schema?.response as object), ...problemResponses(429) } };
+    });
+
+    function limiter(max: number, key: (request: FastifyRequest) => string): Limiter | null {
+      if (max === 0) return null;
+      // Keys and addresses seen within a window; the least recently used are forgotten beyond this.
+      const check = app.createRateLimit({ max, keyGenerator: key, cache: 20_000 } as Parameters<
+        typeof app.createRateLimit
+      >[0]);
+      return async (request, options) => {
+        const result = await check(request, options);
+        if (result.isAllowed) return null;
+        const resetSeconds = Math.max(1, result.ttlInSeconds);
+        return { limit: result.max, remaining: result.remaining, resetSeconds, exceeded: result.isExceeded };
+      };
+    }
+
+    const perKey = limiter(limits.perKeyPerMinute, (request) => `key:${request.actor.keyId}`);
+    const perAddress = limiter(limits.perAddressPerMinute, (request) => `address:${normalizeIP(request.ip)}`);
+
+    app.addHook("onRequest", async (request) => {
+      if (!perAddress || isExempt(request)) return;
+      // A read, not a count: the address has used up its window when nothing remains.
+      const state = await perAddress(request, { increment: false });
+      if (state && state.remaining === 0) {
+        counted.add(request);
+        throw new RateLimitExceeded("address", state.limit, state.resetSeconds);
+      }
+    });
+
+    app.addHook("preParsing", async (request, reply, payload) => {
+      if (isExempt(request) || counted.has(request)) return payload;
+      counted.add(request);
+      const scope: RateLimitScope = request.actor ? "api_key" : "address";
+      const state = await (scope === "api_key" ? perKey : perAddress)?.(request);
+      if (!state) return payload;
+      if (state.exceeded) throw new RateLimitExceeded(scope, state.limit, state.resetSeconds);
+      setLimitHeaders(reply, state);
+      return payload;
+    });
+
+    app.addHook("onSend", async (request, reply, payload) => {
+      if (!perAddress || isExempt(request) || counted.has(request)) return payload;
+      counted.add(request);
+      const state = await perAddress(request);
+      if (state) setLimitHeaders(reply, state);
+      return payload;
+    });
+  },
+  { name: "rate-limit" },
+);
+
+/** The parts of an OpenAPI 3.1 document this touches. */
+interface HeaderObject {
+  description: string;
+  schema: Record<string, unknown>;
+}
+interface ResponseObject {
+  headers?: Record<string, HeaderObject | { $ref: string }>;
+}
+export interface OpenapiDocumentParts {
+  paths?: Record<string, Record<string, { responses?: Record<string, ResponseObject | { $ref: string }> } | unknown>>;
+  components?: { headers?: Record<string, unknown> } & Record<string, unknown>;
+}
+
+const HEADER_NAMES = {
+  limit: "X-RateLimit-Limit",
+  remaining: "X-RateLimit-Remaining",
+  reset: "X-RateLimit-Reset",
+  retryAfter: "Retry-After",
+} as const;
+
+/** A count of requests or seconds; no configurable limit exceeds a million. */
+const count = (description: string): HeaderObject => ({
+  description,
+  schema: { type: "integer", format: "int32", minimum: 0, maximum: 1_000_000 },
+});
+
+const RATE_LIMIT_HEADER_OBJECTS: Record<string, HeaderObject> = {
+  [HEADER_NAMES.limit]: count(
+    "Requests allowed a minute: per API key, or per client address for requests without a valid key",
+  ),
+  [HEADER_NAMES.remaining]: count("Requests left in the current minute's window"),
+  [HEADER_NAMES.reset]: count("Seconds until the current window ends and the count starts again"),
+  [HEADER_NAMES.retryAfter]: count("Seconds to wait before retrying"),
+};
+
+const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
+
+/**
+ * The OpenAPI document's side of the limiter: every operation that can answer 429 (all
+ * but the probes) declares the limit headers on its 2xx and 4xx answers, and
+ * `Retry-After` on the 429. Applied to the generated document, not to the route schemas,
+ * since Fastify would otherwise treat the headers as part of the response body's schema.
+ */
+export function documentRateLimits<T extends OpenapiDocumentParts>(document: T): T {
+  const limitHeaders = {
+    [HEADER_NAMES.limit]: headerRef(HEADER_NAMES.limit),
+    [HEADER_NAMES.remaining]: headerRef(HEADER_NAMES.remaining),
+    [HEADER_NAMES.reset]: headerRef(HEADER_NAMES.reset),
+  };
+  for (const pathItem of Object.values(document.paths ?? {})) {
+    for (const operation of Object.values(pathItem ?? {})) {
+      const responses = (operation as { responses?: Record<string, ResponseObject | { $ref: string }> } | undefined)
+        ?.responses;
+      if (!responses || typeof responses !== "object" || !("429" in responses)) continue;
+      for (const [status, response] of Object.entries(responses)) {
+        if (!/^[24]/.test(status) || "$ref" in response) continue;
+        response.headers = {
+          ...response.headers,
+          ...limitHeaders,
+          ...(status === "429" && { [HEADER_NAMES.retryAfter]: headerRef(HEADER_NAMES.retryAfter) }),
+        };
+      }
+    }
+  }
+  document.components = {
+    ...document.components,
+    headers: { ...document.components?.headers, ...RATE_LIMIT_HEADER_OBJECTS },
+  };
+  return document;
+}
