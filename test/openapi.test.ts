@@ -63,6 +63,8 @@ function statusesItCanAnswer({ path, operation }: LocatedOperation): string[] {
   const parameters = operation.parameters ?? [];
   const statuses = [...(DOMAIN_STATUSES[operation.operationId ?? ""] ?? [])];
   if (!PUBLIC_PATHS.has(path)) statuses.push("401", "403");
+  // Every operation but liveness reads the database, so an outage answers 503 with Retry-After.
+  if (path !== "/healthz") statuses.push("503");
   if (parameters.length > 0 || operation.requestBody) statuses.push("400");
   if (operation.requestBody) statuses.push("413", "415");
   if (parameters.some((parameter) => parameter.in === "path")) statuses.push("404");

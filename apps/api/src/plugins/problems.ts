@@ -1,8 +1,16 @@
 import { CloudError, DomainError, type DomainErrorKind } from "@fastier/core";
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "@fastier/db";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { problemResponses } from "../schemas/problem.ts";
 import { problemForCloudError } from "./cloudProblems.ts";
 import { RATE_LIMIT_HEADERS, RateLimitExceeded } from "./rateLimit.ts";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** False for routes that never query the database (liveness): they do not declare the outage 503. */
+    usesDatabase?: boolean;
+  }
+}
 
 export interface ProblemField {
   in: string;
@@ -134,6 +142,12 @@ export function sendDatabaseUnavailable(request: FastifyRequest, reply: FastifyR
 
 /** Every error leaves as RFC 9457 problem+json; 5xx details stay in the log. */
 export function installProblemHandlers(app: FastifyInstance): void {
+  // Any route that reads the database can meet an outage; only routes that say they never touch it are spared.
+  app.addHook("onRoute", (route) => {
+    if (route.config?.usesDatabase === false) return;
+    // A copy: Fastify shares one schema object between a GET route and its HEAD twin.
+    route.schema = { ...route.schema, response: { ...(route.schema?.response as object), ...problemResponses(503) } };
+  });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
       const errors = validationFields(error);

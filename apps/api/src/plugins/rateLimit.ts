@@ -182,7 +182,13 @@ export function documentRateLimits<T extends OpenapiDocumentParts>(document: T):
     for (const operation of Object.values(pathItem ?? {})) {
       const responses = (operation as { responses?: Record<string, ResponseObject | { $ref: string }> } | undefined)
         ?.responses;
-      if (!responses || typeof responses !== "object" || !("429" in responses)) continue;
+      if (!responses || typeof responses !== "object") continue;
+      // A database outage's 503 says when to come back, limited route or not.
+      const unavailable = responses["503"];
+      if (unavailable && !("$ref" in unavailable)) {
+        unavailable.headers = { ...unavailable.headers, [HEADER_NAMES.retryAfter]: headerRef(HEADER_NAMES.retryAfter) };
+      }
+      if (!("429" in responses)) continue;
       for (const [status, response] of Object.entries(responses)) {
         if (!/^[24]/.test(status) || "$ref" in response) continue;
         response.headers = {

@@ -14,7 +14,11 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
   app.get(
     "/healthz",
     {
-      config: { public: true, rateLimit: false },
+      config: {
+        usesDatabase: false,
+        public: true,
+        rateLimit: false,
+      },
       schema: {
         tags: ["health"],
         operationId: "getHealth",
