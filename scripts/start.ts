@@ -19,7 +19,7 @@ async function main() {
   const worker = startWorkerOn(runtime, config, log);
   lifecycle.onShutdown("worker", () => worker.stop());
   lifecycle.started();
-  process.stdout.write(startupBanner({ url, config, database: runtime.database.source, worker: true, ...firstRun }));
+  process.stdout.write(startupBanner({ url, config, database: runtime.database, worker: true, ...firstRun }));
 }
 
 main().catch(lifecycle.failedToStart("Fastier Control Plane"));

@@ -24,8 +24,13 @@ export interface LaunchedScript {
  * `npm run <script>` as a user starts it: through npm and its shell, in a
  * process group of its own, as a terminal or a process manager would.
  */
-export function launchNpmScript(script: string, env: NodeJS.ProcessEnv): LaunchedScript {
-  const child = spawn("npm", ["run", "--silent", script], { env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+export function launchNpmScript(script: string, env: NodeJS.ProcessEnv, cwd = process.cwd()): LaunchedScript {
+  const child = spawn("npm", ["run", "--silent", script], {
+    cwd,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output += chunk.toString();

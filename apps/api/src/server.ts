@@ -16,7 +16,7 @@ async function main() {
   lifecycle.started();
   // After listen, so that a failure to start cannot swallow the one-time key.
   const firstRun = await prepareFirstRun(runtime, config);
-  process.stdout.write(startupBanner({ url, config, database: runtime.database.source, worker: false, ...firstRun }));
+  process.stdout.write(startupBanner({ url, config, database: runtime.database, worker: false, ...firstRun }));
 }
 
 main().catch(lifecycle.failedToStart("Fastier Control Plane"));

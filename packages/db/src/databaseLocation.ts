@@ -6,6 +6,8 @@ export interface DatabaseLocation {
   url: string;
   /** Where it came from, for start-up messages. */
   source: "DATABASE_URL" | "embedded";
+  /** The embedded server's cluster folder (not always under the data folder: see openEmbeddedPostgres). */
+  clusterDir?: string;
   /** Stops the embedded server when this process started it. */
   close(): Promise<void>;
 }
@@ -30,7 +32,7 @@ export async function locateDatabase(options: LocateDatabaseOptions): Promise<Da
     ...(options.log ? { log: options.log } : {}),
   });
   const url = await ensureDatabase(embedded.serverUrl, options.databaseName ?? "fastier");
-  return { url, source: "embedded", close: () => embedded.stop() };
+  return { url, source: "embedded", clusterDir: embedded.clusterDir, close: () => embedded.stop() };
 }
 
 /** Creates `name` on the server if it does not exist and returns its URL. */

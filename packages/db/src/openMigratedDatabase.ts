@@ -5,6 +5,7 @@ import { type DatabaseHandle, openDatabaseHandle } from "./prismaClient.ts";
 export interface MigratedDatabase extends DatabaseHandle {
   url: string;
   source: "DATABASE_URL" | "embedded";
+  clusterDir?: string;
   migrationsApplied: string[];
 }
 
@@ -33,6 +34,7 @@ export async function openMigratedDatabase(options: OpenMigratedDatabaseOptions)
       ...handle,
       url: location.url,
       source: location.source,
+      ...(location.clusterDir && { clusterDir: location.clusterDir }),
       migrationsApplied: applied,
       async close() {
         await handle.close();

@@ -3,7 +3,7 @@ import type { Config } from "@fastier/config";
 export interface BannerFacts {
   url: string;
   config: Config;
-  database: "DATABASE_URL" | "embedded";
+  database: { source: "DATABASE_URL" | "embedded"; clusterDir?: string };
   worker: boolean;
   inventory: string | null;
   firstAdminKey: string | null;
@@ -21,7 +21,7 @@ export function startupBanner(facts: BannerFacts): string {
     "Fastier Control Plane is running",
     `  API        ${url}`,
     `  API docs   ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
-    `  Database   ${facts.database === "embedded" ? `embedded PostgreSQL in ${config.dataDir}/postgres` : "DATABASE_URL"}`,
+    `  Database   ${facts.database.source === "embedded" ? `embedded PostgreSQL in ${facts.database.clusterDir ?? `${config.dataDir}/postgres`}` : "DATABASE_URL"}`,
     `  Cloud      ${cloud}`,
   ];
   if (facts.worker) {
