@@ -99,18 +99,32 @@ async function createDiscovered(
       lastSyncedAt: now,
     };
   });
-  await tx.resource.createMany({ data: rows });
-  await tx.auditEvent.createMany({
-    data: rows.map((row, index) => ({
-      actorKeyId: audit.actor.keyId,
-      actorName: audit.actor.name,
-      action: "resource.discover",
-      targetType: "resource",
-      targetId: row.id,
-      after: asJson({ kind: created[index]?.kind, cloudId: row.cloudId, name: row.name, ...created[index]?.spec }),
-      requestId: audit.requestId,
-    })),
-  });
+  await inBatches(rows, (batch) => tx.resource.createMany({ data: batch }));
+  const events = rows.map((row, index) => ({
+    actorKeyId: audit.actor.keyId,
+    actorName: audit.actor.name,
+    action: "resource.discover",
+    targetType: "resource",
+    targetId: row.id,
+    after: asJson({ kind: created[index]?.kind, cloudId: row.cloudId, name: row.name, ...created[index]?.spec }),
+    requestId: audit.requestId,
+  }));
+  await inBatches(events, (batch) => tx.auditEvent.createMany({ data: batch }));
+}
+
+/**
+ * Rows per createMany. Prisma splits a larger one at PostgreSQL's bind
+ * parameter limit and, in an interactive transaction, sends the pieces at once
+ * on the transaction's single connection, which pg deprecates (an error in
+ * pg 9). A resource row has about twenty columns, so a thousand rows stay one
+ * statement, and the batches go one after another.
+ */
+const CREATE_BATCH_ROWS = 1_000;
+
+async function inBatches<T>(rows: T[], write: (batch: T[]) => Promise<unknown>): Promise<void> {
+  for (let start = 0; start < rows.length; start += CREATE_BATCH_ROWS) {
+    await write(rows.slice(start, start + CREATE_BATCH_ROWS));
+  }
 }
 
 async function updateDrifted(
