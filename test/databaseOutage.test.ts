@@ -10,6 +10,7 @@ import {
   type DatabaseHandle,
   type EmbeddedDatabase,
   ensureDatabase,
+  findFreePort,
   openDatabaseHandle,
   openEmbeddedPostgres,
   runMigrations,
@@ -18,7 +19,6 @@ import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { buildApp } from "../apps/api/src/app.ts";
 import { startWorker, type Worker } from "../apps/worker/src/startWorker.ts";
-import { freePort } from "./helpers/ports.ts";
 import { createKey, TEST_START } from "./helpers/testApp.ts";
 
 /** Reads that go through Prisma, plain pg, the key look-up (no auth cache) and the simulator's state. */
@@ -49,7 +49,7 @@ describe("a database outage under load", { timeout: 180_000 }, () => {
 
   before(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), "fastier-outage-"));
-    port = await freePort();
+    port = await findFreePort();
     server = await openEmbeddedPostgres({ dataDir, port });
     const url = await ensureDatabase(server.serverUrl, "fastier");
     await runMigrations(url);

@@ -5,8 +5,8 @@ import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
+import { findFreePort } from "@fastier/db";
 import { launchNpmScript, processesMentioning } from "./helpers/npmScripts.ts";
-import { freePort } from "./helpers/ports.ts";
 
 const { DATABASE_URL: _ignored, ...baseEnv } = process.env;
 const isRoot = process.getuid?.() === 0;
@@ -45,7 +45,7 @@ describe("root, in a clone under a mode-700 folder", { timeout: 240_000 }, () =>
     for (const entry of await readdir(process.cwd())) {
       if (!LEFT_OUT.has(entry)) execFileSync("cp", ["-al", entry, path.join(project, entry)]);
     }
-    const port = await freePort();
+    const port = await findFreePort();
     const started = launchNpmScript(
       "start",
       { ...baseEnv, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" },

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { findFreePort } from "@fastier/db";
 import pg from "pg";
 import {
   groupMembers,
@@ -14,7 +15,6 @@ import {
   STOP_SIGNALS,
   type StopSignal,
 } from "./helpers/npmScripts.ts";
-import { freePort } from "./helpers/ports.ts";
 
 const { DATABASE_URL: _ignored, ...baseEnv } = process.env;
 /** What every launch path must do: drain and exit in this time. */
@@ -108,7 +108,7 @@ describe("stopping every launch path", { timeout: 600_000 }, () => {
     it(`${how}: start:api and start:worker, then npm start, each drain and exit 0 within 10 s`, async () => {
       const dataDir = await mkdtemp(path.join(tmpdir(), "fastier-shutdown-"));
       folders.push(dataDir);
-      const port = await freePort();
+      const port = await findFreePort();
       const env = { ...baseEnv, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" };
       const base = `http://127.0.0.1:${port}`;
 

@@ -2,6 +2,7 @@ export { LOCK_KEYS, withTryAdvisoryLock } from "./advisoryLock.ts";
 export { type DatabaseLocation, ensureDatabase, locateDatabase, withDatabase } from "./databaseLocation.ts";
 export { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from "./databaseUnavailable.ts";
 export { type EmbeddedDatabase, openEmbeddedPostgres } from "./embedded/embeddedPostgres.ts";
+export { findFreePort } from "./embedded/freePort.ts";
 export { createMigration, SNAPSHOT_FILE } from "./migrations/createMigration.ts";
 export { DEFAULT_MIGRATIONS_DIR, readMigrations, runMigrations } from "./migrations/runMigrations.ts";
 export { type MigratedDatabase, openMigratedDatabase } from "./openMigratedDatabase.ts";

@@ -74,19 +74,23 @@ export interface DbInstanceState {
 export const RDS_STORAGE_TYPES = ["gp2", "gp3", "io1", "io2", "standard"] as const;
 export type RdsStorageType = (typeof RDS_STORAGE_TYPES)[number];
 
-export interface RestoreToPointInTimeRequest {
-  sourceIdentifier: string;
-  targetIdentifier: string;
-  /** Exactly one of `restoreTime` and `useLatestRestorableTime`. */
-  restoreTime?: Date;
-  useLatestRestorableTime?: boolean;
-  /** Each setting left out is the cloud's default for a restore (RDS: Single-AZ, default groups). */
+/** The settings a restored instance takes, each optional. */
+export interface DbInstanceSettings {
   instanceClass?: string;
   multiAz?: boolean;
   dbSubnetGroupName?: string;
   vpcSecurityGroupIds?: string[];
   dbParameterGroupName?: string;
   storageType?: RdsStorageType;
+}
+
+/** Each setting left out is the cloud's default for a restore (RDS: Single-AZ, default groups). */
+export interface RestoreToPointInTimeRequest extends DbInstanceSettings {
+  sourceIdentifier: string;
+  targetIdentifier: string;
+  /** Exactly one of `restoreTime` and `useLatestRestorableTime`. */
+  restoreTime?: Date;
+  useLatestRestorableTime?: boolean;
 }
 
 /** What ModifyDBInstance changes, applied immediately (not in the maintenance window); only what is given. */

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, realpathSync } from "node:fs";
 import { chmod, chown, mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import path from "node:path";
 import { canTraverse } from "./folderAccess.ts";
+import { findFreePort } from "./freePort.ts";
 import { reachableBinaries } from "./postgresBinaries.ts";
 import { initCluster, startServer } from "./postgresServer.ts";
 import { type ServerAccount, serverAccount } from "./serverAccount.ts";
@@ -174,16 +174,4 @@ async function readOwner(dataDir: string): Promise<OwnerRecord | undefined> {
   } catch {
     return undefined;
   }
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -1,6 +1,6 @@
 import { isCloudError } from "../../cloud/cloudErrors.ts";
 import type { CloudPort } from "../../cloud/cloudPort.ts";
-import type { DbInstanceState, RdsStorageType } from "../../cloud/cloudTypes.ts";
+import type { DbInstanceSettings, DbInstanceState } from "../../cloud/cloudTypes.ts";
 import { ConflictError, type FieldProblem, ValidationError } from "../../errors.ts";
 import type { Resource, ResourceSpec } from "../../inventory/types.ts";
 import type { Operation, OperationDefinition, StepOutcome } from "../operationTypes.ts";
@@ -19,19 +19,18 @@ import {
   settingsFromPlan,
 } from "./restoreSettings.ts";
 
-export interface RestorePointInTimeParams {
+/** Each setting left out defaults to the source's (RDS's own defaults would not copy it). */
+export interface RestorePointInTimeParams extends DbInstanceSettings {
   /** The new instance's identifier; must be free. */
   targetIdentifier: string;
   /** ISO 8601 with an offset; exactly one of this and `useLatestRestorableTime`. */
   restoreTime?: string;
   useLatestRestorableTime?: boolean;
-  /** Each of the settings below defaults to the source's (RDS's own defaults would not copy it). */
-  instanceClass?: string;
-  multiAz?: boolean;
-  dbSubnetGroupName?: string;
-  vpcSecurityGroupIds?: string[];
-  dbParameterGroupName?: string;
-  storageType?: RdsStorageType;
+}
+
+/** Rechecks later while the new instance is not available yet. */
+function waitWhile(targetIdentifier: string, status: string): StepOutcome {
+  return { type: "wait", recheckAfterMs: RECHECK_MS, message: `${targetIdentifier} is ${status}`, data: { status } };
 }
 
 /** A restore takes ten minutes or more; checking once a minute is plenty. */
@@ -315,14 +314,7 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
         if (FAILED_STATUSES.has(restored.status)) {
           return failedAfterCreate(targetIdentifier, "restore_failed", `${targetIdentifier} is ${restored.status}`);
         }
-        if (restored.status !== "available") {
-          return {
-            type: "wait",
-            recheckAfterMs: RECHECK_MS,
-            message: `${targetIdentifier} is ${restored.status}`,
-            data: { status: restored.status },
-          };
-        }
+        if (restored.status !== "available") return waitWhile(targetIdentifier, restored.status);
         return { type: "advance", step: "verify", message: `${targetIdentifier} is available` };
       }
       case "verify": {
@@ -331,14 +323,7 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
           return failedAfterCreate(targetIdentifier, "restore_failed", `${targetIdentifier} is ${restored.status}`);
         }
         // A modification asked for by an earlier run of this step (a crash before it was saved) is under way.
-        if (restored.status !== "available") {
-          return {
-            type: "wait",
-            recheckAfterMs: RECHECK_MS,
-            message: `${targetIdentifier} is ${restored.status}`,
-            data: { status: restored.status },
-          };
-        }
+        if (restored.status !== "available") return waitWhile(targetIdentifier, restored.status);
         const requested = await requestedSettings(operation, target, cloud);
         const differences = differencesFrom(requested, restored);
         const toConverge = differences.filter((d) => CONVERGE_BY_MODIFY.has(d.setting));
@@ -432,14 +417,7 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
             `${targetIdentifier} is ${restored.status} while being modified to match the request`,
           );
         }
-        if (restored.status !== "available") {
-          return {
-            type: "wait",
-            recheckAfterMs: RECHECK_MS,
-            message: `${targetIdentifier} is ${restored.status}`,
-            data: { status: restored.status },
-          };
-        }
+        if (restored.status !== "available") return waitWhile(targetIdentifier, restored.status);
         const requested = await requestedSettings(operation, target, cloud);
         const pending = differencesFrom(requested, restored).filter((d) => CONVERGE_BY_MODIFY.has(d.setting));
         const askedAt = Date.parse(String(operation.state.convergeRequestedAt));
