@@ -19,7 +19,7 @@ import { authPlugin } from "./plugins/auth.ts";
 import { closingPlugin } from "./plugins/closing.ts";
 import { metricsPluginWithPool } from "./plugins/metrics.ts";
 import { openapiPlugin } from "./plugins/openapi.ts";
-import { installProblemHandlers } from "./plugins/problems.ts";
+import { declareOutageResponses, installProblemHandlers } from "./plugins/problems.ts";
 import { rateLimitPlugin } from "./plugins/rateLimit.ts";
 import { installStorableInputCheck, installValidators } from "./plugins/validation.ts";
 import { activityRoutes } from "./routes/activity.ts";
@@ -93,6 +93,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   installValidators(app, { onFirstUse: deps.config.lambda !== undefined });
   installStorableInputCheck(app);
   installProblemHandlers(app);
+  declareOutageResponses(app);
   // Bodies are JSON only: without this, Fastify's built-in text/plain parser lets a string through to validation.
   app.removeContentTypeParser("text/plain");
   app.addHook("onSend", async (request, reply) => {

@@ -127,6 +127,18 @@ const CLIENT_ERRORS: Record<string, { status: number; code: string; detail?: str
   },
 };
 
+/**
+ * Any route that reads the database can meet an outage, so each declares the
+ * 503 (needs the Problem schema); only routes that say they never touch it are spared.
+ */
+export function declareOutageResponses(app: FastifyInstance): void {
+  app.addHook("onRoute", (route) => {
+    if (route.config?.usesDatabase === false) return;
+    // A copy: Fastify shares one schema object between a GET route and its HEAD twin.
+    route.schema = { ...route.schema, response: { ...(route.schema?.response as object), ...problemResponses(503) } };
+  });
+}
+
 /** 503 with Retry-After: the client did nothing wrong and the same request will work once the database is back. */
 export function sendDatabaseUnavailable(request: FastifyRequest, reply: FastifyReply, error: unknown) {
   request.log.warn({ err: error }, "database unavailable");
@@ -142,12 +154,6 @@ export function sendDatabaseUnavailable(request: FastifyRequest, reply: FastifyR
 
 /** Every error leaves as RFC 9457 problem+json; 5xx details stay in the log. */
 export function installProblemHandlers(app: FastifyInstance): void {
-  // Any route that reads the database can meet an outage; only routes that say they never touch it are spared.
-  app.addHook("onRoute", (route) => {
-    if (route.config?.usesDatabase === false) return;
-    // A copy: Fastify shares one schema object between a GET route and its HEAD twin.
-    route.schema = { ...route.schema, response: { ...(route.schema?.response as object), ...problemResponses(503) } };
-  });
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
       const errors = validationFields(error);
