@@ -350,6 +350,7 @@ describe("refused operation requests", () => {
       step: "act",
       requestedByName: "test",
       requestHash: "x".repeat(64),
+      deadlineAt: new Date(),
     });
     const target = "00000000-0000-4000-8000-000000000002";
     await t.db.prisma.operation.create({ data: row(target) });

@@ -1,5 +1,5 @@
 import type { ManualClock } from "@fastier/cloud";
-import type { CloudPort, Operation, OperationDefinition, OperationPlan, Resource, StepOutcome } from "@fastier/core";
+import type { CloudPort, Operation, OperationPlan, RegisteredOperation, Resource, StepOutcome } from "@fastier/core";
 
 export interface DriveResult {
   plan: OperationPlan;
@@ -15,7 +15,7 @@ export interface DriveResult {
  * advancing the manual clock by each `wait`.
  */
 export async function driveOperation<P>(
-  definition: OperationDefinition<P>,
+  definition: RegisteredOperation,
   target: Resource,
   params: P,
   cloud: CloudPort,
@@ -27,12 +27,7 @@ export async function driveOperation<P>(
   const outcomes: StepOutcome[] = [];
   for (let i = 0; i < (options.maxSteps ?? 500); i += 1) {
     options.beforeStep?.(operation);
-    const outcome = await definition.step({
-      operation: operation as Operation & { params: P },
-      target,
-      cloud,
-      now: clock.now(),
-    });
+    const outcome = await definition.step({ operation, target, cloud, now: clock.now() });
     outcomes.push(outcome);
     if (outcome.type === "advance") {
       operation.step = outcome.step;
@@ -53,7 +48,7 @@ export async function driveOperation<P>(
  * again (a plan may refuse what a crashed first attempt already started).
  */
 export function storedOperation<P>(
-  definition: OperationDefinition<P>,
+  definition: RegisteredOperation,
   target: Resource,
   params: P,
   createdAt: Date,
@@ -61,7 +56,7 @@ export function storedOperation<P>(
 ): Operation & { params: P } {
   return {
     id: "00000000-0000-4000-8000-0000000000aa",
-    kind: definition.kind,
+    kind: definition.kind as Operation["kind"],
     environmentId: target.environmentId,
     targetResourceId: target.id,
     params: params as Record<string, unknown> & P,
@@ -77,6 +72,9 @@ export function storedOperation<P>(
     result: null,
     error: null,
     nextAttemptAt: createdAt,
+    // Far off: these drives are about the steps, not the deadline (the reconciler's tests cover that).
+    deadlineAt: new Date(createdAt.getTime() + 24 * 3_600_000),
+    lostLeases: 0,
     createdAt,
     startedAt: createdAt,
     finishedAt: null,

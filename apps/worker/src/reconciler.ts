@@ -2,12 +2,18 @@ import {
   CloudError,
   type CloudPort,
   DomainError,
+  dueNoLaterThanDeadline,
   type InventoryStore,
-  OPERATION_DEFINITIONS,
+  isPastDeadline,
+  MAX_LOST_LEASES,
   type Operation,
-  type OperationDefinition,
   type OperationStore,
+  operationDefinition,
+  type RegisteredOperation,
+  type Resource,
   type StepOutcome,
+  timedOut,
+  workerLostTooOften,
 } from "@fastier/core";
 import type { Logger } from "pino";
 import { backoffMs } from "./retryBackoff.ts";
@@ -51,13 +57,28 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
   const random = deps.random ?? Math.random;
   const log = deps.log.child({ component: "reconciler", workerId: deps.workerId });
 
-  async function outcomeOf(operation: Operation): Promise<StepOutcome> {
-    const definition = OPERATION_DEFINITIONS[operation.kind] as OperationDefinition<unknown> | undefined;
-    if (!definition) return { type: "failed", code: "unknown_kind", message: `no definition for ${operation.kind}` };
+  async function outcomeOf(
+    definition: RegisteredOperation,
+    operation: Operation,
+    target: Resource,
+    now: Date,
+  ): Promise<StepOutcome> {
     if (operation.cancelRequested && definition.cancellableIn(operation.step)) {
       return { type: "cancelled", message: `cancelled in step ${operation.step}, before any change` };
     }
+    const outcome = await definition.step({ operation, target, cloud: deps.cloud, now });
+    return operation.cancelRequested && !operation.state.cancelRefused
+      ? noteCancelTooLate(outcome, operation.step)
+      : outcome;
+  }
+
+  /** The outcome of this tick, or null when a retry was recorded instead. */
+  async function decide(operation: Operation, now: Date): Promise<StepOutcome | null> {
+    const definition = operationDefinition(operation.kind);
+    if (!definition) return { type: "failed", code: "unknown_kind", message: `no definition for ${operation.kind}` };
     const target = await deps.inventory.getResource(operation.targetResourceId);
+    const context = { definition, operation, targetName: target?.name ?? operation.targetResourceId };
+    if (operation.lostLeases >= MAX_LOST_LEASES) return workerLostTooOften(context);
     if (!target) {
       return {
         type: "failed",
@@ -65,20 +86,18 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
         message: withLeftBehind(definition, operation, "the target resource was removed from the inventory"),
       };
     }
-    const outcome = await definition.step({ operation, target, cloud: deps.cloud, now: deps.now() });
-    return operation.cancelRequested && !operation.state.cancelRefused
-      ? noteCancelTooLate(outcome, operation.step)
-      : outcome;
-  }
-
-  async function advance(operation: Operation): Promise<void> {
-    const now = deps.now();
+    const late = isPastDeadline(operation, now);
+    // Past the deadline a step that has changed nothing must not start now.
+    if (late && definition.cancellableIn(operation.step)) {
+      return timedOut(context, { message: `step ${operation.step} to start` });
+    }
     let outcome: StepOutcome;
     try {
-      outcome = await outcomeOf(operation);
+      outcome = await outcomeOf(definition, operation, target, now);
     } catch (error) {
-      const retryable = !(error instanceof DomainError) && (!(error instanceof CloudError) || error.retryable);
       const message = error instanceof Error ? error.message : String(error);
+      if (late) return timedOut(context, { message: `a look at the cloud, which failed: ${message}` });
+      const retryable = !(error instanceof DomainError) && (!(error instanceof CloudError) || error.retryable);
       const attempts = operation.attempts + 1;
       if (retryable && attempts < maxAttempts) {
         const delay = backoffMs(attempts, random);
@@ -86,15 +105,15 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
         await deps.operations.recordRetry(operation.id, deps.workerId, {
           message: `attempt ${attempts} of ${maxAttempts} failed: ${message}; retrying in ${Math.round(delay / 1000)} s`,
           attempts,
-          nextAttemptAt: new Date(now.getTime() + delay),
+          nextAttemptAt: dueNoLaterThanDeadline(operation, new Date(now.getTime() + delay)),
           now,
           ...(error instanceof CloudError && {
             data: { providerCode: error.providerCode, cloudRequestId: error.requestId },
           }),
         });
-        return;
+        return null;
       }
-      outcome = {
+      return {
         type: "failed",
         code:
           error instanceof CloudError
@@ -103,7 +122,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
               ? error.code
               : "step_error",
         message: withLeftBehind(
-          OPERATION_DEFINITIONS[operation.kind] as OperationDefinition<unknown> | undefined,
+          definition,
           operation,
           retryable ? `gave up after ${attempts} attempts: ${message}` : message,
         ),
@@ -115,7 +134,19 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
         }),
       };
     }
-    const nextAttemptAt = outcome.type === "wait" ? new Date(now.getTime() + outcome.recheckAfterMs) : now;
+    // Still waiting at the deadline: the wait's own words say what for and what the cloud showed.
+    if (late && outcome.type === "wait") return timedOut(context, outcome);
+    return outcome;
+  }
+
+  async function advance(operation: Operation): Promise<void> {
+    const now = deps.now();
+    const outcome = await decide(operation, now);
+    if (!outcome) return;
+    const nextAttemptAt =
+      outcome.type === "wait"
+        ? dueNoLaterThanDeadline(operation, new Date(now.getTime() + outcome.recheckAfterMs))
+        : now;
     const saved = await deps.operations.recordStep(operation.id, deps.workerId, { outcome, nextAttemptAt, now });
     if (!saved) log.warn({ operationId: operation.id }, "lease lost before the step was saved; another worker has it");
     else if (outcome.type !== "wait" && outcome.type !== "advance") {
@@ -162,12 +193,8 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
 }
 
 /** The failure message, with what the failure leaves behind (a billed instance) when the kind says. */
-function withLeftBehind(
-  definition: OperationDefinition<unknown> | undefined,
-  operation: Operation,
-  message: string,
-): string {
-  const left = definition?.leftBehind?.(operation);
+function withLeftBehind(definition: RegisteredOperation, operation: Operation, message: string): string {
+  const left = definition.leftBehind(operation);
   return left ? `${message}; ${left}` : message;
 }
 

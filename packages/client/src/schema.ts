@@ -216,7 +216,7 @@ export interface paths {
          * Set desired capacity and/or min / max of an Auto Scaling group
          * @description Refused with the group's limits when the result would be outside them.
          *
-         *     Applies to: auto_scaling_group.
+         *     Applies to: auto_scaling_group. Deadline: 30 minutes unless `timeoutMinutes` says otherwise.
          *
          *     Requires role: operator.
          */
@@ -240,7 +240,7 @@ export interface paths {
          * Start a pipeline execution and follow it stage by stage
          * @description The operation ends when the execution does.
          *
-         *     Applies to: pipeline.
+         *     Applies to: pipeline. Deadline: 120 minutes unless `timeoutMinutes` says otherwise.
          *
          *     Requires role: operator.
          */
@@ -264,7 +264,7 @@ export interface paths {
          * Stop a running pipeline execution
          * @description `abandon: true` stops at once; otherwise in-progress actions finish first.
          *
-         *     Applies to: pipeline.
+         *     Applies to: pipeline. Deadline: 60 minutes unless `timeoutMinutes` says otherwise.
          *
          *     Requires role: operator.
          */
@@ -288,7 +288,7 @@ export interface paths {
          * Roll a pipeline stage back to an earlier successful execution
          * @description Re-runs the stage with that execution's artifacts.
          *
-         *     Applies to: pipeline.
+         *     Applies to: pipeline. Deadline: 120 minutes unless `timeoutMinutes` says otherwise.
          *
          *     Requires role: operator.
          */
@@ -312,7 +312,7 @@ export interface paths {
          * Promote an RDS read replica to a standalone instance (cannot be undone)
          * @description Admin only. `confirm` must equal the replica's identifier. Refused for a non-replica, and when the replica lags more than `maxLagSeconds` (default 60) unless `force: true`; the plan reports the lag.
          *
-         *     Applies to: db_instance.
+         *     Applies to: db_instance. Deadline: 60 minutes unless `timeoutMinutes` says otherwise.
          *
          *     Requires role: admin.
          */
@@ -336,7 +336,7 @@ export interface paths {
          * Restore an RDS instance to a point in time, as a new instance
          * @description Admin only. Give `restoreTime` (within the source's earliest and latest restorable time) or `useLatestRestorableTime: true`; `targetIdentifier` must not exist yet. Multi-AZ, instance class, subnet group, security groups, parameter group and storage type default to the source's (the plan shows each and where it came from). A new instance that differs from the request is modified to match (Multi-AZ, class, security groups, parameter group) or the difference is a warning in the result and the events (subnet group, storage type).
          *
-         *     Applies to: db_instance.
+         *     Applies to: db_instance. Deadline: 240 minutes unless `timeoutMinutes` says otherwise.
          *
          *     Requires role: admin.
          */
@@ -364,7 +364,7 @@ export interface paths {
          * Take a manual snapshot of an RDS instance
          * @description The identifier defaults to `<instance>-<yyyymmddhhmm>`.
          *
-         *     Applies to: db_instance.
+         *     Applies to: db_instance. Deadline: 180 minutes unless `timeoutMinutes` says otherwise.
          *
          *     Requires role: operator.
          */
@@ -955,6 +955,13 @@ export interface components {
                     from: "source" | "request";
                 };
             };
+            /** @description By when the operation must have ended, else it ends failed with code timed_out */
+            deadline?: {
+                timeoutMinutes: number;
+                from: "kind_default" | "request";
+                /** Format: date-time */
+                at: string;
+            };
         };
         OperationEvent: {
             id: string;
@@ -1015,6 +1022,13 @@ export interface components {
             } | null;
             /** Format: date-time */
             nextAttemptAt: string;
+            /**
+             * Format: date-time
+             * @description The operation ends failed with code timed_out if it is still running then
+             */
+            deadlineAt: string;
+            /** @description Times a worker died holding this operation before saving its step */
+            lostLeases: number;
             /** Format: date-time */
             createdAt: string;
             startedAt: string | null;
@@ -1069,6 +1083,13 @@ export interface components {
             } | null;
             /** Format: date-time */
             nextAttemptAt: string;
+            /**
+             * Format: date-time
+             * @description The operation ends failed with code timed_out if it is still running then
+             */
+            deadlineAt: string;
+            /** @description Times a worker died holding this operation before saving its step */
+            lostLeases: number;
             /** Format: date-time */
             createdAt: string;
             startedAt: string | null;
@@ -3330,6 +3351,11 @@ export interface operations {
                     maxSize?: number;
                     /** @description Only plan: answer the plan and change nothing */
                     dryRun?: boolean;
+                    /**
+                     * Format: int32
+                     * @description End the operation timed_out if it has not ended after this many minutes (default: the kind's)
+                     */
+                    timeoutMinutes?: number;
                 };
             };
         };
@@ -3496,9 +3522,15 @@ export interface operations {
             content: {
                 "application/json": {
                     sourceRevision?: string;
+                    /** @description Why, for the audit trail */
                     reason?: string;
                     /** @description Only plan: answer the plan and change nothing */
                     dryRun?: boolean;
+                    /**
+                     * Format: int32
+                     * @description End the operation timed_out if it has not ended after this many minutes (default: the kind's)
+                     */
+                    timeoutMinutes?: number;
                 };
             };
         };
@@ -3666,9 +3698,15 @@ export interface operations {
                 "application/json": {
                     executionId: string;
                     abandon?: boolean;
+                    /** @description Why, for the audit trail */
                     reason?: string;
                     /** @description Only plan: answer the plan and change nothing */
                     dryRun?: boolean;
+                    /**
+                     * Format: int32
+                     * @description End the operation timed_out if it has not ended after this many minutes (default: the kind's)
+                     */
+                    timeoutMinutes?: number;
                 };
             };
         };
@@ -3838,6 +3876,11 @@ export interface operations {
                     targetExecutionId: string;
                     /** @description Only plan: answer the plan and change nothing */
                     dryRun?: boolean;
+                    /**
+                     * Format: int32
+                     * @description End the operation timed_out if it has not ended after this many minutes (default: the kind's)
+                     */
+                    timeoutMinutes?: number;
                 };
             };
         };
@@ -4010,6 +4053,11 @@ export interface operations {
                     maxLagSeconds?: number;
                     /** @description Only plan: answer the plan and change nothing */
                     dryRun?: boolean;
+                    /**
+                     * Format: int32
+                     * @description End the operation timed_out if it has not ended after this many minutes (default: the kind's)
+                     */
+                    timeoutMinutes?: number;
                 };
             };
         };
@@ -4196,6 +4244,11 @@ export interface operations {
                     storageType?: "gp2" | "gp3" | "io1" | "io2" | "standard";
                     /** @description Only plan: answer the plan and change nothing */
                     dryRun?: boolean;
+                    /**
+                     * Format: int32
+                     * @description End the operation timed_out if it has not ended after this many minutes (default: the kind's)
+                     */
+                    timeoutMinutes?: number;
                 };
             };
         };
@@ -4463,6 +4516,11 @@ export interface operations {
                     snapshotIdentifier?: string;
                     /** @description Only plan: answer the plan and change nothing */
                     dryRun?: boolean;
+                    /**
+                     * Format: int32
+                     * @description End the operation timed_out if it has not ended after this many minutes (default: the kind's)
+                     */
+                    timeoutMinutes?: number;
                 };
             };
         };

@@ -62,7 +62,15 @@ describe("promote a read replica (state machine on the simulator)", () => {
 
   it("refuses a missing or wrong confirmation", async () => {
     const cloud = freshCloud();
-    for (const params of [{}, { confirm: PRIMARY_DB }, { confirm: "FASTIER-DB-REPLICA" }]) {
+    // A missing one is refused by the request's schema before the kind looks at the replica.
+    await assert.rejects(
+      plan(cloud, replica, {}),
+      (error: ValidationError) =>
+        error.code === "validation_failed" &&
+        error.problems[0]?.rule === "required" &&
+        /confirm/.test(error.problems[0]?.message ?? ""),
+    );
+    for (const params of [{ confirm: PRIMARY_DB }, { confirm: "FASTIER-DB-REPLICA" }]) {
       await assert.rejects(
         plan(cloud, replica, params),
         (error: ValidationError) =>

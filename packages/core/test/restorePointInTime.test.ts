@@ -98,6 +98,7 @@ describe("restore an RDS instance to a point in time (state machine on the simul
     );
   });
 
+  // The request's schema refuses these before the kind plans, naming each field.
   it("refuses settings RDS would refuse, naming each field", async () => {
     await assert.rejects(
       plan({
@@ -112,17 +113,18 @@ describe("restore an RDS instance to a point in time (state machine on the simul
       (error: ValidationError) =>
         problemsOf(error).join() ===
         [
+          "/instanceClass pattern",
           "/multiAz type",
-          "/instanceClass format",
-          "/dbSubnetGroupName format",
-          "/dbParameterGroupName format",
-          "/vpcSecurityGroupIds format",
+          "/dbSubnetGroupName pattern",
+          "/vpcSecurityGroupIds/0 pattern",
+          "/vpcSecurityGroupIds/1 pattern",
+          "/dbParameterGroupName pattern",
           "/storageType enum",
         ].join(),
     );
     await assert.rejects(
       plan({ useLatestRestorableTime: true, vpcSecurityGroupIds: [] }),
-      (error: ValidationError) => problemsOf(error).join() === "/vpcSecurityGroupIds items",
+      (error: ValidationError) => problemsOf(error).join() === "/vpcSecurityGroupIds minItems",
     );
   });
 
@@ -175,10 +177,21 @@ describe("restore an RDS instance to a point in time (state machine on the simul
   });
 
   it("refuses a target identifier RDS would refuse", async () => {
-    for (const targetIdentifier of ["1restored", "restored--db", "restored-", "restored_db", "", "a".repeat(64)]) {
+    for (const targetIdentifier of ["1restored", "restored--db", "restored-", "restored_db"]) {
       await assert.rejects(
         plan({ targetIdentifier, useLatestRestorableTime: true }),
         (error: ValidationError) => problemsOf(error).join() === "/targetIdentifier rds_identifier",
+        targetIdentifier,
+      );
+    }
+    // The request's schema bounds its length before the kind's RDS rules apply.
+    for (const [targetIdentifier, rule] of [
+      ["", "minLength"],
+      ["a".repeat(64), "maxLength"],
+    ]) {
+      await assert.rejects(
+        plan({ targetIdentifier, useLatestRestorableTime: true }),
+        (error: ValidationError) => problemsOf(error).join() === `/targetIdentifier ${rule}`,
         targetIdentifier,
       );
     }

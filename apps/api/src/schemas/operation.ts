@@ -16,6 +16,16 @@ export const OperationPlan = Type.Object(
         { description: "Settings of what the operation creates, and whether each came from the source or the request" },
       ),
     ),
+    deadline: Type.Optional(
+      Type.Object(
+        {
+          timeoutMinutes: Type.Integer(),
+          from: Type.Union([Type.Literal("kind_default"), Type.Literal("request")]),
+          at: Timestamp,
+        },
+        { description: "By when the operation must have ended, else it ends failed with code timed_out" },
+      ),
+    ),
   },
   { $id: "OperationPlan", description: "What the operation will do: changes from → to, and the checks it passed" },
 );
@@ -62,6 +72,12 @@ const operationFields = {
     Type.Null(),
   ]),
   nextAttemptAt: Timestamp,
+  deadlineAt: Type.String({
+    format: "date-time",
+    maxLength: 40,
+    description: "The operation ends failed with code timed_out if it is still running then",
+  }),
+  lostLeases: Type.Integer({ description: "Times a worker died holding this operation before saving its step" }),
   createdAt: Timestamp,
   startedAt: NullableTime,
   finishedAt: NullableTime,

@@ -1,5 +1,6 @@
 import type { MetricStatistic } from "../cloud/cloudTypes.ts";
-import type { OperationKind, OperationStatus } from "../operations/operationTypes.ts";
+import type { OperationKind } from "../operations/operationRegistry.ts";
+import type { OperationStatus } from "../operations/operationTypes.ts";
 import type { FindingSeverity } from "./findingTypes.ts";
 import type { SweepStatus } from "./sweepTypes.ts";
 

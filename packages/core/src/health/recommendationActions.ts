@@ -1,6 +1,7 @@
 import type { AuditContext } from "../audit/types.ts";
 import { ConflictError, DomainError, NotFoundError } from "../errors.ts";
-import type { Operation, OperationPlan } from "../operations/operationTypes.ts";
+import type { Operation } from "../operations/operationRegistry.ts";
+import type { OperationPlan } from "../operations/operationTypes.ts";
 import { type OperationDependencies, requestOperation } from "../operations/requestOperation.ts";
 import type { HealthQueries } from "./healthQueries.ts";
 import type { StoredRecommendation } from "./sweepTypes.ts";

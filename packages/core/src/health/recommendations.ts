@@ -1,7 +1,7 @@
 import { MIN_BACKUP_RETENTION_DAYS } from "../dr/drReadiness.ts";
 import type { Resource } from "../inventory/types.ts";
 import type { ScaleParams } from "../operations/kinds/scaleGroup.ts";
-import type { OperationKind } from "../operations/operationTypes.ts";
+import type { OperationKind } from "../operations/operationRegistry.ts";
 import {
   DEFAULT_TARGET_MEMORY_PERCENT,
   planRightsize,

@@ -1,13 +1,7 @@
 import type { AuditContext } from "../audit/types.ts";
 import type { CursorPosition, Page } from "../pagination/cursor.ts";
-import type {
-  Operation,
-  OperationEvent,
-  OperationKind,
-  OperationPlan,
-  OperationStatus,
-  StepOutcome,
-} from "./operationTypes.ts";
+import type { Operation, OperationKind } from "./operationRegistry.ts";
+import type { OperationEvent, OperationPlan, OperationStatus, StepOutcome } from "./operationTypes.ts";
 
 export interface NewOperation {
   kind: OperationKind;
@@ -21,6 +15,8 @@ export interface NewOperation {
   requestHash: string;
   /** When the first step is due, on the cloud's clock (the reconciler compares with the same clock). */
   dueAt: Date;
+  /** On the same clock. */
+  deadlineAt: Date;
 }
 
 export interface OperationQuery {

@@ -1,17 +1,7 @@
+import type { Static, TObject } from "typebox";
 import type { Role } from "../auth/roles.ts";
 import type { CloudPort } from "../cloud/cloudPort.ts";
 import type { Resource, ResourceKind, ResourceSpec } from "../inventory/types.ts";
-
-export const OPERATION_KINDS = [
-  "scale",
-  "start_deployment",
-  "stop_deployment",
-  "rollback_stage",
-  "promote_replica",
-  "restore_point_in_time",
-  "create_snapshot",
-] as const;
-export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 export const OPERATION_STATUSES = ["pending", "running", "succeeded", "failed", "cancelled"] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
@@ -42,6 +32,15 @@ export interface OperationPlan {
   checks: PlanCheck[];
   /** The settings of what it creates, by name, where a kind defaults them (a restore copies its source's). */
   settings?: Record<string, PlanSetting>;
+  /** By when it must have ended, else it ends `timed_out` (the kind's default or the request's `timeoutMinutes`). */
+  deadline?: PlanDeadline;
+}
+
+export interface PlanDeadline {
+  timeoutMinutes: number;
+  from: "kind_default" | "request";
+  /** ISO 8601; for a dry run, counted from the moment of the plan. */
+  at: string;
 }
 
 export interface OperationError {
@@ -52,18 +51,23 @@ export interface OperationError {
   providerCode?: string;
 }
 
-export interface Operation {
+/**
+ * A stored operation as its kind's steps see it: `kind` is any kind's name
+ * here (the registry derives the union of names), `params` and `state` are
+ * the kind's own types once checked.
+ */
+export interface OperationRecord<P = Record<string, unknown>, S = Record<string, unknown>> {
   id: string;
-  kind: OperationKind;
+  kind: string;
   environmentId: string;
   targetResourceId: string;
-  params: Record<string, unknown>;
+  params: P;
   plan: OperationPlan;
   status: OperationStatus;
   /** The state machine's current step, e.g. `act`, `wait`, `verify`. */
   step: string;
-  /** Scratch the steps keep between ticks (an execution id, a snapshot id, ...). */
-  state: Record<string, unknown>;
+  /** Scratch the steps keep between ticks (an execution id, a snapshot id, ...), typed by the kind's state schema. */
+  state: S;
   requestedByKeyId: string | null;
   requestedByName: string;
   idempotencyKey: string | null;
@@ -72,6 +76,10 @@ export interface Operation {
   result: Record<string, unknown> | null;
   error: OperationError | null;
   nextAttemptAt: Date;
+  /** The operation ends `timed_out` once this passes. */
+  deadlineAt: Date;
+  /** Claims whose worker died before saving its step. */
+  lostLeases: number;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -94,14 +102,17 @@ export interface InventoryEffect {
   creates: { kind: ResourceKind; name: string; cloudId: string; spec: Partial<ResourceSpec> }[];
 }
 
-/** What one step decided. The reconciler persists it and schedules what comes next. */
-export type StepOutcome =
-  | { type: "advance"; step: string; message: string; state?: Record<string, unknown>; data?: Record<string, unknown> }
+/**
+ * What one step decided. The reconciler persists it and schedules what comes
+ * next; `state` is merged into the operation's state.
+ */
+export type StepOutcome<S = Record<string, unknown>> =
+  | { type: "advance"; step: string; message: string; state?: S; data?: Record<string, unknown> }
   | {
       type: "wait";
       recheckAfterMs: number;
       message: string;
-      state?: Record<string, unknown>;
+      state?: S;
       data?: Record<string, unknown>;
     }
   | {
@@ -127,28 +138,40 @@ export interface PlanContext<P> {
   now: Date;
 }
 
-export interface StepContext<P> {
-  operation: Operation & { params: P };
+export interface StepContext<P, S> {
+  operation: OperationRecord<P, S>;
   target: Resource;
   cloud: CloudPort;
   now: Date;
 }
 
 /**
- * One kind of operation: who may ask for it, on what, how it is checked and
- * planned, and its state machine. `step` is called once per tick with the
- * operation's current step and must be idempotent: a step may run again after
- * a crash, so it checks the cloud before acting.
+ * One kind of operation, the single source of everything about it: its name,
+ * who may ask for it, on what, its endpoint and request body (from which its
+ * params type comes), its state, how it is checked and planned, its state
+ * machine and its deadline. `step` is called once per tick with the
+ * operation's current step and must be idempotent: a step may run again
+ * after a crash, so it checks the cloud before acting.
  */
-export interface OperationDefinition<P = Record<string, unknown>> {
-  kind: OperationKind;
+export interface OperationDefinition<K extends string, Body extends TObject, State extends TObject> {
+  kind: K;
   targetKinds: readonly ResourceKind[];
   minRole: Role;
+  /** The endpoint under `/v1/resources/{id}/`. */
+  path: string;
+  summary: string;
+  description: string;
+  /** The request's own fields (the API adds `dryRun` and `timeoutMinutes`); its params type is `Static<Body>`. */
+  body: Body;
+  /** What the steps keep between ticks; every property optional, as the first step starts with none. */
+  state: State;
+  /** How long the operation may take before it ends `timed_out`, unless the request says otherwise. */
+  defaultTimeoutMinutes: number;
   /** Validates the request against the target and the cloud; throws a DomainError to refuse. */
-  plan(context: PlanContext<P>): Promise<OperationPlan>;
+  plan(context: PlanContext<Static<Body>>): Promise<OperationPlan>;
   /** The first step of the state machine. */
   firstStep: string;
-  step(context: StepContext<P>): Promise<StepOutcome>;
+  step(context: StepContext<Static<Body>, Static<State>>): Promise<StepOutcome<Static<State>>>;
   /** Whether a cancel can still take effect in this step (before anything irreversible happened). */
   cancellableIn(step: string): boolean;
   /**
@@ -156,5 +179,27 @@ export interface OperationDefinition<P = Record<string, unknown>> {
    * instance, say), as a sentence for the failure message; null when nothing. The reconciler adds
    * it to the failures it makes itself (a refused or exhausted step), so no path forgets it.
    */
-  leftBehind?(operation: Operation & { params: P }): string | null;
+  leftBehind?(operation: OperationRecord<Static<Body>, Static<State>>): string | null;
+}
+
+/**
+ * A kind as the registry, the API and the reconciler hold it: the same
+ * description, with its functions behind a check of what comes in (a request's
+ * params, or params and state read back from the database) against the kind's
+ * own schemas, so that each kind works on its own types and nothing is cast.
+ */
+export interface RegisteredOperation<K extends string = string> {
+  kind: K;
+  targetKinds: readonly ResourceKind[];
+  minRole: Role;
+  path: string;
+  summary: string;
+  description: string;
+  body: TObject;
+  defaultTimeoutMinutes: number;
+  firstStep: string;
+  plan(context: PlanContext<unknown>): Promise<OperationPlan>;
+  step(context: StepContext<unknown, unknown>): Promise<StepOutcome>;
+  cancellableIn(step: string): boolean;
+  leftBehind(operation: OperationRecord<unknown, unknown>): string | null;
 }

@@ -4,9 +4,9 @@ import type { CloudPort } from "../cloud/cloudPort.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import type { InventoryStore } from "../inventory/inventoryStore.ts";
 import { canonical } from "../sync/planSync.ts";
-import { OPERATION_DEFINITIONS } from "./operationRegistry.ts";
+import { type Operation, type OperationKind, operationDefinition } from "./operationRegistry.ts";
 import type { OperationStore } from "./operationStore.ts";
-import type { Operation, OperationKind, OperationPlan } from "./operationTypes.ts";
+import type { OperationPlan, PlanDeadline } from "./operationTypes.ts";
 
 export interface OperationRequest {
   kind: OperationKind;
@@ -14,7 +14,12 @@ export interface OperationRequest {
   params: Record<string, unknown>;
   dryRun: boolean;
   idempotencyKey: string | null;
+  /** Overrides the kind's default deadline (1–1440). */
+  timeoutMinutes?: number;
 }
+
+/** The bounds of `timeoutMinutes`: from a minute to a day. */
+export const TIMEOUT_MINUTES = { minimum: 1, maximum: 1440 } as const;
 
 export interface OperationDependencies {
   inventory: InventoryStore;
@@ -38,10 +43,31 @@ export async function requestOperation(
   request: OperationRequest,
   audit: AuditContext,
 ): Promise<OperationRequestResult> {
-  const definition = OPERATION_DEFINITIONS[request.kind];
+  const definition = operationDefinition(request.kind);
   if (!definition) throw new NotFoundError("operation_kind", request.kind);
+  const timeout = request.timeoutMinutes;
+  if (
+    timeout !== undefined &&
+    !(Number.isInteger(timeout) && timeout >= TIMEOUT_MINUTES.minimum && timeout <= TIMEOUT_MINUTES.maximum)
+  ) {
+    throw new ValidationError([
+      {
+        field: "/timeoutMinutes",
+        rule: "range",
+        message: `must be a whole number of minutes from ${TIMEOUT_MINUTES.minimum} to ${TIMEOUT_MINUTES.maximum}`,
+      },
+    ]);
+  }
   const requestHash = createHash("sha256")
-    .update(canonical({ kind: request.kind, target: request.targetResourceId, params: request.params }))
+    .update(
+      // The timeout only when given, so that keys recorded before deadlines existed still match.
+      canonical({
+        kind: request.kind,
+        target: request.targetResourceId,
+        params: request.params,
+        ...(timeout !== undefined && { timeoutMinutes: timeout }),
+      }),
+    )
     .digest("hex");
   if (request.idempotencyKey && !request.dryRun) {
     const earlier = await deps.operations.findIdempotent(audit.actor.keyId, request.idempotencyKey, requestHash);
@@ -70,12 +96,16 @@ export async function requestOperation(
     );
   }
 
-  const plan = await (definition.plan as (context: unknown) => Promise<OperationPlan>)({
-    target,
-    params: request.params,
-    cloud: deps.cloud,
-    now: deps.now(),
-  });
+  const now = deps.now();
+  const deadline: PlanDeadline = {
+    timeoutMinutes: timeout ?? definition.defaultTimeoutMinutes,
+    from: timeout === undefined ? "kind_default" : "request",
+    at: new Date(now.getTime() + (timeout ?? definition.defaultTimeoutMinutes) * 60_000).toISOString(),
+  };
+  const plan: OperationPlan = {
+    ...(await definition.plan({ target, params: request.params, cloud: deps.cloud, now })),
+    deadline,
+  };
   if (request.dryRun) return { dryRun: true, plan };
 
   const { operation, created } = await deps.operations.create(
@@ -88,7 +118,8 @@ export async function requestOperation(
       firstStep: definition.firstStep,
       idempotencyKey: request.idempotencyKey,
       requestHash,
-      dueAt: deps.now(),
+      dueAt: now,
+      deadlineAt: new Date(deadline.at),
     },
     audit,
   );

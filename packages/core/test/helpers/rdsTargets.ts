@@ -3,7 +3,7 @@ import type {
   CloudPort,
   DatabasePort,
   Operation,
-  OperationDefinition,
+  RegisteredOperation,
   Resource,
   RestoreToPointInTimeRequest,
   StepOutcome,
@@ -69,7 +69,7 @@ export function cloudIgnoringRestoreSettings(
  * cloud call and before the store recorded it: the same step then runs again.
  */
 export async function resumeOperation<P>(
-  definition: OperationDefinition<P>,
+  definition: RegisteredOperation,
   operation: Operation & { params: P },
   target: Resource,
   cloud: CloudPort,

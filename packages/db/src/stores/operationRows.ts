@@ -8,7 +8,43 @@ import type {
 export const toDbOperationKind = (kind: OperationKind) => kind.toUpperCase() as DbOperationKind;
 export const toDbOperationStatus = (status: string) => status.toUpperCase() as DbOperationStatus;
 
-export function operationFromRow(row: OperationRow): Operation {
+/** An operation row as read with plain pg (OPERATION_COLUMNS) or through Prisma: the columns the mapping reads. */
+export type StoredOperationRow = Pick<
+  OperationRow,
+  | "id"
+  | "kind"
+  | "environmentId"
+  | "targetResourceId"
+  | "params"
+  | "plan"
+  | "status"
+  | "step"
+  | "state"
+  | "requestedByKeyId"
+  | "requestedByName"
+  | "idempotencyKey"
+  | "attempts"
+  | "cancelRequested"
+  | "result"
+  | "error"
+  | "nextAttemptAt"
+  | "deadlineAt"
+  | "lostLeases"
+  | "createdAt"
+  | "startedAt"
+  | "finishedAt"
+  | "updatedAt"
+>;
+
+/** The columns of StoredOperationRow for a plain-pg SELECT or RETURNING on `operations` aliased `o`. */
+export const OPERATION_COLUMNS = `o.id, o.kind, o.environment_id AS "environmentId", o.target_resource_id AS "targetResourceId",
+  o.params, o.plan, o.status, o.step, o.state, o.requested_by_key_id AS "requestedByKeyId",
+  o.requested_by_name AS "requestedByName", o.idempotency_key AS "idempotencyKey", o.attempts,
+  o.cancel_requested AS "cancelRequested", o.result, o.error, o.next_attempt_at AS "nextAttemptAt",
+  o.deadline_at AS "deadlineAt", o.lost_leases AS "lostLeases", o.created_at AS "createdAt",
+  o.started_at AS "startedAt", o.finished_at AS "finishedAt", o.updated_at AS "updatedAt"`;
+
+export function operationFromRow(row: StoredOperationRow): Operation {
   return {
     id: row.id,
     kind: row.kind.toLowerCase() as Operation["kind"],
@@ -27,6 +63,8 @@ export function operationFromRow(row: OperationRow): Operation {
     result: (row.result as Operation["result"]) ?? null,
     error: (row.error as unknown as Operation["error"]) ?? null,
     nextAttemptAt: row.nextAttemptAt,
+    deadlineAt: row.deadlineAt,
+    lostLeases: row.lostLeases,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,

@@ -11,8 +11,14 @@ import type { DatabaseHandle } from "../prismaClient.ts";
 import { writeAudit } from "./auditWriter.ts";
 import { applyInventoryEffect } from "./inventoryEffects.ts";
 import { keysetOrder, keysetWhere, toPage } from "./keyset.ts";
-import { operationEventFromRow, operationFromRow, toDbOperationKind, toDbOperationStatus } from "./operationRows.ts";
-import { inTransaction } from "./pgTransaction.ts";
+import {
+  OPERATION_COLUMNS,
+  operationEventFromRow,
+  operationFromRow,
+  type StoredOperationRow,
+  toDbOperationKind,
+  toDbOperationStatus,
+} from "./operationRows.ts";
 import { lockRow } from "./rowLock.ts";
 
 const TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
@@ -83,6 +89,7 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
               idempotencyKey: input.idempotencyKey,
               requestHash: input.requestHash,
               nextAttemptAt: input.dueAt,
+              deadlineAt: input.deadlineAt,
               // The request's time on the control plane's clock (the simulated one under the simulator), like every later step.
               createdAt: input.dueAt,
             },
@@ -149,33 +156,35 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
     },
 
     async claimDue(workerId, now, leaseUntil, limit) {
-      const claimed = await inTransaction(pool, async (client) => {
-        const { rows } = await client.query<{ id: string; was_pending: boolean; step: string }>(
-          `WITH due AS (
-             SELECT id, status = 'PENDING' AS was_pending FROM operations
-              WHERE status IN ('PENDING', 'RUNNING') AND next_attempt_at <= $2
-                AND (lease_expires_at IS NULL OR lease_expires_at < $2)
-              ORDER BY next_attempt_at, id
-              LIMIT $4
-              FOR UPDATE SKIP LOCKED)
+      // One statement, so one round trip: pick the due rows, lease them, write their `started` (or
+      // lost-lease) events and read them back. A lease still named when its row is claimed again
+      // belonged to a worker that died before saving its step: that is counted, to bound retries.
+      const { rows } = await pool.query<StoredOperationRow>(
+        `WITH due AS (
+           SELECT id, status = 'PENDING' AS was_pending, lease_owner IS NOT NULL AS lease_lost FROM operations
+            WHERE status IN ('PENDING', 'RUNNING') AND next_attempt_at <= $2
+              AND (lease_expires_at IS NULL OR lease_expires_at < $2)
+            ORDER BY next_attempt_at, id
+            LIMIT $4
+            FOR UPDATE SKIP LOCKED),
+         claimed AS (
            UPDATE operations o
               SET lease_owner = $1, lease_expires_at = $3, status = 'RUNNING',
-                  started_at = COALESCE(o.started_at, $2), updated_at = now()
+                  started_at = COALESCE(o.started_at, $2), updated_at = now(),
+                  lost_leases = o.lost_leases + CASE WHEN due.lease_lost THEN 1 ELSE 0 END
              FROM due WHERE o.id = due.id
-           RETURNING o.id, due.was_pending, o.step`,
-          [workerId, now, leaseUntil, limit],
-        );
-        for (const row of rows.filter((r) => r.was_pending)) {
-          await client.query(
-            `INSERT INTO operation_events (operation_id, at, type, step, message) VALUES ($1, $2, 'started', $3, $4)`,
-            [row.id, now, row.step, `started by ${workerId}`],
-          );
-        }
-        return rows;
-      });
-      if (claimed.length === 0) return [];
-      const rows = await prisma.operation.findMany({ where: { id: { in: claimed.map((c) => c.id) } } });
-      return rows.map(operationFromRow).sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
+           RETURNING ${OPERATION_COLUMNS}, due.was_pending, due.lease_lost),
+         noted AS (
+           INSERT INTO operation_events (operation_id, at, type, step, message)
+           SELECT id, $2, CASE WHEN was_pending THEN 'started' ELSE 'retry' END, step,
+                  CASE WHEN was_pending THEN 'started by ' || $1::text
+                       ELSE 'the worker running step ' || step || ' stopped without saving it (' || "lostLeases"
+                            || ' so far); ' || $1::text || ' takes over' END
+             FROM claimed WHERE was_pending OR lease_lost)
+         SELECT * FROM claimed ORDER BY "nextAttemptAt", id`,
+        [workerId, now, leaseUntil, limit],
+      );
+      return rows.map(operationFromRow);
     },
 
     async releaseClaims(operationIds, workerId) {

@@ -1,12 +1,22 @@
+import { type Static, Type } from "typebox";
 import { ConflictError, ValidationError } from "../../errors.ts";
-import type { Operation, OperationDefinition, StepOutcome } from "../operationTypes.ts";
+import { defineOperation } from "../defineOperation.ts";
+import type { OperationRecord } from "../operationTypes.ts";
 import { createdSince, describeDbInstance, findSnapshot } from "./dbInstanceLookup.ts";
 import { normaliseRdsIdentifier, RDS_IDENTIFIER_MAX_LENGTH, rdsIdentifierProblems } from "./rdsIdentifier.ts";
+import { DbIdentifier } from "./requestFields.ts";
 
-export interface CreateSnapshotParams {
-  /** Defaults to `<db>-<yyyymmddhhmm>` (UTC) of when the operation is planned. */
-  snapshotIdentifier?: string;
-}
+const CreateSnapshotBody = Type.Object(
+  {
+    /** Defaults to `<db>-<yyyymmddhhmm>` (UTC) of when the operation is planned. */
+    snapshotIdentifier: Type.Optional(DbIdentifier),
+  },
+  { additionalProperties: false },
+);
+export type CreateSnapshotParams = Static<typeof CreateSnapshotBody>;
+
+/** The snapshot `act` asked for (or found already under way), for the operation's record. */
+const CreateSnapshotState = Type.Object({ snapshotIdentifier: Type.Optional(DbIdentifier) });
 
 /** A manual snapshot of a small instance takes minutes; a half-minute re-check shows progress. */
 const RECHECK_MS = 30_000;
@@ -22,17 +32,28 @@ export function defaultSnapshotIdentifier(dbIdentifier: string, at: Date): strin
  * The identifier the plan chose. A default depends on the time, so the steps
  * take it from the plan stored with the operation rather than computing it again.
  */
-function plannedIdentifier(operation: Operation & { params: CreateSnapshotParams }, dbIdentifier: string): string {
+function plannedIdentifier(
+  operation: Pick<OperationRecord<CreateSnapshotParams>, "params" | "plan" | "createdAt">,
+  dbIdentifier: string,
+): string {
   if (operation.params.snapshotIdentifier) return normaliseRdsIdentifier(operation.params.snapshotIdentifier);
   const planned = operation.plan.changes.find((change) => change.field === "snapshotIdentifier")?.to;
   return typeof planned === "string" ? planned : defaultSnapshotIdentifier(dbIdentifier, operation.createdAt);
 }
 
 /** Take a manual snapshot of an RDS instance; it is kept until deleted, unlike automated backups. */
-export const createSnapshot: OperationDefinition<CreateSnapshotParams> = {
+export const createSnapshot = defineOperation({
   kind: "create_snapshot",
   targetKinds: ["db_instance"],
   minRole: "operator",
+  path: "snapshots",
+  summary: "Take a manual snapshot of an RDS instance",
+  description: "The identifier defaults to `<instance>-<yyyymmddhhmm>`.",
+  body: CreateSnapshotBody,
+  state: CreateSnapshotState,
+  // The first snapshot of an instance copies all of its storage, which for a large database takes hours;
+  // the act step may also wait for a backup or a modification under way to end first.
+  defaultTimeoutMinutes: 180,
   firstStep: "act",
 
   async plan({ target, params, cloud, now }) {
@@ -66,7 +87,7 @@ export const createSnapshot: OperationDefinition<CreateSnapshotParams> = {
     };
   },
 
-  async step({ operation, target, cloud }): Promise<StepOutcome> {
+  async step({ operation, target, cloud }) {
     const snapshotIdentifier = plannedIdentifier(operation, target.cloudId);
     const snapshot = await findSnapshot(cloud, snapshotIdentifier);
     switch (operation.step) {
@@ -148,4 +169,4 @@ export const createSnapshot: OperationDefinition<CreateSnapshotParams> = {
   },
 
   cancellableIn: (step) => step === "act",
-};
+});

@@ -1,33 +1,33 @@
+import { type Static, Type } from "typebox";
 import type { DbInstanceState } from "../../cloud/cloudTypes.ts";
 import { type ReplicaLagReading, readReplicaLag } from "../../dr/replicaLag.ts";
-import { ConflictError, type FieldProblem, ValidationError } from "../../errors.ts";
+import { ConflictError, ValidationError } from "../../errors.ts";
 import type { DatabaseSpec } from "../../inventory/types.ts";
-import type { OperationDefinition, PlanCheck, StepOutcome } from "../operationTypes.ts";
+import { defineOperation } from "../defineOperation.ts";
+import type { PlanCheck } from "../operationTypes.ts";
 import { describeDbInstance, roleOfInstance } from "./dbInstanceLookup.ts";
 
-export interface PromoteReplicaParams {
-  /** Must repeat the replica's identifier: promotion cannot be undone. */
-  confirm: string;
-  /** Promote even when the replica lags more than `maxLagSeconds`. */
-  force?: boolean;
-  maxLagSeconds?: number;
-}
+const PromoteReplicaBody = Type.Object(
+  {
+    /** Must repeat the replica's identifier: promotion cannot be undone. */
+    confirm: Type.String({ minLength: 1, maxLength: 63, description: "The replica's identifier, typed again" }),
+    /** Promote even when the replica lags more than `maxLagSeconds`. */
+    force: Type.Optional(Type.Boolean()),
+    maxLagSeconds: Type.Optional(Type.Integer({ format: "int32", minimum: 0, maximum: 86_400 })),
+  },
+  { additionalProperties: false },
+);
+export type PromoteReplicaParams = Static<typeof PromoteReplicaBody>;
+
+/** The replica's source, saved by `act` for the result: once promoted, the instance no longer names it. */
+const PromoteReplicaState = Type.Object({
+  // An identifier, or an ARN (up to about 110 characters) for a cross-region replica's source.
+  formerSourceDbIdentifier: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+});
 
 export const DEFAULT_MAX_REPLICA_LAG_SECONDS = 60;
 /** RDS promotes a PostgreSQL replica in a few minutes; re-checking every half minute is plenty. */
 const RECHECK_MS = 30_000;
-
-function paramProblems(params: PromoteReplicaParams): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const { maxLagSeconds, force } = params;
-  if (maxLagSeconds !== undefined && !(typeof maxLagSeconds === "number" && maxLagSeconds >= 0)) {
-    problems.push({ field: "/maxLagSeconds", rule: "range", message: "must be a number of seconds, 0 or more" });
-  }
-  if (force !== undefined && typeof force !== "boolean") {
-    problems.push({ field: "/force", rule: "type", message: "must be true or false" });
-  }
-  return problems;
-}
 
 function lagCheck(lag: ReplicaLagReading, threshold: number, forced: boolean): PlanCheck {
   if (lag.latestSeconds === null) {
@@ -67,15 +67,23 @@ function promotedSpec(current: DatabaseSpec | null, instance: DbInstanceState): 
  * target is a replica, the caller typed its identifier, and its replica lag
  * (what promotion would lose) is within the threshold.
  */
-export const promoteReplica: OperationDefinition<PromoteReplicaParams> = {
+export const promoteReplica = defineOperation({
   kind: "promote_replica",
   targetKinds: ["db_instance"],
   minRole: "admin",
+  path: "promote",
+  summary: "Promote an RDS read replica to a standalone instance (cannot be undone)",
+  description:
+    "Admin only. `confirm` must equal the replica's identifier. Refused for a non-replica, and when the " +
+    "replica lags more than `maxLagSeconds` (default 60) unless `force: true`; the plan reports the lag.",
+  body: PromoteReplicaBody,
+  state: PromoteReplicaState,
+  // A promotion with its reboot takes minutes, but it starts only once the replica is available: a
+  // modification or backup already under way comes first.
+  defaultTimeoutMinutes: 60,
   firstStep: "act",
 
   async plan({ target, params, cloud, now }) {
-    const problems = paramProblems(params);
-    if (problems.length > 0) throw new ValidationError(problems);
     const instance = await describeDbInstance(cloud, target.cloudId);
     const role = roleOfInstance(instance);
     const source = instance.readReplicaSourceIdentifier;
@@ -132,7 +140,7 @@ export const promoteReplica: OperationDefinition<PromoteReplicaParams> = {
     };
   },
 
-  async step({ operation, target, cloud }): Promise<StepOutcome> {
+  async step({ operation, target, cloud }) {
     const instance = await describeDbInstance(cloud, target.cloudId);
     const source = instance.readReplicaSourceIdentifier;
     switch (operation.step) {
@@ -200,4 +208,4 @@ export const promoteReplica: OperationDefinition<PromoteReplicaParams> = {
 
   // Once the promotion is asked for it cannot be stopped.
   cancellableIn: (step) => step === "act",
-};
+});

@@ -1,35 +1,96 @@
+import { type Static, Type } from "typebox";
 import { isCloudError } from "../../cloud/cloudErrors.ts";
 import type { CloudPort } from "../../cloud/cloudPort.ts";
-import type { DbInstanceSettings, DbInstanceState } from "../../cloud/cloudTypes.ts";
+import { type DbInstanceState, RDS_STORAGE_TYPES } from "../../cloud/cloudTypes.ts";
 import { ConflictError, type FieldProblem, ValidationError } from "../../errors.ts";
 import type { Resource, ResourceSpec } from "../../inventory/types.ts";
-import type { Operation, OperationDefinition, StepOutcome } from "../operationTypes.ts";
+import { defineOperation } from "../defineOperation.ts";
+import type { OperationRecord, StepOutcome } from "../operationTypes.ts";
 import { createdSince, describeDbInstance, findDbInstance } from "./dbInstanceLookup.ts";
 import { parseIsoInstant } from "./isoInstant.ts";
 import { normaliseRdsIdentifier, rdsIdentifierProblems } from "./rdsIdentifier.ts";
+import { DbIdentifier } from "./requestFields.ts";
 import {
   CONVERGE_BY_MODIFY,
+  DB_PARAMETER_GROUP_NAME,
+  DB_SUBNET_GROUP_NAME,
   describeSettingValue,
   differencesFrom,
+  INSTANCE_CLASS,
+  MAX_SECURITY_GROUPS,
   modificationFor,
+  RESTORE_SETTING_NAMES,
   type RestoreSettings,
   resolveRestoreSettings,
-  restoreSettingProblems,
+  SECURITY_GROUP_ID,
   type SettingDifference,
   settingsFromPlan,
 } from "./restoreSettings.ts";
 
 /** Each setting left out defaults to the source's (RDS's own defaults would not copy it). */
-export interface RestorePointInTimeParams extends DbInstanceSettings {
-  /** The new instance's identifier; must be free. */
-  targetIdentifier: string;
-  /** ISO 8601 with an offset; exactly one of this and `useLatestRestorableTime`. */
-  restoreTime?: string;
-  useLatestRestorableTime?: boolean;
-}
+const RestorePointInTimeBody = Type.Object(
+  {
+    /** The new instance's identifier; must be free. */
+    targetIdentifier: DbIdentifier,
+    /** ISO 8601 with an offset; exactly one of this and `useLatestRestorableTime`. */
+    restoreTime: Type.Optional(Type.String({ format: "date-time", maxLength: 40 })),
+    useLatestRestorableTime: Type.Optional(Type.Boolean()),
+    instanceClass: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        pattern: INSTANCE_CLASS.source,
+        description: "Defaults to the source's",
+      }),
+    ),
+    multiAz: Type.Optional(Type.Boolean({ description: "Defaults to the source's" })),
+    dbSubnetGroupName: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 255,
+        pattern: DB_SUBNET_GROUP_NAME.source,
+        description: "Defaults to the source's",
+      }),
+    ),
+    vpcSecurityGroupIds: Type.Optional(
+      Type.Array(Type.String({ maxLength: 20, pattern: SECURITY_GROUP_ID.source }), {
+        minItems: 1,
+        maxItems: MAX_SECURITY_GROUPS,
+        uniqueItems: true,
+        description: "Defaults to the source's",
+      }),
+    ),
+    dbParameterGroupName: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 255,
+        pattern: DB_PARAMETER_GROUP_NAME.source,
+        description: "Defaults to the source's",
+      }),
+    ),
+    storageType: Type.Optional(Type.Enum([...RDS_STORAGE_TYPES], { description: "Defaults to the source's" })),
+  },
+  { additionalProperties: false },
+);
+export type RestorePointInTimeParams = Static<typeof RestorePointInTimeBody>;
+
+/** An instant the steps saved, as `Date#toISOString` writes it. */
+const SavedInstant = Type.String({ format: "date-time", maxLength: 40 });
+
+const RestorePointInTimeState = Type.Object({
+  /** When `act` asked for the restore (or found it under way): how long `wait` waits for the instance to be listed. */
+  requestedAt: Type.Optional(SavedInstant),
+  /** When `verify` asked RDS to modify the new instance to match the request; set once, so it asks once. */
+  convergeRequestedAt: Type.Optional(SavedInstant),
+  /** The settings that modification changes. */
+  converging: Type.Optional(
+    Type.Array(Type.Enum([...RESTORE_SETTING_NAMES]), { maxItems: RESTORE_SETTING_NAMES.length, uniqueItems: true }),
+  ),
+});
+type RestoreOutcome = StepOutcome<Static<typeof RestorePointInTimeState>>;
 
 /** Rechecks later while the new instance is not available yet. */
-function waitWhile(targetIdentifier: string, status: string): StepOutcome {
+function waitWhile(targetIdentifier: string, status: string): RestoreOutcome {
   return { type: "wait", recheckAfterMs: RECHECK_MS, message: `${targetIdentifier} is ${status}`, data: { status } };
 }
 
@@ -57,7 +118,7 @@ interface CheckedRequest {
 /** Everything that can be checked without the cloud, reported together. */
 function checkParams(params: RestorePointInTimeParams, now: Date): CheckedRequest {
   const problems: FieldProblem[] = [];
-  const hasTime = params.restoreTime !== undefined && params.restoreTime !== null;
+  const hasTime = params.restoreTime !== undefined;
   const useLatest = params.useLatestRestorableTime === true;
   if (hasTime === useLatest) {
     const message = hasTime
@@ -69,13 +130,13 @@ function checkParams(params: RestorePointInTimeParams, now: Date): CheckedReques
     );
   }
   let restoreTime: Date | null = null;
-  if (hasTime) {
-    restoreTime = typeof params.restoreTime === "string" ? parseIsoInstant(params.restoreTime) : null;
+  if (params.restoreTime !== undefined) {
+    restoreTime = parseIsoInstant(params.restoreTime);
     if (!restoreTime) {
       problems.push({
         field: "/restoreTime",
         rule: "format",
-        message: `${String(params.restoreTime)} is not an ISO 8601 date-time with an offset, e.g. 2026-11-25T12:00:00Z`,
+        message: `${params.restoreTime} is not an ISO 8601 date-time with an offset, e.g. 2026-11-25T12:00:00Z`,
       });
     } else if (restoreTime > now) {
       problems.push({
@@ -85,11 +146,7 @@ function checkParams(params: RestorePointInTimeParams, now: Date): CheckedReques
       });
     }
   }
-  if (params.useLatestRestorableTime !== undefined && typeof params.useLatestRestorableTime !== "boolean") {
-    problems.push({ field: "/useLatestRestorableTime", rule: "type", message: "must be true or false" });
-  }
   problems.push(...rdsIdentifierProblems("/targetIdentifier", params.targetIdentifier));
-  problems.push(...restoreSettingProblems(params as unknown as Record<string, unknown>));
   if (problems.length > 0) throw new ValidationError(problems);
   return { targetIdentifier: normaliseRdsIdentifier(params.targetIdentifier), restoreTime };
 }
@@ -161,7 +218,7 @@ const overridesOf = (params: RestorePointInTimeParams) => ({
  * operation planned before plans listed them, the source's as they are now with the request's overrides.
  */
 async function requestedSettings(
-  operation: Operation & { params: RestorePointInTimeParams },
+  operation: Pick<OperationRecord<RestorePointInTimeParams>, "params" | "plan">,
   target: Resource,
   cloud: CloudPort,
 ): Promise<RestoreSettings> {
@@ -174,7 +231,7 @@ async function requestedSettings(
 /** The sentence every failure after the restore was accepted carries, so nobody pays for a forgotten instance. */
 const billedNote = (identifier: string) => `the new instance ${identifier} exists and is billed; delete it or retry`;
 
-function failedAfterCreate(identifier: string, code: string, message: string): StepOutcome {
+function failedAfterCreate(identifier: string, code: string, message: string): RestoreOutcome {
   return {
     type: "failed",
     code,
@@ -193,10 +250,24 @@ const differenceText = ({ setting, requested, actual }: SettingDifference) =>
  * Multi-AZ, class, network, parameter group and storage type unless the request
  * says otherwise, and is checked against them once it is available.
  */
-export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> = {
+export const restorePointInTime = defineOperation({
   kind: "restore_point_in_time",
   targetKinds: ["db_instance"],
   minRole: "admin",
+  path: "restore",
+  summary: "Restore an RDS instance to a point in time, as a new instance",
+  description:
+    "Admin only. Give `restoreTime` (within the source's earliest and latest restorable time) or " +
+    "`useLatestRestorableTime: true`; `targetIdentifier` must not exist yet. Multi-AZ, instance class, " +
+    "subnet group, security groups, parameter group and storage type default to the source's (the plan " +
+    "shows each and where it came from). A new instance that differs from the request is modified to " +
+    "match (Multi-AZ, class, security groups, parameter group) or the difference is a warning in the " +
+    "result and the events (subnet group, storage type).",
+  body: RestorePointInTimeBody,
+  state: RestorePointInTimeState,
+  // RDS restores a large database from its snapshot and replays the logs up to the time, which takes
+  // hours; a modification to match the request (Multi-AZ, class) then adds more.
+  defaultTimeoutMinutes: 240,
   firstStep: "act",
 
   async plan({ target, params, cloud, now }) {
@@ -245,7 +316,7 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
     };
   },
 
-  async step({ operation, target, cloud, now }): Promise<StepOutcome> {
+  async step({ operation, target, cloud, now }) {
     const { params } = operation;
     const targetIdentifier = normaliseRdsIdentifier(params.targetIdentifier);
     switch (operation.step) {
@@ -299,8 +370,9 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
       case "wait": {
         const restored = await findDbInstance(cloud, targetIdentifier);
         if (!restored) {
-          const requestedAt = Date.parse(String(operation.state.requestedAt));
-          if (now.getTime() - requestedAt > MISSING_AFTER_REQUEST_MS) {
+          const { requestedAt } = operation.state;
+          // Saved by `act`; without it there is no telling how long it has been, and the deadline ends the wait.
+          if (requestedAt !== undefined && now.getTime() - Date.parse(requestedAt) > MISSING_AFTER_REQUEST_MS) {
             // The restore was accepted: an instance that turns up late is still billed.
             return {
               type: "failed",
@@ -357,9 +429,7 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
             data: { differences: toConverge },
           };
         }
-        const converged = Array.isArray(operation.state.converging)
-          ? operation.state.converging.filter((name): name is string => typeof name === "string")
-          : [];
+        const converged = operation.state.converging ?? [];
         const warnings = differences.map((d) =>
           CONVERGE_BY_MODIFY.has(d.setting)
             ? `${differenceText(d)}, still after ModifyDBInstance`
@@ -420,9 +490,9 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
         if (restored.status !== "available") return waitWhile(targetIdentifier, restored.status);
         const requested = await requestedSettings(operation, target, cloud);
         const pending = differencesFrom(requested, restored).filter((d) => CONVERGE_BY_MODIFY.has(d.setting));
-        const askedAt = Date.parse(String(operation.state.convergeRequestedAt));
+        const askedAt = operation.state.convergeRequestedAt;
         // Right after the call RDS may still show the instance available and unchanged: give it a moment.
-        if (pending.length > 0 && now.getTime() - askedAt < CONVERGE_GRACE_MS) {
+        if (pending.length > 0 && askedAt !== undefined && now.getTime() - Date.parse(askedAt) < CONVERGE_GRACE_MS) {
           return {
             type: "wait",
             recheckAfterMs: RECHECK_MS,
@@ -446,4 +516,4 @@ export const restorePointInTime: OperationDefinition<RestorePointInTimeParams> =
   // From `wait` on, the restore was accepted: the new instance exists (or is being created) and is billed.
   leftBehind: (operation) =>
     operation.step === "act" ? null : billedNote(normaliseRdsIdentifier(operation.params.targetIdentifier)),
-};
+});

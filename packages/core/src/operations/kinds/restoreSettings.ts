@@ -1,6 +1,5 @@
 import type { DbInstanceModification, DbInstanceState, RdsStorageType } from "../../cloud/cloudTypes.ts";
 import { RDS_STORAGE_TYPES } from "../../cloud/cloudTypes.ts";
-import type { FieldProblem } from "../../errors.ts";
 import type { PlanSetting } from "../operationTypes.ts";
 
 /**
@@ -54,7 +53,8 @@ export const CONVERGE_BY_MODIFY: ReadonlySet<RestoreSettingName> = new Set([
   "dbParameterGroupName",
 ]);
 
-const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
+/** An RDS instance class such as `db.r6g.large`. */
+export const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
 /** RDS: letters, digits, periods, underscores, spaces and hyphens, up to 255. */
 export const DB_SUBNET_GROUP_NAME = /^[A-Za-z0-9._ -]{1,255}$/;
 /** RDS: a letter first, then letters, digits, hyphens (and the periods of default groups), up to 255. */
@@ -65,41 +65,6 @@ export const MAX_SECURITY_GROUPS = 16;
 
 const isStorageType = (value: unknown): value is RdsStorageType =>
   typeof value === "string" && (RDS_STORAGE_TYPES as readonly string[]).includes(value);
-
-/** Problems with the settings a request names; settings left out are not checked. */
-export function restoreSettingProblems(overrides: Record<string, unknown>): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const bad = (field: RestoreSettingName, rule: string, message: string) =>
-    problems.push({ field: `/${field}`, rule, message });
-  const { multiAz, instanceClass, dbSubnetGroupName, vpcSecurityGroupIds, dbParameterGroupName, storageType } =
-    overrides;
-  if (multiAz !== undefined && typeof multiAz !== "boolean") bad("multiAz", "type", "must be true or false");
-  if (instanceClass !== undefined && !INSTANCE_CLASS.test(String(instanceClass))) {
-    bad("instanceClass", "format", `${String(instanceClass)} is not an RDS instance class such as db.r6g.large`);
-  }
-  if (dbSubnetGroupName !== undefined && !DB_SUBNET_GROUP_NAME.test(String(dbSubnetGroupName))) {
-    bad("dbSubnetGroupName", "format", "must be 1-255 letters, digits, periods, underscores, spaces or hyphens");
-  }
-  if (dbParameterGroupName !== undefined && !DB_PARAMETER_GROUP_NAME.test(String(dbParameterGroupName))) {
-    bad(
-      "dbParameterGroupName",
-      "format",
-      "must start with a letter and have up to 255 letters, digits, periods, hyphens",
-    );
-  }
-  if (vpcSecurityGroupIds !== undefined) {
-    const ids = Array.isArray(vpcSecurityGroupIds) ? vpcSecurityGroupIds : null;
-    if (!ids || ids.length === 0 || ids.length > MAX_SECURITY_GROUPS || new Set(ids).size !== ids.length) {
-      bad("vpcSecurityGroupIds", "items", `must be 1-${MAX_SECURITY_GROUPS} distinct security group ids`);
-    } else if (!ids.every((id) => SECURITY_GROUP_ID.test(String(id)))) {
-      bad("vpcSecurityGroupIds", "format", "each must be a security group id such as sg-0123456789abcdef0");
-    }
-  }
-  if (storageType !== undefined && !isStorageType(storageType)) {
-    bad("storageType", "enum", `must be one of ${RDS_STORAGE_TYPES.join(", ")}`);
-  }
-  return problems;
-}
 
 /** The source's settings, each replaced by the request's where it names one. */
 export function resolveRestoreSettings(

@@ -1,19 +1,25 @@
+import { type Static, Type } from "typebox";
 import type { CloudPort } from "../../cloud/cloudPort.ts";
 import { ConflictError, ValidationError } from "../../errors.ts";
-import type { OperationDefinition, StepOutcome } from "../operationTypes.ts";
+import { defineOperation } from "../defineOperation.ts";
+import { ExecutionId } from "./requestFields.ts";
 import {
   describeExecution,
   describeTargetPipeline,
+  FollowedExecutionState,
   finishedExecutionOutcome,
   followExecution,
-  seenStageStatuses,
 } from "./startDeployment.ts";
 
-export interface RollbackStageParams {
-  stageName: string;
-  /** An earlier execution that succeeded; the stage runs again with its artifacts. */
-  targetExecutionId: string;
-}
+const RollbackStageBody = Type.Object(
+  {
+    stageName: Type.String({ minLength: 1, maxLength: 100 }),
+    /** An earlier execution that succeeded; the stage runs again with its artifacts. */
+    targetExecutionId: ExecutionId,
+  },
+  { additionalProperties: false },
+);
+export type RollbackStageParams = Static<typeof RollbackStageBody>;
 
 /** The trigger CodePipeline (and the simulator) gives the execution a RollbackStage call starts. */
 const ROLLBACK_TRIGGER = "ManualRollback";
@@ -45,10 +51,18 @@ async function rollbackStartedSince(
 }
 
 /** Re-run one stage with the artifacts of an earlier successful execution, and follow that run. */
-export const rollbackStage: OperationDefinition<RollbackStageParams> = {
+export const rollbackStage = defineOperation({
   kind: "rollback_stage",
   targetKinds: ["pipeline"],
   minRole: "operator",
+  path: "rollback",
+  summary: "Roll a pipeline stage back to an earlier successful execution",
+  description: "Re-runs the stage with that execution's artifacts.",
+  body: RollbackStageBody,
+  // The rollback is a pipeline execution, followed the way a deployment is.
+  state: FollowedExecutionState,
+  // The rolled-back stage runs again in full (a deploy stage with its health checks), and may wait at its entrance.
+  defaultTimeoutMinutes: 120,
   firstStep: "act",
 
   async plan({ target, params, cloud }) {
@@ -115,10 +129,9 @@ export const rollbackStage: OperationDefinition<RollbackStageParams> = {
     };
   },
 
-  async step({ operation, target, cloud }): Promise<StepOutcome> {
+  async step({ operation, target, cloud }) {
     const { stageName, targetExecutionId } = operation.params;
-    const savedId = operation.state.executionId;
-    const executionId = typeof savedId === "string" ? savedId : null;
+    const { executionId } = operation.state;
     switch (operation.step) {
       case "act": {
         if (executionId) {
@@ -150,7 +163,7 @@ export const rollbackStage: OperationDefinition<RollbackStageParams> = {
           return { type: "failed", code: "missing_execution", message: "no execution id was saved by the act step" };
         }
         const followed = { pipelineName: target.cloudId, executionId, noun: `rollback of ${stageName}` };
-        const seen = seenStageStatuses(operation.state);
+        const seen = operation.state.stageStatuses ?? {};
         if (operation.step === "wait") return followExecution(cloud, followed, seen, "verify");
         return finishedExecutionOutcome(cloud, followed, seen, "wait", { stageName, targetExecutionId });
       }
@@ -160,4 +173,4 @@ export const rollbackStage: OperationDefinition<RollbackStageParams> = {
   },
 
   cancellableIn: (step) => step === "act",
-};
+});

@@ -1,16 +1,27 @@
+import { type Static, Type } from "typebox";
+import type { CloudPort } from "../../cloud/cloudPort.ts";
 import type { AutoScalingGroupState } from "../../cloud/cloudTypes.ts";
 import { NotFoundError, ValidationError } from "../../errors.ts";
-import type { OperationDefinition, PlanChange, StepOutcome } from "../operationTypes.ts";
+import { defineOperation } from "../defineOperation.ts";
+import type { PlanChange } from "../operationTypes.ts";
+import { Count } from "./requestFields.ts";
 
-export interface ScaleParams {
-  desiredCapacity?: number;
-  minSize?: number;
-  maxSize?: number;
-}
+const ScaleBody = Type.Object(
+  { desiredCapacity: Type.Optional(Count), minSize: Type.Optional(Count), maxSize: Type.Optional(Count) },
+  { additionalProperties: false },
+);
+export type ScaleParams = Static<typeof ScaleBody>;
+
+/** The limits asked for, saved by `act` so that `wait` and `verify` compare against them. */
+const ScaleState = Type.Object({
+  minSize: Type.Optional(Count),
+  maxSize: Type.Optional(Count),
+  desiredCapacity: Type.Optional(Count),
+});
 
 const RECHECK_MS = 20_000;
 
-async function describe(cloud: Parameters<OperationDefinition["plan"]>[0]["cloud"], name: string) {
+async function describe(cloud: CloudPort, name: string) {
   const [group] = await cloud.autoScaling.describeGroups([name]);
   if (!group) throw new NotFoundError("auto_scaling_group", name);
   return group;
@@ -29,10 +40,17 @@ function targetOf(group: Pick<AutoScalingGroupState, "minSize" | "maxSize" | "de
  * Set desired capacity and/or min / max of an Auto Scaling group, then wait
  * until the group has that many instances in service.
  */
-export const scaleGroup: OperationDefinition<ScaleParams> = {
+export const scaleGroup = defineOperation({
   kind: "scale",
   targetKinds: ["auto_scaling_group"],
   minRole: "operator",
+  path: "scale",
+  summary: "Set desired capacity and/or min / max of an Auto Scaling group",
+  description: "Refused with the group's limits when the result would be outside them.",
+  body: ScaleBody,
+  state: ScaleState,
+  // Instances take a few minutes to launch and pass health checks.
+  defaultTimeoutMinutes: 30,
   firstStep: "act",
 
   async plan({ target, params, cloud }) {
@@ -84,16 +102,10 @@ export const scaleGroup: OperationDefinition<ScaleParams> = {
     };
   },
 
-  async step({ operation, target, cloud }): Promise<StepOutcome> {
+  async step({ operation, target, cloud }) {
     const group = await describe(cloud, target.cloudId);
-    const next = targetOf(
-      {
-        minSize: operation.state.minSize as number,
-        maxSize: operation.state.maxSize as number,
-        desiredCapacity: operation.state.desiredCapacity as number,
-      },
-      {},
-    );
+    // What `act` asked for; before it has run, the group's own limits stand in.
+    const next = targetOf(group, operation.state);
     switch (operation.step) {
       case "act": {
         const wanted = targetOf(group, operation.params);
@@ -149,4 +161,4 @@ export const scaleGroup: OperationDefinition<ScaleParams> = {
   },
 
   cancellableIn: (step) => step === "act",
-};
+});

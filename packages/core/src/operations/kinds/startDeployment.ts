@@ -1,3 +1,4 @@
+import { type Static, Type } from "typebox";
 import { isCloudError } from "../../cloud/cloudErrors.ts";
 import type { CloudPort } from "../../cloud/cloudPort.ts";
 import type {
@@ -6,36 +7,41 @@ import type {
   PipelineExecutionStatus,
   PipelineState,
 } from "../../cloud/cloudTypes.ts";
-import { ConflictError, type FieldProblem, NotFoundError, ValidationError } from "../../errors.ts";
-import type { OperationDefinition, StepOutcome } from "../operationTypes.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../../errors.ts";
+import { defineOperation } from "../defineOperation.ts";
+import type { StepOutcome } from "../operationTypes.ts";
+import { ExecutionId, Reason } from "./requestFields.ts";
 
-export interface StartDeploymentParams {
-  /** A commit to build instead of the source's latest. */
-  sourceRevision?: string;
-  /** Why, for the history. Kept in the plan and the result: StartPipelineExecution has no field for it on AWS. */
-  reason?: string;
-}
+const StartDeploymentBody = Type.Object(
+  {
+    /** A commit to build instead of the source's latest. */
+    sourceRevision: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    /** Why, for the history. Kept in the plan and the result: StartPipelineExecution has no field for it on AWS. */
+    reason: Reason,
+  },
+  { additionalProperties: false },
+);
+export type StartDeploymentParams = Static<typeof StartDeploymentBody>;
+
+/**
+ * What a kind that follows one pipeline execution (this one, and rollback_stage, whose rollback is
+ * an execution too) keeps between ticks: the execution it started, saved by `act`, and each stage
+ * the execution has entered with its status there, as far as the operation has seen.
+ */
+export const FollowedExecutionState = Type.Object({
+  executionId: Type.Optional(ExecutionId),
+  // CodePipeline allows at most 50 stages; a stage status is a short word ("InProgress").
+  stageStatuses: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 50 }), { maxProperties: 50 })),
+});
+type FollowedExecutionOutcome = StepOutcome<Static<typeof FollowedExecutionState>>;
 
 /** Stages take minutes; a half-minute poll reports each stage change soon after it happens. */
 export const PIPELINE_RECHECK_MS = 30_000;
-/** The most CodePipeline accepts as a stop reason; start reasons follow the same rule. */
-export const REASON_MAX_LENGTH = 200;
 /** How many of the newest executions the start checks for one still running. */
 const RECENT_EXECUTIONS = 10;
 
 const RUNNING_STATUSES: ReadonlySet<PipelineExecutionStatus> = new Set(["InProgress", "Stopping"]);
 export const isRunning = (status: PipelineExecutionStatus): boolean => RUNNING_STATUSES.has(status);
-
-export function reasonProblems(reason: string | undefined): FieldProblem[] {
-  if (reason === undefined || reason.length <= REASON_MAX_LENGTH) return [];
-  return [
-    {
-      field: "/reason",
-      rule: "max_length",
-      message: `reason has ${reason.length} characters; at most ${REASON_MAX_LENGTH} are kept`,
-    },
-  ];
-}
 
 /** The pipeline as the cloud sees it now; a NotFoundError when the cloud does not know it. */
 export async function describeTargetPipeline(cloud: CloudPort, name: string): Promise<PipelineDescription> {
@@ -73,12 +79,6 @@ export interface FollowedExecution {
   noun: string;
 }
 
-/** The stage statuses kept in the operation's state between ticks. */
-export function seenStageStatuses(state: Record<string, unknown>): StageStatuses {
-  const seen = state.stageStatuses;
-  return typeof seen === "object" && seen !== null ? (seen as StageStatuses) : {};
-}
-
 /**
  * GetPipelineState reports each stage's most recent execution, which is only
  * ours until a newer one enters; so statuses seen earlier are kept and
@@ -92,10 +92,17 @@ function stageStatusesOf(state: PipelineState, executionId: string, seen: StageS
   return statuses;
 }
 
+/** The stages, in pipeline order, that the execution has entered, with its status in each. */
+function enteredStages(state: PipelineState, statuses: StageStatuses): { stage: string; stageStatus: string }[] {
+  return state.stages.flatMap((stage) => {
+    const stageStatus = statuses[stage.name];
+    return stageStatus === undefined ? [] : [{ stage: stage.name, stageStatus }];
+  });
+}
+
 /** The furthest stage, in pipeline order, that the execution has entered. */
 function currentStageOf(state: PipelineState, statuses: StageStatuses): { stage: string; stageStatus: string } | null {
-  const entered = state.stages.filter((stage) => statuses[stage.name] !== undefined).at(-1);
-  return entered ? { stage: entered.name, stageStatus: statuses[entered.name] as string } : null;
+  return enteredStages(state, statuses).at(-1) ?? null;
 }
 
 /**
@@ -109,7 +116,7 @@ export async function followExecution(
   followed: FollowedExecution,
   seen: StageStatuses,
   nextStep: string,
-): Promise<StepOutcome> {
+): Promise<FollowedExecutionOutcome> {
   const { pipelineName, executionId } = followed;
   const pipelineState = await cloud.pipelines.getState(pipelineName);
   const execution = await cloud.pipelines.getExecution(pipelineName, executionId);
@@ -152,7 +159,7 @@ export async function finishedExecutionOutcome(
   seen: StageStatuses,
   followStep: string,
   resultExtras: Record<string, unknown>,
-): Promise<StepOutcome> {
+): Promise<FollowedExecutionOutcome> {
   const { pipelineName, executionId, noun } = followed;
   const execution = await cloud.pipelines.getExecution(pipelineName, executionId);
   if (isRunning(execution.status)) {
@@ -160,9 +167,10 @@ export async function finishedExecutionOutcome(
   }
   const pipelineState = await cloud.pipelines.getState(pipelineName);
   const statuses = stageStatusesOf(pipelineState, executionId, seen);
-  const stages = pipelineState.stages
-    .filter((stage) => statuses[stage.name] !== undefined)
-    .map((stage) => ({ name: stage.name, status: statuses[stage.name] as string }));
+  const stages = enteredStages(pipelineState, statuses).map(({ stage, stageStatus }) => ({
+    name: stage,
+    status: stageStatus,
+  }));
   const result = {
     executionId,
     status: execution.status,
@@ -201,18 +209,25 @@ export async function finishedExecutionOutcome(
 // ---- The operation ----
 
 /** Start a pipeline execution and follow it stage by stage until it ends. */
-export const startDeployment: OperationDefinition<StartDeploymentParams> = {
+export const startDeployment = defineOperation({
   kind: "start_deployment",
   targetKinds: ["pipeline"],
   minRole: "operator",
+  path: "deployments",
+  summary: "Start a pipeline execution and follow it stage by stage",
+  description: "The operation ends when the execution does.",
+  body: StartDeploymentBody,
+  state: FollowedExecutionState,
+  // A pipeline with build and deploy stages: a build and a rolling deploy can each take tens of minutes.
+  defaultTimeoutMinutes: 120,
   firstStep: "act",
 
   async plan({ target, params, cloud }) {
-    const problems = reasonProblems(params.reason);
     if (params.sourceRevision !== undefined && params.sourceRevision.trim() === "") {
-      problems.push({ field: "/sourceRevision", rule: "required", message: "give a commit or leave it out" });
+      throw new ValidationError([
+        { field: "/sourceRevision", rule: "required", message: "give a commit or leave it out" },
+      ]);
     }
-    if (problems.length > 0) throw new ValidationError(problems);
     const pipeline = await describeTargetPipeline(cloud, target.cloudId);
     const recent = await cloud.pipelines.listExecutions(pipeline.name, RECENT_EXECUTIONS);
     const running = recent.find((execution) => isRunning(execution.status));
@@ -249,9 +264,8 @@ export const startDeployment: OperationDefinition<StartDeploymentParams> = {
     };
   },
 
-  async step({ operation, target, cloud }): Promise<StepOutcome> {
-    const savedId = operation.state.executionId;
-    const executionId = typeof savedId === "string" ? savedId : null;
+  async step({ operation, target, cloud }) {
+    const { executionId } = operation.state;
     switch (operation.step) {
       case "act": {
         if (executionId) {
@@ -278,7 +292,7 @@ export const startDeployment: OperationDefinition<StartDeploymentParams> = {
           return { type: "failed", code: "missing_execution", message: "no execution id was saved by the act step" };
         }
         const followed = { pipelineName: target.cloudId, executionId, noun: "deployment" };
-        const seen = seenStageStatuses(operation.state);
+        const seen = operation.state.stageStatuses ?? {};
         if (operation.step === "follow") return followExecution(cloud, followed, seen, "verify");
         return finishedExecutionOutcome(cloud, followed, seen, "follow", { reason: operation.params.reason ?? null });
       }
@@ -288,4 +302,4 @@ export const startDeployment: OperationDefinition<StartDeploymentParams> = {
   },
 
   cancellableIn: (step) => step === "act",
-};
+});

@@ -1,15 +1,25 @@
+import { type Static, Type } from "typebox";
 import { isCloudError } from "../../cloud/cloudErrors.ts";
 import type { PipelineExecution } from "../../cloud/cloudTypes.ts";
-import { ConflictError, ValidationError } from "../../errors.ts";
-import type { OperationDefinition, StepOutcome } from "../operationTypes.ts";
-import { describeExecution, isRunning, PIPELINE_RECHECK_MS, reasonProblems } from "./startDeployment.ts";
+import { ConflictError } from "../../errors.ts";
+import { defineOperation } from "../defineOperation.ts";
+import { ExecutionId, Reason } from "./requestFields.ts";
+import { describeExecution, isRunning, PIPELINE_RECHECK_MS } from "./startDeployment.ts";
 
-export interface StopDeploymentParams {
-  executionId: string;
-  /** Stop at once, leaving in-progress actions unfinished; otherwise they finish first. */
-  abandon?: boolean;
-  reason?: string;
-}
+const StopDeploymentBody = Type.Object(
+  {
+    executionId: ExecutionId,
+    /** Stop at once, leaving in-progress actions unfinished; otherwise they finish first. */
+    abandon: Type.Optional(Type.Boolean()),
+    /** Passed to CodePipeline as the stop reason (it accepts up to 200 characters, the field's bound). */
+    reason: Reason,
+  },
+  { additionalProperties: false },
+);
+export type StopDeploymentParams = Static<typeof StopDeploymentBody>;
+
+/** Nothing is kept between ticks: each step looks the execution up by the id in the request. */
+const StopDeploymentState = Type.Object({});
 
 /**
  * A stop can also hurry an execution that is already stopping, but only by
@@ -19,17 +29,20 @@ const stoppable = (execution: PipelineExecution, abandon: boolean) =>
   execution.status === "InProgress" || (execution.status === "Stopping" && abandon);
 
 /** Stop a running pipeline execution and wait until it has stopped. */
-export const stopDeployment: OperationDefinition<StopDeploymentParams> = {
+export const stopDeployment = defineOperation({
   kind: "stop_deployment",
   targetKinds: ["pipeline"],
   minRole: "operator",
+  path: "deployments/stop",
+  summary: "Stop a running pipeline execution",
+  description: "`abandon: true` stops at once; otherwise in-progress actions finish first.",
+  body: StopDeploymentBody,
+  state: StopDeploymentState,
+  // A plain stop lets the running actions finish first, and a deploy action can run for tens of minutes.
+  defaultTimeoutMinutes: 60,
   firstStep: "act",
 
   async plan({ target, params, cloud }) {
-    const problems = reasonProblems(params.reason);
-    if (!params.executionId)
-      problems.push({ field: "/executionId", rule: "required", message: "give the execution id" });
-    if (problems.length > 0) throw new ValidationError(problems);
     const abandon = params.abandon ?? false;
     const execution = await describeExecution(cloud, target.cloudId, params.executionId);
     if (!stoppable(execution, abandon)) {
@@ -49,7 +62,7 @@ export const stopDeployment: OperationDefinition<StopDeploymentParams> = {
     };
   },
 
-  async step({ operation, target, cloud }): Promise<StepOutcome> {
+  async step({ operation, target, cloud }) {
     const { executionId, reason } = operation.params;
     const abandon = operation.params.abandon ?? false;
     const execution = await describeExecution(cloud, target.cloudId, executionId);
@@ -113,4 +126,4 @@ export const stopDeployment: OperationDefinition<StopDeploymentParams> = {
   },
 
   cancellableIn: (step) => step === "act",
-};
+});
