@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "@fastier/config";
 import { type CloudPort, createInventoryService, type SweepSettings } from "@fastier/core";
 import {
-  createDashboardQueries,
-  createHealthQueries,
+  createDashboardReads,
+  createHealthReads,
   createInventoryStore,
   createOperationStore,
   createPrismaApiKeyStore,
@@ -139,11 +139,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(operationRoutes, { operations });
   await app.register(disasterRecoveryRoutes, { inventory, cloud: deps.cloud, now });
   await app.register(syncRoutes, { cloud: deps.cloud, inventory, syncs: createPrismaSyncStore(prisma), now });
-  const dashboard = createDashboardQueries(deps.database);
+  const dashboard = createDashboardReads(deps.database);
   await app.register(dashboardRoutes, { dashboard, now });
   await app.register(resourceMetricsRoutes, { inventory, dashboard, now });
   await app.register(activityRoutes, { dashboard });
-  const health = createHealthQueries(deps.database);
+  const health = createHealthReads(deps.database);
   await app.register(findingRoutes, { health });
   await app.register(recommendationRoutes, { health, inventory, operations, cloud: deps.cloud, now });
   const sweeps = createSweepRunner({

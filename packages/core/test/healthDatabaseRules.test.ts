@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { MIN_BACKUP_RETENTION_DAYS } from "../src/dr/drReadiness.ts";
-import { evaluateDrGaps, evaluateFreeableMemory, evaluateReplicaLag } from "../src/health/databaseRules.ts";
-import { type RuleEvaluation, transitionOf } from "../src/health/findingTypes.ts";
+import { evaluateDrGaps, evaluateFreeableMemory, evaluateReplicaLag } from "../src/health/rules/databaseRules.ts";
+import { type RuleEvaluation, transitionOf } from "../src/health/rules/findingTypes.ts";
 import type { DatabaseSpec, Resource } from "../src/inventory/types.ts";
 
 const NOW = new Date("2026-11-25T12:00:00Z");

@@ -7,7 +7,7 @@ import {
   mergeEvidence,
   type RuleEvaluation,
   reconcileFindings,
-} from "../src/health/findingTypes.ts";
+} from "../src/health/rules/findingTypes.ts";
 
 const T0 = new Date("2026-11-25T16:00:00Z");
 const NOW = new Date("2026-11-25T17:00:00Z");

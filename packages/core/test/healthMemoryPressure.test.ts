@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type RuleEvaluation, reconcileFindings, transitionOf } from "../src/health/findingTypes.ts";
-import { evaluateMemoryMetricsMissing, evaluateMemoryPressure } from "../src/health/memoryPressureRule.ts";
+import { type RuleEvaluation, reconcileFindings, transitionOf } from "../src/health/rules/findingTypes.ts";
+import { evaluateMemoryMetricsMissing, evaluateMemoryPressure } from "../src/health/rules/memoryPressureRule.ts";
 
 const START = new Date("2026-11-25T16:00:00Z");
 const PERIOD_MS = 5 * 60_000;

@@ -1,16 +1,24 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEFAULT_TARGET_MEMORY_PERCENT, planRightsize, scaleOutCount } from "../src/health/capacityPlanning.ts";
-import type { Finding, HealthRuleId } from "../src/health/findingTypes.ts";
+import {
+  DEFAULT_TARGET_MEMORY_PERCENT,
+  planRightsize,
+  scaleOutCount,
+} from "../src/health/recommendations/capacityPlanning.ts";
 import {
   EC2_CATALOG,
   type Ec2InstanceType,
   HOURS_PER_MONTH,
   PRICES_AS_OF,
   PRICES_SOURCE,
-} from "../src/health/instanceCatalog.ts";
-import { type Recommendation, type RecommendationContext, recommendationsFor } from "../src/health/recommendations.ts";
-import { supersede } from "../src/health/supersedeRecommendations.ts";
+} from "../src/health/recommendations/instanceCatalog.ts";
+import {
+  type Recommendation,
+  type RecommendationContext,
+  recommendationsFor,
+} from "../src/health/recommendations/recommendations.ts";
+import { supersede } from "../src/health/recommendations/supersedeRecommendations.ts";
+import type { Finding, HealthRuleId } from "../src/health/rules/findingTypes.ts";
 
 const NOW = new Date("2026-11-25T17:00:00Z");
 

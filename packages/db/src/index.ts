@@ -8,10 +8,10 @@ export { DEFAULT_MIGRATIONS_DIR, readMigrations, runMigrations } from "./migrati
 export { type MigratedDatabase, openMigratedDatabase } from "./openMigratedDatabase.ts";
 export { diffDatamodels, isEmptyMigration } from "./prismaCli.ts";
 export { type DatabaseHandle, openDatabaseHandle } from "./prismaClient.ts";
-export { createDashboardQueries } from "./stores/dashboardQueries.ts";
+export { createDashboardReads } from "./stores/dashboardReads.ts";
 export { createPrismaApiKeyStore } from "./stores/prismaApiKeyStore.ts";
 export { createPrismaAuditLog } from "./stores/prismaAuditLog.ts";
-export { createHealthQueries } from "./stores/prismaHealthQueries.ts";
+export { createHealthReads } from "./stores/prismaHealthReads.ts";
 export { createHealthStore } from "./stores/prismaHealthStore.ts";
 export { createInventoryStore } from "./stores/prismaInventoryStore.ts";
 export { createOperationStore } from "./stores/prismaOperationStore.ts";

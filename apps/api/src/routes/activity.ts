@@ -1,11 +1,11 @@
-import type { DashboardQueries } from "@fastier/core";
+import type { DashboardReads } from "@fastier/core";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { ActivityQuery } from "../schemas/dashboard.ts";
 import { problemResponses } from "../schemas/problem.ts";
 
 export interface ActivityRoutesOptions {
-  dashboard: DashboardQueries;
+  dashboard: DashboardReads;
 }
 
 export const activityRoutes: FastifyPluginAsyncTypebox<ActivityRoutesOptions> = async (app, deps) => {

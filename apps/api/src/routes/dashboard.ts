@@ -1,9 +1,9 @@
-import type { DashboardQueries } from "@fastier/core";
+import type { DashboardReads } from "@fastier/core";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 
 export interface DashboardRoutesOptions {
-  dashboard: DashboardQueries;
+  dashboard: DashboardReads;
   now: () => Date;
 }
 

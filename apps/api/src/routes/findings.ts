@@ -1,4 +1,4 @@
-import { type HealthQueries, NotFoundError } from "@fastier/core";
+import { type HealthReads, NotFoundError } from "@fastier/core";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { IdParams } from "../schemas/common.ts";
@@ -7,7 +7,7 @@ import { problemResponses } from "../schemas/problem.ts";
 import { decodeKeysetCursor } from "./cursor.ts";
 
 export interface FindingRoutesOptions {
-  health: HealthQueries;
+  health: HealthReads;
 }
 
 export const findingRoutes: FastifyPluginAsyncTypebox<FindingRoutesOptions> = async (app, { health }) => {

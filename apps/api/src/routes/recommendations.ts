@@ -1,7 +1,7 @@
 import {
   applyRecommendation,
   dismissRecommendation,
-  type HealthQueries,
+  type HealthReads,
   NotFoundError,
   type OperationDependencies,
 } from "@fastier/core";
@@ -15,7 +15,7 @@ import { auditContext } from "./auditContext.ts";
 import { decodeKeysetCursor } from "./cursor.ts";
 
 export interface RecommendationRoutesOptions extends OperationDependencies {
-  health: HealthQueries;
+  health: HealthReads;
 }
 
 const RecommendationRef = Type.Ref("Recommendation");

@@ -1,4 +1,4 @@
-import { type DashboardQueries, type InventoryStore, NotFoundError, planMetricSeries } from "@fastier/core";
+import { type DashboardReads, type InventoryStore, NotFoundError, planMetricSeries } from "@fastier/core";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { IdParams } from "../schemas/common.ts";
@@ -7,7 +7,7 @@ import { problemResponses } from "../schemas/problem.ts";
 
 export interface ResourceMetricsRoutesOptions {
   inventory: InventoryStore;
-  dashboard: DashboardQueries;
+  dashboard: DashboardReads;
   now: () => Date;
 }
 

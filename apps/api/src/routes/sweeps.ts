@@ -1,4 +1,4 @@
-import { ConflictError, type HealthQueries, NotFoundError } from "@fastier/core";
+import { ConflictError, type HealthReads, NotFoundError } from "@fastier/core";
 import type { SweepRunner } from "@fastier/runtime";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
@@ -8,7 +8,7 @@ import { problemResponses } from "../schemas/problem.ts";
 import { decodeKeysetCursor } from "./cursor.ts";
 
 export interface SweepRoutesOptions {
-  health: HealthQueries;
+  health: HealthReads;
   sweeps: SweepRunner;
 }
 

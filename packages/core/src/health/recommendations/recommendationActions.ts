@@ -1,13 +1,13 @@
-import type { AuditContext } from "../audit/types.ts";
-import { ConflictError, DomainError, NotFoundError } from "../errors.ts";
-import type { Operation } from "../operations/operationRegistry.ts";
-import type { OperationPlan } from "../operations/operationTypes.ts";
-import { type OperationDependencies, requestOperation } from "../operations/requestOperation.ts";
-import type { HealthQueries } from "./healthQueries.ts";
-import type { StoredRecommendation } from "./sweepTypes.ts";
+import type { AuditContext } from "../../audit/types.ts";
+import { ConflictError, DomainError, NotFoundError } from "../../errors.ts";
+import type { Operation } from "../../operations/operationRegistry.ts";
+import type { OperationPlan } from "../../operations/operationTypes.ts";
+import { type OperationDependencies, requestOperation } from "../../operations/requestOperation.ts";
+import type { HealthReads } from "../reads/healthReads.ts";
+import type { StoredRecommendation } from "../sweep/sweepTypes.ts";
 
 export interface RecommendationActionDependencies extends OperationDependencies {
-  health: HealthQueries;
+  health: HealthReads;
 }
 
 export type ApplyRecommendationResult =
@@ -47,7 +47,7 @@ function notOpen(
   );
 }
 
-async function openRecommendation(health: HealthQueries, id: string, action: "applied" | "dismissed") {
+async function openRecommendation(health: HealthReads, id: string, action: "applied" | "dismissed") {
   const recommendation = await health.getRecommendation(id);
   if (!recommendation) throw new NotFoundError("recommendation", id);
   if (!isOpen(recommendation)) throw notOpen(recommendation, action);
@@ -56,7 +56,7 @@ async function openRecommendation(health: HealthQueries, id: string, action: "ap
 
 /** After a refused conditional update: someone else decided first, or a sweep closed it. */
 async function refusal(
-  health: HealthQueries,
+  health: HealthReads,
   earlier: StoredRecommendation,
   action: "applied" | "dismissed",
   requestedOperationId?: string,
@@ -110,7 +110,7 @@ export async function applyRecommendation(
  * (not closed), so sweeps do not propose it again while its finding is open.
  */
 export async function dismissRecommendation(
-  deps: { health: HealthQueries; now: () => Date },
+  deps: { health: HealthReads; now: () => Date },
   id: string,
   reason: string,
   audit: AuditContext,

@@ -1,12 +1,12 @@
-import type { CloudPort } from "../cloud/cloudPort.ts";
-import type { MetricSeries, MetricStatistic } from "../cloud/cloudTypes.ts";
-import type { Resource } from "../inventory/types.ts";
+import type { CloudPort } from "../../cloud/cloudPort.ts";
+import type { MetricSeries, MetricStatistic } from "../../cloud/cloudTypes.ts";
+import type { Resource } from "../../inventory/types.ts";
+import { recommendationsForFindings, settleRecommendations } from "../recommendations/sweepRecommendations.ts";
+import { evaluateDrGaps } from "../rules/databaseRules.ts";
+import { evaluateResource } from "../rules/evaluateResource.ts";
+import { findingKey, type HealthRuleId, type RuleEvaluation, reconcileFindings } from "../rules/findingTypes.ts";
 import { collectMetrics } from "./collectMetrics.ts";
-import { evaluateDrGaps } from "./databaseRules.ts";
-import { evaluateResource } from "./evaluateResource.ts";
-import { findingKey, type HealthRuleId, type RuleEvaluation, reconcileFindings } from "./findingTypes.ts";
-import { type MetricSubject, sweepQueries } from "./metricQueries.ts";
-import { recommendationsForFindings, settleRecommendations } from "./sweepRecommendations.ts";
+import { type MetricSubject, sweepQueries } from "./metricQueryPlan.ts";
 import { SWEEP_DEFAULTS, SWEEP_PERIOD_MS, type SweepSettings, sweepWindow } from "./sweepSettings.ts";
 import type { HealthStore, MetricSample, SweepError, SweepRun, SweepStats } from "./sweepTypes.ts";
 

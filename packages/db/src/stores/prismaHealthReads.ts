@@ -1,4 +1,4 @@
-import type { AuditContext, HealthQueries } from "@fastier/core";
+import type { AuditContext, HealthReads } from "@fastier/core";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { DatabaseHandle } from "../prismaClient.ts";
 import { writeAudit } from "./auditWriter.ts";
@@ -19,7 +19,7 @@ function findingViewFromRow(row: FindingWithResource) {
 const STILL_OPEN = { status: "OPEN", closedAt: null } as const;
 
 /** The API's reads of the health tables, and the two decisions people take on a recommendation. */
-export function createHealthQueries({ prisma }: Pick<DatabaseHandle, "prisma">): HealthQueries {
+export function createHealthReads({ prisma }: Pick<DatabaseHandle, "prisma">): HealthReads {
   async function decide(
     id: string,
     data: Prisma.RecommendationUpdateManyMutationInput,

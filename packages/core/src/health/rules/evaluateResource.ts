@@ -1,9 +1,9 @@
-import type { MetricSeries, MetricStatistic } from "../cloud/cloudTypes.ts";
-import type { Resource } from "../inventory/types.ts";
+import type { MetricSeries, MetricStatistic } from "../../cloud/cloudTypes.ts";
+import type { Resource } from "../../inventory/types.ts";
+import type { SweepSettings } from "../sweep/sweepSettings.ts";
 import { evaluateFreeableMemory, evaluateReplicaLag } from "./databaseRules.ts";
 import type { EvidencePoint, Finding, HealthRuleId, RuleEvaluation } from "./findingTypes.ts";
 import { evaluateMemoryMetricsMissing, evaluateMemoryPressure, MEMORY_METRIC } from "./memoryPressureRule.ts";
-import type { SweepSettings } from "./sweepSettings.ts";
 
 /** A resource's series from one sweep, by metric name and statistic. */
 export type SeriesOf = (metricName: string, stat: MetricStatistic) => MetricSeries | undefined;

@@ -1,15 +1,15 @@
-import type { MetricStatistic } from "../cloud/cloudTypes.ts";
-import type { OperationKind } from "../operations/operationRegistry.ts";
-import type { OperationStatus } from "../operations/operationTypes.ts";
-import type { FindingSeverity } from "./findingTypes.ts";
-import type { SweepStatus } from "./sweepTypes.ts";
+import type { MetricStatistic } from "../../cloud/cloudTypes.ts";
+import type { OperationKind } from "../../operations/operationRegistry.ts";
+import type { OperationStatus } from "../../operations/operationTypes.ts";
+import type { FindingSeverity } from "../rules/findingTypes.ts";
+import type { SweepStatus } from "../sweep/sweepTypes.ts";
 
 /**
  * The dashboard's reads: the fleet overview, chart series from stored samples
  * and the activity feed. Aggregates over several tables, so the store answers
  * them with a few SQL statements rather than through the other stores.
  */
-export interface DashboardQueries {
+export interface DashboardReads {
   /** Every environment's overview, by name; a fixed number of statements whatever the fleet's size. */
   fleetOverview(now: Date): Promise<FleetOverview>;
   /** Stored samples of one series aggregated into buckets, oldest first. */

@@ -1,7 +1,7 @@
 import {
   type ActivityEntry,
   type ActivityType,
-  type DashboardQueries,
+  type DashboardReads,
   type EnvironmentOverview,
   environmentHealth,
   type MemoryHeadline,
@@ -74,7 +74,7 @@ interface ActivityRow {
  * that Prisma would either split into many queries or not express at all
  * (DISTINCT-free latest-per-group via LATERAL, date_bin, UNION ALL).
  */
-export function createDashboardQueries({ pool }: Pick<DatabaseHandle, "pool">): DashboardQueries {
+export function createDashboardReads({ pool }: Pick<DatabaseHandle, "pool">): DashboardReads {
   return {
     async fleetOverview(now) {
       // Four statements whatever the number of environments, groups or findings.

@@ -3,10 +3,10 @@ import {
   type DrGap,
   MAX_REPLICA_LAG_SECONDS,
   MIN_BACKUP_RETENTION_DAYS,
-} from "../dr/drReadiness.ts";
-import type { Resource } from "../inventory/types.ts";
+} from "../../dr/drReadiness.ts";
+import type { Resource } from "../../inventory/types.ts";
+import { rdsClassMemoryGiB } from "../recommendations/instanceCatalog.ts";
 import type { EvidencePoint, Finding, RuleEvaluation } from "./findingTypes.ts";
-import { rdsClassMemoryGiB } from "./instanceCatalog.ts";
 import { lowestOf, peakOf, round1 } from "./summaryNumbers.ts";
 import { evaluateThreshold, type MetricPoint } from "./sustainedThreshold.ts";
 

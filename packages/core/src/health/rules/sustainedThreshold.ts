@@ -1,4 +1,4 @@
-import type { MetricSeries } from "../cloud/cloudTypes.ts";
+import type { MetricSeries } from "../../cloud/cloudTypes.ts";
 import type { EvidencePoint, Finding, FindingSeverity, HealthRuleId, RuleEvaluation } from "./findingTypes.ts";
 
 export type MetricPoint = MetricSeries["points"][number];

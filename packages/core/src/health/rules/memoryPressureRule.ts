@@ -1,5 +1,5 @@
-import type { MetricSeries } from "../cloud/cloudTypes.ts";
-import type { Resource } from "../inventory/types.ts";
+import type { MetricSeries } from "../../cloud/cloudTypes.ts";
+import type { Resource } from "../../inventory/types.ts";
 import type { Finding, RuleEvaluation } from "./findingTypes.ts";
 import { peakOf, round1 } from "./summaryNumbers.ts";
 import { evaluateThreshold, type MetricPoint, type SustainedThreshold } from "./sustainedThreshold.ts";

@@ -1,8 +1,8 @@
-import type { AuditContext } from "../audit/types.ts";
-import type { CursorPosition, Page } from "../pagination/cursor.ts";
-import type { Finding, FindingSeverity, FindingStatus, HealthRuleId } from "./findingTypes.ts";
-import type { RecommendationKind } from "./recommendations.ts";
-import type { RecommendationStatus, StoredRecommendation, SweepRun, SweepStatus } from "./sweepTypes.ts";
+import type { AuditContext } from "../../audit/types.ts";
+import type { CursorPosition, Page } from "../../pagination/cursor.ts";
+import type { RecommendationKind } from "../recommendations/recommendations.ts";
+import type { Finding, FindingSeverity, FindingStatus, HealthRuleId } from "../rules/findingTypes.ts";
+import type { RecommendationStatus, StoredRecommendation, SweepRun, SweepStatus } from "../sweep/sweepTypes.ts";
 
 /** A finding as the API shows it: with its environment and its resource's name. */
 export interface FindingView extends Finding {
@@ -45,7 +45,7 @@ export interface SweepListQuery {
  * What the API reads from the health tables, and the two decisions people
  * take on a recommendation. The sweep's own reads and writes are HealthStore.
  */
-export interface HealthQueries {
+export interface HealthReads {
   listFindings(query: FindingListQuery): Promise<Page<FindingView>>;
   getFinding(id: string): Promise<FindingView | null>;
   /** Every recommendation made for the finding, current or not, newest first. */

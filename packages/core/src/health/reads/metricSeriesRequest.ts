@@ -1,7 +1,7 @@
-import { type FieldProblem, ValidationError } from "../errors.ts";
-import type { ResourceKind } from "../inventory/types.ts";
-import { type MetricSeriesQuery, SERIES_STATS, type SeriesStat } from "./dashboardQueries.ts";
-import { SWEEP_PERIOD_SECONDS, SWEPT_METRIC_NAMES, sweptSeriesOf } from "./metricQueries.ts";
+import { type FieldProblem, ValidationError } from "../../errors.ts";
+import type { ResourceKind } from "../../inventory/types.ts";
+import { SWEEP_PERIOD_SECONDS, SWEPT_METRIC_NAMES, sweptSeriesOf } from "../sweep/metricQueryPlan.ts";
+import { type MetricSeriesQuery, SERIES_STATS, type SeriesStat } from "./dashboardReads.ts";
 
 /** What a chart may ask for in one call: two weeks, 2,000 points. */
 export const MAX_SERIES_RANGE_MS = 14 * 24 * 3600 * 1000;

@@ -1,7 +1,7 @@
-import { isCloudError } from "../cloud/cloudErrors.ts";
-import type { CloudPort } from "../cloud/cloudPort.ts";
-import type { MetricQuery, MetricSeries } from "../cloud/cloudTypes.ts";
-import { planMetricBatches } from "../cloud/metricBatches.ts";
+import { isCloudError } from "../../cloud/cloudErrors.ts";
+import type { CloudPort } from "../../cloud/cloudPort.ts";
+import type { MetricQuery, MetricSeries } from "../../cloud/cloudTypes.ts";
+import { planMetricBatches } from "../../cloud/metricBatches.ts";
 
 export interface FailedMetricBatch {
   queries: number;

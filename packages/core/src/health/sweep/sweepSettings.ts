@@ -1,7 +1,7 @@
-import { DEFAULT_TARGET_MEMORY_PERCENT } from "./capacityPlanning.ts";
-import type { FreeableMemoryThresholds, ReplicaLagThresholds } from "./databaseRules.ts";
-import type { MemoryPressureThresholds } from "./memoryPressureRule.ts";
-import { SWEEP_PERIOD_SECONDS } from "./metricQueries.ts";
+import { DEFAULT_TARGET_MEMORY_PERCENT } from "../recommendations/capacityPlanning.ts";
+import type { FreeableMemoryThresholds, ReplicaLagThresholds } from "../rules/databaseRules.ts";
+import type { MemoryPressureThresholds } from "../rules/memoryPressureRule.ts";
+import { SWEEP_PERIOD_SECONDS } from "./metricQueryPlan.ts";
 
 export interface SweepSettings {
   /** 5-minute periods read per sweep: at least the sustained plus the clear run, so runs can span sweeps. */

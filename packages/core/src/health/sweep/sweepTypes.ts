@@ -1,7 +1,7 @@
-import type { Resource } from "../inventory/types.ts";
-import type { Finding, FindingChanges } from "./findingTypes.ts";
-import type { Recommendation } from "./recommendations.ts";
-import type { SupersedeReason, SupersedeResult } from "./supersedeRecommendations.ts";
+import type { Resource } from "../../inventory/types.ts";
+import type { Recommendation } from "../recommendations/recommendations.ts";
+import type { SupersedeReason, SupersedeResult } from "../recommendations/supersedeRecommendations.ts";
+import type { Finding, FindingChanges } from "../rules/findingTypes.ts";
 
 export const SWEEP_STATUSES = ["running", "succeeded", "partial", "failed", "interrupted"] as const;
 export type SweepStatus = (typeof SWEEP_STATUSES)[number];

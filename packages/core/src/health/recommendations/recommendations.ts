@@ -1,7 +1,10 @@
-import { MIN_BACKUP_RETENTION_DAYS } from "../dr/drReadiness.ts";
-import type { Resource } from "../inventory/types.ts";
-import type { ScaleParams } from "../operations/kinds/scaleGroup.ts";
-import type { OperationKind } from "../operations/operationRegistry.ts";
+import { MIN_BACKUP_RETENTION_DAYS } from "../../dr/drReadiness.ts";
+import type { Resource } from "../../inventory/types.ts";
+import type { ScaleParams } from "../../operations/kinds/scaleGroup.ts";
+import type { OperationKind } from "../../operations/operationRegistry.ts";
+import type { Finding, HealthRuleId } from "../rules/findingTypes.ts";
+import { MEMORY_METRIC } from "../rules/memoryPressureRule.ts";
+import { round1 } from "../rules/summaryNumbers.ts";
 import {
   DEFAULT_TARGET_MEMORY_PERCENT,
   planRightsize,
@@ -9,10 +12,7 @@ import {
   type RightsizePlan,
   scaleOutCount,
 } from "./capacityPlanning.ts";
-import type { Finding, HealthRuleId } from "./findingTypes.ts";
 import { type Ec2InstanceType, ec2TypeOf, monthlyCostUsd, PRICES_AS_OF } from "./instanceCatalog.ts";
-import { MEMORY_METRIC } from "./memoryPressureRule.ts";
-import { round1 } from "./summaryNumbers.ts";
 
 export const RECOMMENDATION_KINDS = [
   "scale_out",

@@ -1,5 +1,5 @@
-import type { MetricQuery, MetricStatistic } from "../cloud/cloudTypes.ts";
-import type { Resource, ResourceKind } from "../inventory/types.ts";
+import type { MetricQuery, MetricStatistic } from "../../cloud/cloudTypes.ts";
+import type { Resource, ResourceKind } from "../../inventory/types.ts";
 
 /** Five-minute periods: what the memory rules count in (and CloudWatch agent's usual resolution). */
 export const SWEEP_PERIOD_SECONDS = 300;

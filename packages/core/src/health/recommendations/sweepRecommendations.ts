@@ -1,9 +1,9 @@
-import type { Resource } from "../inventory/types.ts";
-import { IN_SERVICE_METRIC } from "./evaluateResource.ts";
-import type { Finding } from "./findingTypes.ts";
+import type { Resource } from "../../inventory/types.ts";
+import { IN_SERVICE_METRIC } from "../rules/evaluateResource.ts";
+import type { Finding } from "../rules/findingTypes.ts";
+import type { StoredRecommendation } from "../sweep/sweepTypes.ts";
 import { type Recommendation, recommendationsFor } from "./recommendations.ts";
 import { type SupersedeResult, supersede } from "./supersedeRecommendations.ts";
-import type { StoredRecommendation } from "./sweepTypes.ts";
 
 /** The group size the finding's latest memory evidence was seen at, if recorded. */
 function observedGroupSize(finding: Finding): number | undefined {
