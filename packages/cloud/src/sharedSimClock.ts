@@ -1,3 +1,4 @@
+import { inTransaction } from "@fastier/db/pgTransaction";
 import type pg from "pg";
 import type { SimClock } from "./sim/index.ts";
 
@@ -30,10 +31,7 @@ export function simulationStart(realNowMs: number, start: string): number {
 }
 
 export async function openSharedSimClock(pool: pg.Pool, scale: number, start = "now"): Promise<SimClock> {
-  const client = await pool.connect();
-  let origin: ClockOrigin;
-  try {
-    await client.query("BEGIN");
+  const origin = await inTransaction(pool, async (client) => {
     const now = Date.now();
     await client.query(`INSERT INTO sim_accounts (id, state) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING`, [
       CLOCK_ROW,
@@ -43,22 +41,18 @@ export async function openSharedSimClock(pool: pg.Pool, scale: number, start = "
       "SELECT state FROM sim_accounts WHERE id = $1 FOR UPDATE",
       [CLOCK_ROW],
     );
-    origin = rows[0]!.state;
-    if (origin.scale !== scale) {
-      const simNow = origin.originSimMs + (now - origin.originRealMs) * origin.scale;
-      origin = { originRealMs: now, originSimMs: simNow, scale };
-      await client.query(
-        "UPDATE sim_accounts SET state = $2, version = version + 1, updated_at = now() WHERE id = $1",
-        [CLOCK_ROW, origin],
-      );
-    }
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-  const fixed = origin;
-  return { now: () => new Date(fixed.originSimMs + (Date.now() - fixed.originRealMs) * fixed.scale) };
+    const stored = rows[0]!.state;
+    if (stored.scale === scale) return stored;
+    const rebased: ClockOrigin = {
+      originRealMs: now,
+      originSimMs: stored.originSimMs + (now - stored.originRealMs) * stored.scale,
+      scale,
+    };
+    await client.query("UPDATE sim_accounts SET state = $2, version = version + 1, updated_at = now() WHERE id = $1", [
+      CLOCK_ROW,
+      rebased,
+    ]);
+    return rebased;
+  });
+  return { now: () => new Date(origin.originSimMs + (Date.now() - origin.originRealMs) * origin.scale) };
 }

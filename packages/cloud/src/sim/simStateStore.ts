@@ -1,3 +1,4 @@
+import { inTransaction } from "@fastier/db/pgTransaction";
 import type pg from "pg";
 import type { SimClock } from "./simClock.ts";
 import { SIM_STATE_SCHEMA, type SimChange, type SimWorld } from "./simState.ts";
@@ -79,11 +80,8 @@ export function createSimStateStore(options: SimStateStoreOptions): SimStateStor
   }
 
   return {
-    async transact(change) {
-      const client = await pool.connect();
-      let released = false;
-      try {
-        await client.query("BEGIN");
+    transact(change) {
+      return inTransaction(pool, async (client) => {
         const stored = upgradeSimWorld(await lockWorld(client));
         if (stored.schema !== SIM_STATE_SCHEMA) {
           throw new Error(
@@ -100,18 +98,8 @@ export function createSimStateStore(options: SimStateStoreOptions): SimStateStor
           // The row's next reader parses what was stored (jsonb orders keys its own way), not this object.
           cached = null;
         }
-        await client.query("COMMIT");
         return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch((rollbackError: unknown) => {
-          // A connection that cannot roll back is not fit for reuse.
-          client.release(rollbackError as Error);
-          released = true;
-        });
-        throw error;
-      } finally {
-        if (!released) client.release();
-      }
+      });
     },
   };
 }

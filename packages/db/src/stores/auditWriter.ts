@@ -1,5 +1,6 @@
 import type { AuditContext } from "@fastier/core";
 import type { Prisma } from "../generated/prisma/client.ts";
+import { toJsonValue } from "./jsonValue.ts";
 
 export interface AuditEntry {
   action: string;
@@ -18,14 +19,9 @@ export async function writeAudit(tx: Prisma.TransactionClient, context: AuditCon
       action: entry.action,
       targetType: entry.targetType,
       targetId: entry.targetId,
-      before: asJson(entry.before),
-      after: asJson(entry.after),
+      before: entry.before === undefined ? undefined : toJsonValue(entry.before),
+      after: entry.after === undefined ? undefined : toJsonValue(entry.after),
       requestId: context.requestId,
     },
   });
-}
-
-// Dates become ISO strings, exactly as the API shows them.
-function asJson(value: unknown): Prisma.InputJsonValue | undefined {
-  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
 }

@@ -1,11 +1,11 @@
 import { type ApiKeyStore, type AuditContext, ConflictError, type NewApiKey, NotFoundError } from "@fastier/core";
 import type pg from "pg";
 import { LOCK_KEYS } from "../advisoryLock.ts";
-import type { ApiKey as ApiKeyRow, Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { writeAudit } from "./auditWriter.ts";
-import { apiKeyFromRow, toDbRole } from "./rowMapping.ts";
+import { type ApiKeySummaryRow, apiKeyFromRow, toDbRole } from "./rowMapping.ts";
 
-const KEY_BY_HASH = `SELECT id, name, role, prefix, hash, created_by AS "createdBy", created_at AS "createdAt",
+const KEY_BY_HASH = `SELECT id, name, role, prefix, created_by AS "createdBy", created_at AS "createdAt",
          last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"
     FROM api_keys WHERE hash = $1`;
 
@@ -31,7 +31,7 @@ export function createPrismaApiKeyStore(prisma: PrismaClient, pool?: pg.Pool): A
 
     async findActiveByHash(hash) {
       const row = pool
-        ? ((await pool.query<ApiKeyRow>(KEY_BY_HASH, [hash])).rows[0] ?? null)
+        ? ((await pool.query<ApiKeySummaryRow>(KEY_BY_HASH, [hash])).rows[0] ?? null)
         : await prisma.apiKey.findUnique({ where: { hash } });
       return row && !row.revokedAt ? apiKeyFromRow(row) : null;
     },

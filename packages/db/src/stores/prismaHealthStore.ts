@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Finding, HealthStore } from "@fastier/core";
-import type { Resource as ResourceRow } from "../generated/prisma/client.ts";
 import type { SweepStatus as SweepStatusRow } from "../generated/prisma/enums.ts";
 import type { DatabaseHandle } from "../prismaClient.ts";
 import { findingFromRow, recommendationFromRow, sweepFromRow } from "./healthRows.ts";
 import { inTransaction } from "./pgTransaction.ts";
-import { RESOURCE_COLUMNS } from "./resourceListQuery.ts";
+import { RESOURCE_COLUMNS, type ResourceColumnsRow } from "./resourceColumns.ts";
 import { resourceFromRow, toDbEnum } from "./rowMapping.ts";
 
 const SWEPT_KINDS = ["AUTO_SCALING_GROUP", "INSTANCE", "DB_INSTANCE"] as const;
@@ -36,7 +35,7 @@ export function createHealthStore({ prisma, pool }: Pick<DatabaseHandle, "prisma
     async sweepResources(region) {
       // Plain pg, like the resource list: on a 10,000-instance fleet Prisma's client engine took
       // ~0.4 s of a ~4 s sweep to read these rows (npm run bench:sweep).
-      const { rows } = await pool.query<ResourceRow>(
+      const { rows } = await pool.query<ResourceColumnsRow>(
         `SELECT ${RESOURCE_COLUMNS} FROM resources
           WHERE kind = ANY($1::"ResourceKind"[]) AND status <> 'GONE'
             AND environment_id IN (SELECT id FROM environments WHERE region = $2)

@@ -13,11 +13,12 @@ import {
   type ResourceSpec,
   StaleVersionError,
 } from "@fastier/core";
-import type { Prisma, Resource as ResourceRow } from "../generated/prisma/client.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
 import type { DatabaseHandle } from "../prismaClient.ts";
 import { writeAudit } from "./auditWriter.ts";
 import { keysetOrder, keysetWhere, toPage } from "./keyset.ts";
 import { translatePrismaError } from "./prismaErrors.ts";
+import type { ResourceColumnsRow } from "./resourceColumns.ts";
 import { resourceListQuery } from "./resourceListQuery.ts";
 import { lockRow } from "./rowLock.ts";
 import { environmentFromRow, resourceFromRow, resourceSpecColumns, toDbKind } from "./rowMapping.ts";
@@ -122,7 +123,7 @@ export function createInventoryStore({ prisma, pool }: Pick<DatabaseHandle, "pri
     },
 
     async listResources(query: ResourceQuery) {
-      const { rows } = await pool.query<ResourceRow>(resourceListQuery(query));
+      const { rows } = await pool.query<ResourceColumnsRow>(resourceListQuery(query));
       const column = query.sort.replace(/^-/, "") as "name" | "createdAt" | "updatedAt";
       return toPage(
         rows,

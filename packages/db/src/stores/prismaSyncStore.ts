@@ -11,6 +11,7 @@ import {
 } from "@fastier/core";
 import type { Prisma, PrismaClient, SyncRun as SyncRunRow } from "../generated/prisma/client.ts";
 import { writeAudit } from "./auditWriter.ts";
+import { toJsonValue } from "./jsonValue.ts";
 import { lockRow } from "./rowLock.ts";
 import { resourceFromRow, resourceSpecColumns, toDbKind } from "./rowMapping.ts";
 
@@ -47,7 +48,7 @@ export function createPrismaSyncStore(prisma: PrismaClient): SyncStore {
             updated: decided.update.length,
             unchanged: decided.unchanged.length,
             markedGone: decided.markGone.length,
-            failures: failures as Prisma.InputJsonValue,
+            failures: toJsonValue(failures),
           },
         });
         return syncRunFromRow(row);
@@ -61,7 +62,7 @@ export function createPrismaSyncStore(prisma: PrismaClient): SyncStore {
           status: "FAILED",
           finishedAt: new Date(),
           error: error.slice(0, 2000),
-          failures: failures as Prisma.InputJsonValue,
+          failures: toJsonValue(failures),
         },
       });
       return syncRunFromRow(row);
@@ -106,7 +107,7 @@ async function createDiscovered(
     action: "resource.discover",
     targetType: "resource",
     targetId: row.id,
-    after: asJson({ kind: created[index]?.kind, cloudId: row.cloudId, name: row.name, ...created[index]?.spec }),
+    after: toJsonValue({ kind: created[index]?.kind, cloudId: row.cloudId, name: row.name, ...created[index]?.spec }),
     requestId: audit.requestId,
   }));
   await inBatches(events, (batch) => tx.auditEvent.createMany({ data: batch }));
@@ -219,10 +220,6 @@ async function linkParents(
     if (parentId === id || (currentParent.get(id) ?? null) === parentId) continue;
     await tx.resource.update({ where: { id }, data: { parentId } });
   }
-}
-
-function asJson(value: unknown): Prisma.InputJsonValue {
-  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 }
 
 function syncRunFromRow(row: SyncRunRow): SyncRun {

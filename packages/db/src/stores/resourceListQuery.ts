@@ -1,19 +1,6 @@
 import type { ResourceQuery } from "@fastier/core";
+import { RESOURCE_COLUMNS } from "./resourceColumns.ts";
 import { toDbKind, toDbStatus } from "./rowMapping.ts";
-
-/**
- * Columns under the names of Prisma's `Resource` model, so rows read with plain
- * pg map through the same `resourceFromRow` as rows read with Prisma.
- */
-export const RESOURCE_COLUMNS = `
-  id, environment_id AS "environmentId", kind, name, cloud_id AS "cloudId", status, region,
-  availability_zones AS "availabilityZones", tags, attributes, instance_type AS "instanceType",
-  min_size AS "minSize", max_size AS "maxSize", desired_capacity AS "desiredCapacity",
-  parent_id AS "parentId", db_role AS "dbRole", db_engine AS "dbEngine", db_engine_version AS "dbEngineVersion",
-  source_db_identifier AS "sourceDbIdentifier", multi_az AS "multiAz",
-  backup_retention_days AS "backupRetentionDays", earliest_restorable_time AS "earliestRestorableTime",
-  latest_restorable_time AS "latestRestorableTime", pipeline_stages AS "pipelineStages",
-  gone_at AS "goneAt", last_synced_at AS "lastSyncedAt", version, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 const SORT_COLUMNS = { name: "name", createdAt: "created_at", updatedAt: "updated_at" } as const;
 

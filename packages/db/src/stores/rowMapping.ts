@@ -1,11 +1,7 @@
 import type { ApiKeySummary, AuditEvent, Environment, Resource, ResourceSpec, Role, Tags } from "@fastier/core";
-import type {
-  ApiKey as ApiKeyRow,
-  AuditEvent as AuditEventRow,
-  Environment as EnvironmentRow,
-  Resource as ResourceRow,
-} from "../generated/prisma/client.ts";
+import type { AuditEvent as AuditEventRow, Environment as EnvironmentRow } from "../generated/prisma/client.ts";
 import type { ApiKeyRole, DbRole, ResourceKind, ResourceStatus } from "../generated/prisma/enums.ts";
+import type { ResourceColumnsRow } from "./resourceColumns.ts";
 
 // The database spells enum values in upper case; the domain and the API in lower case.
 export const toDbEnum = <T extends string>(value: string) => value.toUpperCase() as T;
@@ -30,7 +26,8 @@ export function environmentFromRow(row: EnvironmentRow): Environment {
   };
 }
 
-export function resourceFromRow(row: ResourceRow): Resource {
+/** Takes Prisma's `Resource` row or a raw one: the model satisfies the raw row type. */
+export function resourceFromRow(row: ResourceColumnsRow): Resource {
   return {
     id: row.id,
     environmentId: row.environmentId,
@@ -96,7 +93,19 @@ export function resourceSpecColumns(spec: ResourceSpec & { name: string }) {
   };
 }
 
-export function apiKeyFromRow(row: ApiKeyRow): ApiKeySummary {
+/** The columns of an API key a summary shows, read through Prisma or plain pg. */
+export interface ApiKeySummaryRow {
+  id: string;
+  name: string;
+  role: string;
+  prefix: string;
+  createdBy: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export function apiKeyFromRow(row: ApiKeySummaryRow): ApiKeySummary {
   return {
     id: row.id,
     name: row.name,
