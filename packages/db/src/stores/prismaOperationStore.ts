@@ -10,6 +10,7 @@ import { Prisma } from "../generated/prisma/client.ts";
 import type { DatabaseHandle } from "../prismaClient.ts";
 import { writeAudit } from "./auditWriter.ts";
 import { applyInventoryEffect } from "./inventoryEffects.ts";
+import { toJsonValue } from "./jsonValue.ts";
 import { keysetOrder, keysetWhere, toPage } from "./keyset.ts";
 import {
   OPERATION_COLUMNS,
@@ -22,7 +23,6 @@ import {
 import { lockRow } from "./rowLock.ts";
 
 const TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
-const json = (value: unknown) => JSON.parse(JSON.stringify(value ?? null)) as Prisma.InputJsonValue;
 
 export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "prisma" | "pool">): OperationStore {
   async function existingForKey(keyId: string | null, idempotencyKey: string, requestHash: string) {
@@ -81,8 +81,8 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
               kind: toDbOperationKind(input.kind),
               environmentId: input.environmentId,
               targetResourceId: input.targetResourceId,
-              params: json(input.params),
-              plan: json(input.plan),
+              params: toJsonValue(input.params),
+              plan: toJsonValue(input.plan),
               step: input.firstStep,
               requestedByKeyId: audit.actor.keyId,
               requestedByName: audit.actor.name,
@@ -217,7 +217,7 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
             type: "retry",
             step: held.step,
             message: record.message,
-            data: json(record.data ?? {}),
+            data: toJsonValue(record.data ?? {}),
           },
         });
         const row = await tx.operation.update({
@@ -293,7 +293,14 @@ async function stepData(
   const release = { leaseOwner: null, leaseExpiresAt: null };
   const event = (type: string, message: string, data?: Record<string, unknown>) =>
     tx.operationEvent.create({
-      data: { operationId: current.id, at: now, type, step: current.step, message, ...(data && { data: json(data) }) },
+      data: {
+        operationId: current.id,
+        at: now,
+        type,
+        step: current.step,
+        message,
+        ...(data && { data: toJsonValue(data) }),
+      },
     });
   switch (outcome.type) {
     case "advance":
@@ -301,7 +308,7 @@ async function stepData(
       return {
         ...release,
         step: outcome.step,
-        state: json({ ...current.state, ...outcome.state }),
+        state: toJsonValue({ ...current.state, ...outcome.state }),
         attempts: 0,
         nextAttemptAt,
       };
@@ -309,7 +316,7 @@ async function stepData(
       // Repeated identical waits are one event, so the history shows changes, not polls.
       const last = await tx.operationEvent.findFirst({ where: { operationId: current.id }, orderBy: { id: "desc" } });
       if (last?.message !== outcome.message) await event("progress", outcome.message, outcome.data);
-      return { ...release, state: json({ ...current.state, ...outcome.state }), attempts: 0, nextAttemptAt };
+      return { ...release, state: toJsonValue({ ...current.state, ...outcome.state }), attempts: 0, nextAttemptAt };
     }
     case "succeeded": {
       await event("succeeded", outcome.message, outcome.result);
@@ -319,15 +326,15 @@ async function stepData(
           requestId: null,
         });
       }
-      return { ...release, status: "SUCCEEDED", result: json(outcome.result), finishedAt: now };
+      return { ...release, status: "SUCCEEDED", result: toJsonValue(outcome.result), finishedAt: now };
     }
     case "failed":
       await event("failed", outcome.message, { code: outcome.code });
       return {
         ...release,
         status: "FAILED",
-        error: json({ code: outcome.code, message: outcome.message, ...outcome.errorDetails }),
-        ...(outcome.result && { result: json(outcome.result) }),
+        error: toJsonValue({ code: outcome.code, message: outcome.message, ...outcome.errorDetails }),
+        ...(outcome.result && { result: toJsonValue(outcome.result) }),
         finishedAt: now,
       };
     case "cancelled":
