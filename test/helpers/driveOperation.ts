@@ -75,6 +75,8 @@ export function storedOperation<P>(
     // Far off: these drives are about the steps, not the deadline (the reconciler's tests cover that).
     deadlineAt: new Date(createdAt.getTime() + 24 * 3_600_000),
     lostLeases: 0,
+    approvalExpiresAt: null,
+    decision: null,
     createdAt,
     startedAt: createdAt,
     finishedAt: null,

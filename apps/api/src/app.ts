@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "@fastier/config";
 import { type CloudPort, createInventoryService, type SweepSettings } from "@fastier/core";
 import {
+  createApprovalPolicyStore,
   createDashboardReads,
   createHealthReads,
   createInventoryStore,
@@ -24,6 +25,7 @@ import { rateLimitPlugin } from "./plugins/rateLimit.ts";
 import { installStorableInputCheck, installValidators } from "./plugins/validation.ts";
 import { activityRoutes } from "./routes/activity.ts";
 import { apiKeyRoutes } from "./routes/apiKeys.ts";
+import { approvalRoutes } from "./routes/approvals.ts";
 import { auditRoutes } from "./routes/auditEvents.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { disasterRecoveryRoutes } from "./routes/disasterRecovery.ts";
@@ -134,9 +136,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(apiKeyRoutes, { apiKeys });
   await app.register(auditRoutes, { auditLog: createPrismaAuditLog(prisma) });
   const operations = createOperationStore(deps.database);
+  const approvals = createApprovalPolicyStore(prisma);
   const now = deps.now ?? (() => new Date());
-  await app.register(operationRequestRoutes, { inventory, operations, cloud: deps.cloud, now });
+  await app.register(operationRequestRoutes, { inventory, operations, approvals, cloud: deps.cloud, now });
   await app.register(operationRoutes, { operations });
+  await app.register(approvalRoutes, { operations, approvals, now });
   await app.register(disasterRecoveryRoutes, { inventory, cloud: deps.cloud, now });
   await app.register(syncRoutes, { cloud: deps.cloud, inventory, syncs: createPrismaSyncStore(prisma), now });
   const dashboard = createDashboardReads(deps.database);
@@ -145,7 +149,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(activityRoutes, { dashboard });
   const health = createHealthReads(deps.database);
   await app.register(findingRoutes, { health });
-  await app.register(recommendationRoutes, { health, inventory, operations, cloud: deps.cloud, now });
+  await app.register(recommendationRoutes, { health, inventory, operations, approvals, cloud: deps.cloud, now });
   const sweeps = createSweepRunner({
     database: deps.database,
     cloud: deps.cloud,

@@ -157,6 +157,8 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
   async function tick(stop?: AbortSignal): Promise<number> {
     if (stop?.aborted) return 0;
     const now = deps.now();
+    const expired = await deps.operations.expireApprovals(now);
+    if (expired > 0) log.info({ expired }, "approvals expired");
     const claimed = await deps.operations.claimDue(
       deps.workerId,
       now,

@@ -37,6 +37,7 @@ export * from "./inventory/inventoryStore.ts";
 export * from "./inventory/resourceRules.ts";
 export * from "./inventory/seedInventory.ts";
 export * from "./inventory/types.ts";
+export * from "./operations/approvals.ts";
 export * from "./operations/deadlines.ts";
 export * from "./operations/defineOperation.ts";
 export * from "./operations/kinds/createSnapshot.ts";

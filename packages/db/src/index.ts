@@ -10,6 +10,7 @@ export { diffDatamodels, isEmptyMigration } from "./prismaCli.ts";
 export { type DatabaseHandle, openDatabaseHandle } from "./prismaClient.ts";
 export { createDashboardReads } from "./stores/dashboardReads.ts";
 export { createPrismaApiKeyStore } from "./stores/prismaApiKeyStore.ts";
+export { createApprovalPolicyStore } from "./stores/prismaApprovalPolicyStore.ts";
 export { createPrismaAuditLog } from "./stores/prismaAuditLog.ts";
 export { createHealthReads } from "./stores/prismaHealthReads.ts";
 export { createHealthStore } from "./stores/prismaHealthStore.ts";

@@ -16,6 +16,16 @@ export const OperationPlan = Type.Object(
         { description: "Settings of what the operation creates, and whether each came from the source or the request" },
       ),
     ),
+    approval: Type.Optional(
+      Type.Object(
+        {
+          required: Type.Literal(true),
+          approverRole: Type.String(),
+          expiresAfterMinutes: Type.Integer(),
+        },
+        { description: "Another person must approve it before it starts (the environment's approval policy)" },
+      ),
+    ),
     deadline: Type.Optional(
       Type.Object(
         {
@@ -35,7 +45,9 @@ export const OperationEvent = Type.Object(
     id: Type.String(),
     at: Timestamp,
     type: Type.String({
-      description: "created, started, progress, retry, cancel_requested, succeeded, failed, cancelled",
+      description:
+        "created, approval_requested, approved, rejected, expired, started, progress, retry, cancel_requested, " +
+        "succeeded, failed, cancelled",
     }),
     step: Type.String(),
     message: Type.String(),
@@ -78,6 +90,22 @@ const operationFields = {
     description: "The operation ends failed with code timed_out if it is still running then",
   }),
   lostLeases: Type.Integer({ description: "Times a worker died holding this operation before saving its step" }),
+  approvalExpiresAt: Type.Union([Timestamp, Type.Null()], {
+    description: "While awaiting approval: when the request expires",
+  }),
+  decision: Type.Union([
+    Type.Object(
+      {
+        decision: Type.Union([Type.Literal("approved"), Type.Literal("rejected")]),
+        byKeyId: Type.Union([Uuid, Type.Null()]),
+        byName: Type.String(),
+        at: Timestamp,
+        reason: Type.Union([Type.String(), Type.Null()]),
+      },
+      { description: "The second person's decision, where the environment's policy asked for one" },
+    ),
+    Type.Null(),
+  ]),
   createdAt: Timestamp,
   startedAt: NullableTime,
   finishedAt: NullableTime,

@@ -17,6 +17,16 @@ export interface NewOperation {
   dueAt: Date;
   /** On the same clock. */
   deadlineAt: Date;
+  /** Set when the environment's policy asks for approval: the operation waits for it until then. */
+  approvalExpiresAt: Date | null;
+}
+
+export interface ApprovalRecord {
+  decision: "approved" | "rejected";
+  reason: string | null;
+  now: Date;
+  /** The deadline of an approved operation, counted from the approval. */
+  deadlineAt: Date;
 }
 
 export interface OperationQuery {
@@ -73,4 +83,13 @@ export interface OperationStore {
   /** Persists a retryable failure with its backoff, and releases the lease. */
   recordRetry(operationId: string, workerId: string, record: RetryRecord): Promise<Operation | null>;
   requestCancel(id: string, audit: AuditContext): Promise<Operation>;
+  /**
+   * Approves (the operation becomes pending, its deadline counted from now) or
+   * rejects (it ends, nothing done in the cloud) an operation awaiting
+   * approval, with its event and audit event. Refuses one already decided,
+   * expired or not awaiting approval (`not_awaiting_approval`, 409).
+   */
+  decide(id: string, record: ApprovalRecord, audit: AuditContext): Promise<Operation>;
+  /** Ends the operations whose approval was not given in time (`expired`); returns how many. */
+  expireApprovals(now: Date): Promise<number>;
 }

@@ -3,9 +3,19 @@ import type { Role } from "../auth/roles.ts";
 import type { CloudPort } from "../cloud/cloudPort.ts";
 import type { Resource, ResourceKind, ResourceSpec } from "../inventory/types.ts";
 
-export const OPERATION_STATUSES = ["pending", "running", "succeeded", "failed", "cancelled"] as const;
+export const OPERATION_STATUSES = [
+  "awaiting_approval",
+  "pending",
+  "running",
+  "succeeded",
+  "failed",
+  "cancelled",
+  "rejected",
+  "expired",
+] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
-export const ACTIVE_STATUSES: readonly OperationStatus[] = ["pending", "running"];
+/** Statuses that hold the target's lock: an operation awaiting approval holds it too. */
+export const ACTIVE_STATUSES: readonly OperationStatus[] = ["awaiting_approval", "pending", "running"];
 
 export interface PlanChange {
   field: string;
@@ -34,6 +44,25 @@ export interface OperationPlan {
   settings?: Record<string, PlanSetting>;
   /** By when it must have ended, else it ends `timed_out` (the kind's default or the request's `timeoutMinutes`). */
   deadline?: PlanDeadline;
+  /** Present when the environment's policy asks a second person to approve this kind. */
+  approval?: PlanApproval;
+}
+
+export interface PlanApproval {
+  required: true;
+  /** The least role of the approver, who must not be the requester. */
+  approverRole: Role;
+  /** The request expires when nobody decides within this. */
+  expiresAfterMinutes: number;
+}
+
+/** A second person's decision on an operation that needed approval. */
+export interface ApprovalDecision {
+  decision: "approved" | "rejected";
+  byKeyId: string | null;
+  byName: string;
+  at: Date;
+  reason: string | null;
 }
 
 export interface PlanDeadline {
@@ -80,6 +109,9 @@ export interface OperationRecord<P = Record<string, unknown>, S = Record<string,
   deadlineAt: Date;
   /** Claims whose worker died before saving its step. */
   lostLeases: number;
+  /** While awaiting approval: when the request expires. */
+  approvalExpiresAt: Date | null;
+  decision: ApprovalDecision | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -90,7 +122,19 @@ export interface OperationEvent {
   id: string;
   operationId: string;
   at: Date;
-  type: "created" | "started" | "progress" | "retry" | "succeeded" | "failed" | "cancel_requested" | "cancelled";
+  type:
+    | "created"
+    | "approval_requested"
+    | "approved"
+    | "rejected"
+    | "expired"
+    | "started"
+    | "progress"
+    | "retry"
+    | "succeeded"
+    | "failed"
+    | "cancel_requested"
+    | "cancelled";
   step: string;
   message: string;
   data: Record<string, unknown> | null;

@@ -4,6 +4,7 @@ import type { CloudPort } from "../cloud/cloudPort.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import type { InventoryStore } from "../inventory/inventoryStore.ts";
 import { canonical } from "../sync/planSync.ts";
+import type { ApprovalPolicyStore } from "./approvals.ts";
 import { type Operation, type OperationKind, operationDefinition } from "./operationRegistry.ts";
 import type { OperationStore } from "./operationStore.ts";
 import type { OperationPlan, PlanDeadline } from "./operationTypes.ts";
@@ -24,6 +25,7 @@ export const TIMEOUT_MINUTES = { minimum: 1, maximum: 1440 } as const;
 export interface OperationDependencies {
   inventory: InventoryStore;
   operations: OperationStore;
+  approvals: ApprovalPolicyStore;
   cloud: CloudPort;
   now: () => Date;
 }
@@ -102,9 +104,14 @@ export async function requestOperation(
     from: timeout === undefined ? "kind_default" : "request",
     at: new Date(now.getTime() + (timeout ?? definition.defaultTimeoutMinutes) * 60_000).toISOString(),
   };
+  const policy = await deps.approvals.get(target.environmentId);
+  const needsApproval = policy.kinds.includes(request.kind);
   const plan: OperationPlan = {
     ...(await definition.plan({ target, params: request.params, cloud: deps.cloud, now })),
     deadline,
+    ...(needsApproval && {
+      approval: { required: true, approverRole: definition.minRole, expiresAfterMinutes: policy.expiresAfterMinutes },
+    }),
   };
   if (request.dryRun) return { dryRun: true, plan };
 
@@ -120,6 +127,7 @@ export async function requestOperation(
       requestHash,
       dueAt: now,
       deadlineAt: new Date(deadline.at),
+      approvalExpiresAt: needsApproval ? new Date(now.getTime() + policy.expiresAfterMinutes * 60_000) : null,
     },
     audit,
   );

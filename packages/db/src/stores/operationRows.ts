@@ -30,6 +30,11 @@ export type StoredOperationRow = Pick<
   | "nextAttemptAt"
   | "deadlineAt"
   | "lostLeases"
+  | "approvalExpiresAt"
+  | "decidedByKeyId"
+  | "decidedByName"
+  | "decidedAt"
+  | "decisionReason"
   | "createdAt"
   | "startedAt"
   | "finishedAt"
@@ -41,7 +46,9 @@ export const OPERATION_COLUMNS = `o.id, o.kind, o.environment_id AS "environment
   o.params, o.plan, o.status, o.step, o.state, o.requested_by_key_id AS "requestedByKeyId",
   o.requested_by_name AS "requestedByName", o.idempotency_key AS "idempotencyKey", o.attempts,
   o.cancel_requested AS "cancelRequested", o.result, o.error, o.next_attempt_at AS "nextAttemptAt",
-  o.deadline_at AS "deadlineAt", o.lost_leases AS "lostLeases", o.created_at AS "createdAt",
+  o.deadline_at AS "deadlineAt", o.lost_leases AS "lostLeases", o.approval_expires_at AS "approvalExpiresAt",
+  o.decided_by_key_id AS "decidedByKeyId", o.decided_by_name AS "decidedByName", o.decided_at AS "decidedAt",
+  o.decision_reason AS "decisionReason", o.created_at AS "createdAt",
   o.started_at AS "startedAt", o.finished_at AS "finishedAt", o.updated_at AS "updatedAt"`;
 
 export function operationFromRow(row: StoredOperationRow): Operation {
@@ -65,6 +72,18 @@ export function operationFromRow(row: StoredOperationRow): Operation {
     nextAttemptAt: row.nextAttemptAt,
     deadlineAt: row.deadlineAt,
     lostLeases: row.lostLeases,
+    approvalExpiresAt: row.approvalExpiresAt,
+    decision:
+      row.decidedAt && row.decidedByName
+        ? {
+            // Rejected operations end REJECTED; every other decided one was approved.
+            decision: row.status === "REJECTED" ? "rejected" : "approved",
+            byKeyId: row.decidedByKeyId,
+            byName: row.decidedByName,
+            at: row.decidedAt,
+            reason: row.decisionReason,
+          }
+        : null,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,

@@ -45,7 +45,11 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
   async function activeConflict(targetResourceId: string, kind: string) {
     if (kind === "stop_deployment") return null;
     const active = await prisma.operation.findFirst({
-      where: { targetResourceId, status: { in: ["PENDING", "RUNNING"] }, kind: { not: "STOP_DEPLOYMENT" } },
+      where: {
+        targetResourceId,
+        status: { in: ["AWAITING_APPROVAL", "PENDING", "RUNNING"] },
+        kind: { not: "STOP_DEPLOYMENT" },
+      },
     });
     return active
       ? new ConflictError(
@@ -90,6 +94,10 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
               requestHash: input.requestHash,
               nextAttemptAt: input.dueAt,
               deadlineAt: input.deadlineAt,
+              ...(input.approvalExpiresAt && {
+                status: "AWAITING_APPROVAL",
+                approvalExpiresAt: input.approvalExpiresAt,
+              }),
               // The request's time on the control plane's clock (the simulated one under the simulator), like every later step.
               createdAt: input.dueAt,
             },
@@ -103,6 +111,17 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
               message: input.plan.summary,
             },
           });
+          if (input.approvalExpiresAt) {
+            await tx.operationEvent.create({
+              data: {
+                operationId: row.id,
+                at: input.dueAt,
+                type: "approval_requested",
+                step: input.firstStep,
+                message: `waits for another person's approval (${input.plan.approval?.approverRole ?? "admin"} or above) until ${input.approvalExpiresAt.toISOString()}`,
+              },
+            });
+          }
           await writeAudit(tx, audit, {
             action: `operation.${input.kind}`,
             targetType: "resource",
@@ -233,18 +252,89 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
       }, TRANSACTION);
     },
 
+    async decide(id, record, audit) {
+      return prisma.$transaction(async (tx) => {
+        if (!(await lockRow(tx, "operations", id))) throw new NotFoundError("operation", id);
+        const row = await tx.operation.findUniqueOrThrow({ where: { id } });
+        if (row.status !== "AWAITING_APPROVAL") {
+          throw new ConflictError(
+            "not_awaiting_approval",
+            `operation ${id} is ${row.status.toLowerCase()}${row.decidedByName ? ` (decided by ${row.decidedByName})` : ""}; there is nothing to decide`,
+            { status: row.status.toLowerCase() },
+          );
+        }
+        if (row.approvalExpiresAt && row.approvalExpiresAt <= record.now) {
+          throw new ConflictError(
+            "approval_expired",
+            `the approval of operation ${id} expired at ${row.approvalExpiresAt.toISOString()}; request it again`,
+          );
+        }
+        const approved = record.decision === "approved";
+        const decided = {
+          decidedByKeyId: audit.actor.keyId,
+          decidedByName: audit.actor.name,
+          decidedAt: record.now,
+          decisionReason: record.reason,
+          approvalExpiresAt: null,
+        };
+        const updated = await tx.operation.update({
+          where: { id },
+          data: approved
+            ? {
+                ...decided,
+                status: "PENDING",
+                nextAttemptAt: record.now,
+                deadlineAt: record.deadlineAt,
+              }
+            : { ...decided, status: "REJECTED", finishedAt: record.now },
+        });
+        await tx.operationEvent.create({
+          data: {
+            operationId: id,
+            at: record.now,
+            type: record.decision,
+            step: row.step,
+            message: `${record.decision} by ${audit.actor.name}${record.reason ? `: ${record.reason}` : ""}${approved ? "" : "; nothing was done in the cloud"}`,
+          },
+        });
+        await writeAudit(tx, audit, {
+          action: approved ? "operation.approve" : "operation.reject",
+          targetType: "operation",
+          targetId: id,
+          after: { reason: record.reason },
+        });
+        return operationFromRow(updated);
+      }, TRANSACTION);
+    },
+
+    async expireApprovals(now) {
+      const { rowCount } = await pool.query(
+        `WITH expired AS (
+           UPDATE operations SET status = 'EXPIRED', finished_at = $1, updated_at = now()
+            WHERE status = 'AWAITING_APPROVAL' AND approval_expires_at <= $1
+           RETURNING id, step, approval_expires_at)
+         INSERT INTO operation_events (operation_id, at, type, step, message)
+         SELECT id, $1, 'expired', step,
+                'nobody approved it by ' || to_char(approval_expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                || '; nothing was done in the cloud'
+           FROM expired`,
+        [now],
+      );
+      return rowCount ?? 0;
+    },
+
     async requestCancel(id, audit) {
       return prisma.$transaction(async (tx) => {
         if (!(await lockRow(tx, "operations", id))) throw new NotFoundError("operation", id);
         const row = await tx.operation.findUniqueOrThrow({ where: { id } });
-        if (row.status !== "PENDING" && row.status !== "RUNNING") {
+        if (row.status !== "PENDING" && row.status !== "RUNNING" && row.status !== "AWAITING_APPROVAL") {
           throw new ConflictError("operation_finished", `operation ${id} already ${row.status.toLowerCase()}`, {
             status: row.status.toLowerCase(),
           });
         }
         const now = new Date();
         await writeAudit(tx, audit, { action: "operation.cancel", targetType: "operation", targetId: id });
-        if (row.status === "PENDING" && !row.leaseOwner) {
+        if ((row.status === "PENDING" || row.status === "AWAITING_APPROVAL") && !row.leaseOwner) {
           // Not started yet: nothing in the cloud to undo.
           await tx.operationEvent.create({
             data: {
