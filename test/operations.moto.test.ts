@@ -57,12 +57,17 @@ describe("operations through the API and the reconciler, against moto", { skip: 
     (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }))).DBInstances?.[0];
 
   /** Ticks a reconciler on the wall clock, briefly pausing between ticks, until `done` holds. */
-  async function tickUntil(id: string, done: (op: OperationJson) => boolean, cloud: CloudPort = t.cloud) {
+  async function tickUntil(
+    id: string,
+    done: (op: OperationJson) => boolean,
+    cloud: CloudPort = t.cloud,
+    now: () => Date = () => new Date(),
+  ) {
     const reconciler = createReconciler({
       operations: createOperationStore(t.db),
       inventory: createInventoryStore(t.db),
       cloud,
-      now: () => new Date(),
+      now,
       log: pino({ level: "silent" }),
       workerId: "moto-worker",
       random: () => 0.5,
@@ -195,6 +200,14 @@ describe("operations through the API and the reconciler, against moto", { skip: 
     assert.deepEqual((await dbInstance(FASTIER.primaryDb))?.ReadReplicaDBInstanceIdentifiers, [FASTIER.replicaDb]);
     const inventory = (await resource(ids[FASTIER.replicaDb] ?? "")).database;
     assert.deepEqual([inventory.role, inventory.sourceDbIdentifier], ["replica", FASTIER.primaryDb]);
+
+    // Its deadline ends it (promote: 60 min by default; a worker clock an hour ahead stands in for the
+    // wait): the last look still sees the source, so it fails timed_out, says so, and (no longer active) frees the replica's lock.
+    const anHourLater = () => new Date(Date.now() + 61 * 60_000);
+    const ended = await tickUntil(accepted.json().id, (op) => !ACTIVE.includes(op.status), t.cloud, anHourLater);
+    assert.deepEqual([ended.status, ended.error?.code], ["failed", "timed_out"]);
+    assert.match(ended.error?.message ?? "", /while waiting: .*still replicating/);
+    assert.match(ended.error?.message ?? "", /may still complete .* before acting again/);
   });
 
   it("restores to the latest restorable time into a new instance", async () => {
