@@ -46,6 +46,10 @@ export const openapiPlugin = fp(
           { name: "resources", description: "Cloud resources of the inventory" },
           { name: "api-keys", description: "API keys and roles" },
           { name: "operations", description: "Scaling, deployment and disaster recovery, run by the worker" },
+          {
+            name: "approvals",
+            description: "The two-person rule: per-environment policies, approving and rejecting operations",
+          },
           { name: "audit", description: "Who changed what" },
           { name: "dashboard", description: "Fleet overview, metric series for charts and recent activity" },
         ],
