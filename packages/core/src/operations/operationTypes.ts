@@ -189,15 +189,8 @@ export interface StepContext<P, S> {
   now: Date;
 }
 
-/**
- * One kind of operation, the single source of everything about it: its name,
- * who may ask for it, on what, its endpoint and request body (from which its
- * params type comes), its state, how it is checked and planned, its state
- * machine and its deadline. `step` is called once per tick with the
- * operation's current step and must be idempotent: a step may run again
- * after a crash, so it checks the cloud before acting.
- */
-export interface OperationDefinition<K extends string, Body extends TObject, State extends TObject> {
+/** What a kind says about itself, as data: the same in its module and in the registry. */
+interface OperationDescription<K extends string, Body extends TObject> {
   kind: K;
   targetKinds: readonly ResourceKind[];
   minRole: Role;
@@ -207,17 +200,29 @@ export interface OperationDefinition<K extends string, Body extends TObject, Sta
   description: string;
   /** The request's own fields (the API adds `dryRun` and `timeoutMinutes`); its params type is `Static<Body>`. */
   body: Body;
-  /** What the steps keep between ticks; every property optional, as the first step starts with none. */
-  state: State;
   /** How long the operation may take before it ends `timed_out`, unless the request says otherwise. */
   defaultTimeoutMinutes: number;
-  /** Validates the request against the target and the cloud; throws a DomainError to refuse. */
-  plan(context: PlanContext<Static<Body>>): Promise<OperationPlan>;
   /** The first step of the state machine. */
   firstStep: string;
-  step(context: StepContext<Static<Body>, Static<State>>): Promise<StepOutcome<Static<State>>>;
   /** Whether a cancel can still take effect in this step (before anything irreversible happened). */
   cancellableIn(step: string): boolean;
+}
+
+/**
+ * One kind of operation, the single source of everything about it: its name,
+ * who may ask for it, on what, its endpoint and request body (from which its
+ * params type comes), its state, how it is checked and planned, its state
+ * machine and its deadline. `step` is called once per tick with the
+ * operation's current step and must be idempotent: a step may run again
+ * after a crash, so it checks the cloud before acting.
+ */
+export interface OperationDefinition<K extends string, Body extends TObject, State extends TObject>
+  extends OperationDescription<K, Body> {
+  /** What the steps keep between ticks; every property optional, as the first step starts with none. */
+  state: State;
+  /** Validates the request against the target and the cloud; throws a DomainError to refuse. */
+  plan(context: PlanContext<Static<Body>>): Promise<OperationPlan>;
+  step(context: StepContext<Static<Body>, Static<State>>): Promise<StepOutcome<Static<State>>>;
   /**
    * What a failure in the operation's current step leaves behind that someone pays for (a new
    * instance, say), as a sentence for the failure message; null when nothing. The reconciler adds
@@ -232,18 +237,8 @@ export interface OperationDefinition<K extends string, Body extends TObject, Sta
  * params, or params and state read back from the database) against the kind's
  * own schemas, so that each kind works on its own types and nothing is cast.
  */
-export interface RegisteredOperation<K extends string = string> {
-  kind: K;
-  targetKinds: readonly ResourceKind[];
-  minRole: Role;
-  path: string;
-  summary: string;
-  description: string;
-  body: TObject;
-  defaultTimeoutMinutes: number;
-  firstStep: string;
+export interface RegisteredOperation<K extends string = string> extends OperationDescription<K, TObject> {
   plan(context: PlanContext<unknown>): Promise<OperationPlan>;
   step(context: StepContext<unknown, unknown>): Promise<StepOutcome>;
-  cancellableIn(step: string): boolean;
   leftBehind(operation: OperationRecord<unknown, unknown>): string | null;
 }

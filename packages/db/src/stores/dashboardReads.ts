@@ -97,7 +97,7 @@ export function createDashboardReads({ pool }: Pick<DatabaseHandle, "pool">): Da
         pool.query<RunningOperationRow>(
           `SELECT id, environment_id AS "environmentId", kind, status, step,
                   target_resource_id AS "targetResourceId", created_at AS "createdAt"
-             FROM operations WHERE status IN ('PENDING', 'RUNNING')
+             FROM operations WHERE status IN ('AWAITING_APPROVAL', 'PENDING', 'RUNNING')
             ORDER BY created_at DESC, id DESC`,
         ),
         // Both LATERAL reads walk the samples' primary key of one series backwards: a few hundred rows per group at most.
