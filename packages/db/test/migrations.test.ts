@@ -162,7 +162,8 @@ describe("writing the next migration", () => {
     const schema = await readFile(schemaPath, "utf8");
     await writeFile(
       schemaPath,
-      schema.replace("  accountId   String?", "  owner       String?  @db.VarChar(64)\n  accountId   String?"),
+      // Whatever the column alignment: the environments model's accountId line is the anchor.
+      schema.replace(/^(\s+)accountId(\s+)String\?/m, "$1owner String? @db.VarChar(64)\n$1accountId$2String?"),
     );
 
     const file = await createMigration({
