@@ -1,6 +1,5 @@
 import { MIN_BACKUP_RETENTION_DAYS } from "../../dr/drReadiness.ts";
 import type { Resource } from "../../inventory/types.ts";
-import type { ScaleParams } from "../../operations/kinds/scaleGroup.ts";
 import type { OperationKind } from "../../operations/operationRegistry.ts";
 import type { Finding, HealthRuleId } from "../rules/findingTypes.ts";
 import { MEMORY_METRIC } from "../rules/memoryPressureRule.ts";
@@ -25,10 +24,13 @@ export const RECOMMENDATION_KINDS = [
 ] as const;
 export type RecommendationKind = (typeof RECOMMENDATION_KINDS)[number];
 
-/** How to carry a recommendation out: the operation to request. Only scaling has an operation kind today. */
+/**
+ * How to carry a recommendation out: the operation to request, with its
+ * params (checked against the kind's body schema when it is requested).
+ */
 export interface RecommendationApply {
-  operationKind: Extract<OperationKind, "scale">;
-  params: Required<Pick<ScaleParams, "desiredCapacity">> & Pick<ScaleParams, "maxSize">;
+  operationKind: OperationKind;
+  params: Record<string, string | number | boolean>;
 }
 
 export interface Recommendation {
