@@ -375,6 +375,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/resources/{id}/multi-az": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make an RDS instance Multi-AZ (a standby in another zone)
+         * @description ModifyDBInstance with MultiAZ, applied immediately unless `applyImmediately: false` (then in the next maintenance window, and the operation succeeds once the change is pending). While the standby is created from a snapshot, I/O latency rises; the instance costs about twice as much afterwards. Nothing is done for an instance that is already Multi-AZ.
+         *
+         *     Applies to: db_instance. Deadline: 90 minutes unless `timeoutMinutes` says otherwise.
+         *
+         *     Requires role: operator.
+         */
+        post: operations["enableMultiAz"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/resources/{id}/backup-retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set the backup retention of an RDS instance (0–35 days)
+         * @description ModifyDBInstance with BackupRetentionPeriod. Going between 0 and non-zero turns automated backups on or off and restarts the instance (an outage); it is applied immediately unless `applyImmediately: false` (then in the next maintenance window). A change between two non-zero values applies at once without a restart. Refused at 0 on an instance that has read replicas.
+         *
+         *     Applies to: db_instance. Deadline: 60 minutes unless `timeoutMinutes` says otherwise.
+         *
+         *     Requires role: operator.
+         */
+        post: operations["setBackupRetention"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/operations": {
         parameters: {
             query?: never;
@@ -1059,7 +1107,7 @@ export interface components {
              */
             id: string;
             /** @enum {unknown} */
-            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot";
+            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "enable_multi_az" | "set_backup_retention";
             /** @enum {unknown} */
             status: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
             /** @description The current step of the operation's state machine */
@@ -1130,7 +1178,7 @@ export interface components {
              */
             id: string;
             /** @enum {unknown} */
-            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot";
+            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "enable_multi_az" | "set_backup_retention";
             /** @enum {unknown} */
             status: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
             /** @description The current step of the operation's state machine */
@@ -1314,7 +1362,7 @@ export interface components {
                      */
                     id: string;
                     /** @enum {unknown} */
-                    kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot";
+                    kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "enable_multi_az" | "set_backup_retention";
                     /** @enum {unknown} */
                     status: "pending" | "running";
                     step: string;
@@ -1499,7 +1547,7 @@ export interface components {
             /** @description The operation `apply` requests; null when it must be carried out by hand */
             apply: {
                 /** @enum {unknown} */
-                operationKind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot";
+                operationKind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "enable_multi_az" | "set_backup_retention";
                 /** @description The operation's parameters */
                 params: {
                     [key: string]: unknown;
@@ -4767,11 +4815,362 @@ export interface operations {
             };
         };
     };
+    enableMultiAz: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the same operation */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    applyImmediately?: boolean;
+                    /** @description Only plan: answer the plan and change nothing */
+                    dryRun?: boolean;
+                    /**
+                     * Format: int32
+                     * @description End the operation timed_out if it has not ended after this many minutes (default: the kind's)
+                     */
+                    timeoutMinutes?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The plan, with nothing done */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunResult"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each field and rule */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the API key (or the address, without a valid key) has used up this minute's requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setBackupRetention: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the same operation */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int32
+                     * @description How many days of automated backups to keep; 0 turns them off
+                     */
+                    days: number;
+                    applyImmediately?: boolean;
+                    /** @description Only plan: answer the plan and change nothing */
+                    dryRun?: boolean;
+                    /**
+                     * Format: int32
+                     * @description End the operation timed_out if it has not ended after this many minutes (default: the kind's)
+                     */
+                    timeoutMinutes?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The plan, with nothing done */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunResult"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each field and rule */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the API key (or the address, without a valid key) has used up this minute's requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listOperations: {
         parameters: {
             query?: {
                 status?: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
-                kind?: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot";
+                kind?: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "enable_multi_az" | "set_backup_retention";
                 /** @description UUID */
                 targetResourceId?: string;
                 /** @description UUID */
@@ -5192,7 +5591,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description Operation kinds that need a second person's approval here; empty for none */
-                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot")[];
+                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "enable_multi_az" | "set_backup_retention")[];
                         /**
                          * Format: int32
                          * @description How long a request waits for a decision before it expires
@@ -5288,7 +5687,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description Operation kinds that need a second person's approval here; empty for none */
-                    kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot")[];
+                    kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "enable_multi_az" | "set_backup_retention")[];
                     /**
                      * Format: int32
                      * @description How long a request waits for a decision before it expires
@@ -5309,7 +5708,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description Operation kinds that need a second person's approval here; empty for none */
-                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot")[];
+                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "enable_multi_az" | "set_backup_retention")[];
                         /**
                          * Format: int32
                          * @description How long a request waits for a decision before it expires

@@ -41,6 +41,7 @@ export * from "./operations/approvals.ts";
 export * from "./operations/deadlines.ts";
 export * from "./operations/defineOperation.ts";
 export * from "./operations/kinds/createSnapshot.ts";
+export * from "./operations/kinds/enableMultiAz.ts";
 export * from "./operations/kinds/promoteReplica.ts";
 export * from "./operations/kinds/restorePointInTime.ts";
 export {
@@ -52,6 +53,7 @@ export {
 } from "./operations/kinds/restoreSettings.ts";
 export * from "./operations/kinds/rollbackStage.ts";
 export * from "./operations/kinds/scaleGroup.ts";
+export * from "./operations/kinds/setBackupRetention.ts";
 export * from "./operations/kinds/startDeployment.ts";
 export * from "./operations/kinds/stopDeployment.ts";
 export * from "./operations/operationRegistry.ts";

@@ -242,14 +242,15 @@ describe("other recommendations", () => {
     },
   });
 
-  it("enable Multi-AZ and raise retention to 7 days; neither has an operation yet", () => {
+  it("enable Multi-AZ and raise retention to 7 days, each applied by its operation", () => {
     const multiAz = recommendationsFor(finding("db_no_multi_az"), { resource: database(7, false) });
     assert.deepEqual(
       multiAz.map((r) => [r.kind, r.proposal, r.apply]),
-      [["enable_multi_az", { multiAz: true }, null]],
+      [["enable_multi_az", { multiAz: true }, { operationKind: "enable_multi_az", params: {} }]],
     );
     const retention = recommendationsFor(finding("db_backup_retention_short"), { resource: database(3, true) });
     assert.deepEqual(retention[0]?.proposal, { backupRetentionDays: 7 });
+    assert.deepEqual(retention[0]?.apply, { operationKind: "set_backup_retention", params: { days: 7 } });
     assert.match(retention[0]?.rationale ?? "", /keeps backups 3 days/);
     const off = recommendationsFor(finding("db_backup_retention_short"), { resource: database(0, true) });
     assert.match(off[0]?.rationale ?? "", /turned off/);

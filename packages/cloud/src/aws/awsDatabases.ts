@@ -4,6 +4,7 @@ import {
   type DBSnapshot,
   DescribeDBInstancesCommand,
   ModifyDBInstanceCommand,
+  type PendingModifiedValues,
   PromoteReadReplicaCommand,
   paginateDescribeDBInstances,
   paginateDescribeDBSnapshots,
@@ -82,7 +83,18 @@ export function dbInstanceStateOf(instance: DBInstance, earliestRestorableTime: 
     dbParameterGroupName: instance.DBParameterGroups?.[0]?.DBParameterGroupName ?? null,
     tags: tagsOf(instance.TagList),
     createdAt: instance.InstanceCreateTime ?? null,
+    ...pendingOf(instance.PendingModifiedValues),
   };
+}
+
+/** Only the pending settings the control plane changes; nothing when none of them is pending. */
+function pendingOf(pending: PendingModifiedValues | undefined): Pick<DbInstanceState, "pendingModifiedValues"> {
+  const values = definedFields({
+    multiAz: pending?.MultiAZ,
+    backupRetentionDays: pending?.BackupRetentionPeriod,
+    instanceClass: pending?.DBInstanceClass,
+  });
+  return Object.keys(values).length > 0 ? { pendingModifiedValues: values } : {};
 }
 
 function snapshotOf(snapshot: DBSnapshot): DbSnapshot {
@@ -202,8 +214,8 @@ export function createAwsDatabases(clients: RdsClients): DatabasePort {
       return returned(answer.DBInstance, "ModifyDBInstance");
     },
 
-    // ApplyImmediately: otherwise RDS holds class and Multi-AZ changes for the maintenance window.
-    async modifyInstance(identifier, modification) {
+    // ApplyImmediately unless asked otherwise: RDS would hold class and Multi-AZ changes for the maintenance window.
+    async modifyInstance(identifier, modification, options = {}) {
       const answer = await awsCall("rds", "ModifyDBInstance", () =>
         clients.rds.send(
           new ModifyDBInstanceCommand({
@@ -213,8 +225,9 @@ export function createAwsDatabases(clients: RdsClients): DatabasePort {
               MultiAZ: modification.multiAz,
               VpcSecurityGroupIds: modification.vpcSecurityGroupIds,
               DBParameterGroupName: modification.dbParameterGroupName,
+              BackupRetentionPeriod: modification.backupRetentionDays,
             }),
-            ApplyImmediately: true,
+            ApplyImmediately: options.applyImmediately ?? true,
           }),
         ),
       );

@@ -77,8 +77,8 @@ export function createSimCloud(options: SimCloudOptions): CloudPort {
         change((world, ctx) => createSnapshot(world, ctx, instanceIdentifier, snapshotIdentifier)),
       describeSnapshots: (filter) => read((world, now) => describeSnapshots(world, now, filter)),
       setMultiAz: (identifier, multiAz) => change((world, ctx) => setMultiAz(world, ctx, identifier, multiAz)),
-      modifyInstance: (identifier, modification) =>
-        change((world, ctx) => modifyInstance(world, ctx, identifier, modification)),
+      modifyInstance: (identifier, modification, options) =>
+        change((world, ctx) => modifyInstance(world, ctx, identifier, modification, options)),
     },
     pipelines: {
       describePipeline: (name) => read((world) => describePipeline(world, name)),

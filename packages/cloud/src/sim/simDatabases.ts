@@ -1,6 +1,8 @@
 import {
   type DbInstanceModification,
   type DbInstanceState,
+  type DbModifyOptions,
+  MAX_BACKUP_RETENTION_DAYS,
   RDS_CLASSES,
   type RestoreToPointInTimeRequest,
   rdsClassOf,
@@ -13,6 +15,8 @@ const PROMOTION_MS = 3 * MINUTE;
 const RESTORE_MS = 10 * MINUTE;
 const MULTI_AZ_CHANGE_MS = 5 * MINUTE;
 const MODIFY_MS = 5 * MINUTE;
+/** Turning automated backups on or off restarts the instance: a short outage. */
+const BACKUP_RESTART_MS = 2 * MINUTE;
 /**
  * What RDS gives a restored instance for each setting the request leaves out: Single-AZ, the default
  * VPC's subnet group and security group, the engine's default parameter group, and gp2 storage.
@@ -76,7 +80,20 @@ export function describeDatabase(world: SimWorld, db: SimDbInstance, now: number
     dbParameterGroupName: db.dbParameterGroupName,
     tags: { ...db.tags },
     createdAt: toDate(db.createdAt),
+    ...pendingOf(db),
   };
+}
+
+/** What RDS lists under PendingModifiedValues: a held change, or one accepted and not yet applied. */
+function pendingOf(db: SimDbInstance): Pick<DbInstanceState, "pendingModifiedValues"> {
+  const held = db.heldModification;
+  if (!held) return {};
+  const values = Object.fromEntries(
+    (["multiAz", "backupRetentionDays", "instanceClass"] as const)
+      .filter((key) => held[key] !== undefined)
+      .map((key) => [key, held[key]]),
+  );
+  return Object.keys(values).length > 0 ? { pendingModifiedValues: values } : {};
 }
 
 export const replicasOf = (world: SimWorld, identifier: string): string[] =>
@@ -140,12 +157,18 @@ export function setMultiAz(
   return { world: next, result: describeDatabase(next, db, ctx.now) };
 }
 
-/** ModifyDBInstance with ApplyImmediately: the instance is `modifying` for a while, then has the new settings. */
+/**
+ * ModifyDBInstance. Applied immediately (the default): the instance is `modifying` for a while, then
+ * has the new settings; a Multi-AZ conversion or a class change takes minutes, turning backups on or
+ * off restarts it briefly, a retention change between two non-zero values applies at once. Without
+ * ApplyImmediately, what RDS holds for the maintenance window is held (and shown as pending).
+ */
 export function modifyInstance(
   world: SimWorld,
   ctx: SimContext,
   identifier: string,
   modification: DbInstanceModification,
+  options: DbModifyOptions = {},
 ): SimChange<DbInstanceState> {
   const next = structuredClone(world);
   const db = findDatabase(next, identifier);
@@ -154,15 +177,59 @@ export function modifyInstance(
   if (modification.vpcSecurityGroupIds?.length === 0) {
     throw simError("invalid_request", "rds", "InvalidParameterValue", "VpcSecurityGroupIds must not be empty.");
   }
-  const changes = Object.keys(modification).filter(
-    (key) => modification[key as keyof DbInstanceModification] !== undefined,
-  );
-  // Asking for nothing is accepted and changes nothing, as ModifyDBInstance does.
-  if (changes.length > 0) {
-    db.status = "modifying";
-    db.pendingChange = { kind: "modify", modification, completesAt: toIso(ctx.now + MODIFY_MS) };
+  const retention = modification.backupRetentionDays;
+  if (retention !== undefined) requireValidRetention(next, db, retention);
+  const defined = Object.fromEntries(
+    Object.entries(modification).filter(([, value]) => value !== undefined),
+  ) as DbInstanceModification;
+  const { backupRetentionDays, ...rest } = defined;
+  // Between two non-zero values RDS applies a retention change at once, whatever ApplyImmediately says.
+  const retentionNow =
+    backupRetentionDays !== undefined && backupRetentionDays !== 0 && db.backupRetentionDays !== 0
+      ? backupRetentionDays
+      : undefined;
+  if (retentionNow !== undefined) db.backupRetentionDays = retentionNow;
+  const restarting = backupRetentionDays !== undefined && retentionNow === undefined;
+  const slow: DbInstanceModification = {
+    ...rest,
+    ...(restarting && backupRetentionDays !== db.backupRetentionDays ? { backupRetentionDays } : {}),
+  };
+  // Asking for nothing (or what is already there) is accepted and changes nothing, as ModifyDBInstance does.
+  if (Object.keys(slow).length === 0) return { world: next, result: describeDatabase(next, db, ctx.now) };
+  if (options.applyImmediately === false) {
+    db.heldModification = { ...db.heldModification, ...slow };
+    return { world: next, result: describeDatabase(next, db, ctx.now) };
   }
+  // Applying immediately takes what was held for the window along, as RDS does.
+  const applied = { ...db.heldModification, ...slow };
+  delete db.heldModification;
+  const onlyRestart = Object.keys(applied).length === 1 && applied.backupRetentionDays !== undefined;
+  db.status = onlyRestart ? "rebooting" : "modifying";
+  db.pendingChange = {
+    kind: "modify",
+    modification: applied,
+    completesAt: toIso(ctx.now + (onlyRestart ? BACKUP_RESTART_MS : MODIFY_MS)),
+  };
   return { world: next, result: describeDatabase(next, db, ctx.now) };
+}
+
+function requireValidRetention(world: SimWorld, db: SimDbInstance, days: number) {
+  if (!Number.isInteger(days) || days < 0 || days > MAX_BACKUP_RETENTION_DAYS) {
+    throw simError(
+      "invalid_request",
+      "rds",
+      "InvalidParameterValue",
+      `Invalid backup retention period: ${days}. Must be between 0 and ${MAX_BACKUP_RETENTION_DAYS}.`,
+    );
+  }
+  if (days === 0 && replicasOf(world, db.identifier).length > 0) {
+    throw simError(
+      "invalid_request",
+      "rds",
+      "InvalidParameterCombination",
+      `Cannot set the backup retention period of ${db.identifier} to 0 while it has read replicas.`,
+    );
+  }
 }
 
 function requireKnownClass(instanceClass: string, engine: string) {
@@ -276,11 +343,17 @@ export function applyDueDatabaseChanges(world: SimWorld, now: number): void {
     } else if (change.kind === "create") {
       db.backupsSince = change.completesAt;
     } else if (change.kind === "modify") {
-      const { instanceClass, multiAz, vpcSecurityGroupIds, dbParameterGroupName } = change.modification;
+      const { instanceClass, multiAz, vpcSecurityGroupIds, dbParameterGroupName, backupRetentionDays } =
+        change.modification;
       if (instanceClass !== undefined) db.instanceClass = instanceClass;
       if (multiAz !== undefined) db.multiAz = multiAz;
       if (vpcSecurityGroupIds !== undefined) db.vpcSecurityGroupIds = [...vpcSecurityGroupIds];
       if (dbParameterGroupName !== undefined) db.dbParameterGroupName = dbParameterGroupName;
+      if (backupRetentionDays !== undefined) {
+        // Backups start (or stop) with the restart: no restore can reach back before it.
+        db.backupsSince = backupRetentionDays === 0 ? null : change.completesAt;
+        db.backupRetentionDays = backupRetentionDays;
+      }
     } else {
       db.multiAz = change.multiAz;
     }

@@ -123,6 +123,11 @@ export interface SimDbInstance {
   restoredFrom: { sourceIdentifier: string; restoreTime: IsoTime } | null;
   /** The change in progress, if any; the status says what kind. */
   pendingChange: SimDbChange | null;
+  /**
+   * Settings asked for without ApplyImmediately, held for the maintenance window (which the
+   * simulation does not reach). Absent in worlds stored before it existed, which means none.
+   */
+  heldModification?: DbInstanceModification;
 }
 
 export interface SimDbSnapshot {

@@ -205,4 +205,38 @@ describe("AWS adapter: RDS requests (aws-sdk-client-mock)", () => {
       ApplyImmediately: true,
     });
   });
+  it("sets Multi-AZ and the backup retention for the maintenance window when asked, and reads what is pending", async () => {
+    mock.on(ModifyDBInstanceCommand).resolves({
+      DBInstance: instance("fastier-db", {
+        MultiAZ: false,
+        BackupRetentionPeriod: 0,
+        PendingModifiedValues: { MultiAZ: true, BackupRetentionPeriod: 7 },
+      }),
+    });
+    const modified = await cloud().databases.modifyInstance(
+      "fastier-db",
+      { multiAz: true, backupRetentionDays: 7 },
+      { applyImmediately: false },
+    );
+    assert.deepEqual(mock.commandCalls(ModifyDBInstanceCommand)[0]?.args[0].input, {
+      DBInstanceIdentifier: "fastier-db",
+      MultiAZ: true,
+      BackupRetentionPeriod: 7,
+      ApplyImmediately: false,
+    });
+    assert.equal(modified.multiAz, false);
+    assert.deepEqual(modified.pendingModifiedValues, { multiAz: true, backupRetentionDays: 7 });
+  });
+
+  it("applies a retention change immediately by default and reports nothing pending once done", async () => {
+    mock.on(ModifyDBInstanceCommand).resolves({ DBInstance: instance("fastier-db", { BackupRetentionPeriod: 14 }) });
+    const modified = await cloud().databases.modifyInstance("fastier-db", { backupRetentionDays: 14 });
+    assert.deepEqual(mock.commandCalls(ModifyDBInstanceCommand)[0]?.args[0].input, {
+      DBInstanceIdentifier: "fastier-db",
+      BackupRetentionPeriod: 14,
+      ApplyImmediately: true,
+    });
+    assert.equal(modified.backupRetentionDays, 14);
+    assert.equal(modified.pendingModifiedValues, undefined);
+  });
 });

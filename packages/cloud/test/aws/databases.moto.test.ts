@@ -242,6 +242,17 @@ describe("AWS adapter: RDS against moto", { skip: motoSkip }, () => {
     assert.equal(described?.multiAz, true);
   });
 
+  it("sets Multi-AZ and the backup retention with ModifyDBInstance, as DescribeDBInstances then shows", async () => {
+    await cloud.databases.modifyInstance(PRIMARY, { multiAz: false, backupRetentionDays: 14 });
+    const [single] = await cloud.databases.describeInstances([PRIMARY]);
+    assert.equal(single?.multiAz, false);
+    assert.equal(single?.backupRetentionDays, 14);
+    await cloud.databases.modifyInstance(PRIMARY, { multiAz: true });
+    const [multi] = await cloud.databases.describeInstances([PRIMARY]);
+    assert.equal(multi?.multiAz, true);
+    assert.equal(multi?.backupRetentionDays, 14, "a change of one setting leaves the other");
+  });
+
   it("promotes the read replica", async () => {
     const promoted = await cloud.databases.promoteReadReplica(REPLICA);
     assert.equal(promoted.identifier, REPLICA);

@@ -274,4 +274,29 @@ describe("simulated RDS", () => {
     const nothing = await cloud.databases.modifyInstance(PRIMARY_DB, {});
     assert.equal(nothing.status, "available", "asking for nothing changes nothing");
   });
+  it("restarts briefly when backups go on, holds changes for the window when asked, and refuses what RDS refuses", async () => {
+    const { cloud, clock } = await openSimWorld();
+    await rejectsWith(cloud.databases.modifyInstance(PRIMARY_DB, { backupRetentionDays: 0 }), "invalid_request");
+    await rejectsWith(cloud.databases.modifyInstance(PRIMARY_DB, { backupRetentionDays: 36 }), "invalid_request");
+    const longer = await cloud.databases.modifyInstance(PRIMARY_DB, { backupRetentionDays: 14 });
+    assert.deepEqual([longer.status, longer.backupRetentionDays], ["available", 14], "non-zero to non-zero at once");
+
+    const held = await cloud.databases.modifyInstance(
+      REPLICA_DB,
+      { multiAz: true, backupRetentionDays: 7 },
+      { applyImmediately: false },
+    );
+    assert.deepEqual(
+      [held.status, held.multiAz, held.backupRetentionDays, held.pendingModifiedValues],
+      ["available", false, 0, { multiAz: true, backupRetentionDays: 7 }],
+    );
+    const restarting = await cloud.databases.modifyInstance(REPLICA_DB, { backupRetentionDays: 7 });
+    assert.equal(restarting.status, "modifying", "applied now together with the held Multi-AZ change");
+    clock.advance(6 * MINUTE);
+    const [applied] = await cloud.databases.describeInstances([REPLICA_DB]);
+    assert.deepEqual(
+      [applied?.status, applied?.multiAz, applied?.backupRetentionDays, applied?.pendingModifiedValues],
+      ["available", true, 7, undefined],
+    );
+  });
 });

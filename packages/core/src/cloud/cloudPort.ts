@@ -3,6 +3,7 @@ import type {
   CapacityLimits,
   DbInstanceModification,
   DbInstanceState,
+  DbModifyOptions,
   DbSnapshot,
   DiscoveryResult,
   MetricDataRequest,
@@ -36,8 +37,15 @@ export interface DatabasePort {
   createSnapshot(instanceIdentifier: string, snapshotIdentifier: string): Promise<DbSnapshot>;
   describeSnapshots(filter: { instanceIdentifier?: string; snapshotIdentifier?: string }): Promise<DbSnapshot[]>;
   setMultiAz(identifier: string, multiAz: boolean): Promise<DbInstanceState>;
-  /** Applies the given settings at once; refused (invalid_state) while the instance is not available. */
-  modifyInstance(identifier: string, modification: DbInstanceModification): Promise<DbInstanceState>;
+  /**
+   * Applies the given settings, at once unless `applyImmediately` is false; refused (invalid_state)
+   * while the instance is not available.
+   */
+  modifyInstance(
+    identifier: string,
+    modification: DbInstanceModification,
+    options?: DbModifyOptions,
+  ): Promise<DbInstanceState>;
 }
 
 export interface PipelinePort {

@@ -69,6 +69,17 @@ export interface DbInstanceState {
   dbParameterGroupName: string | null;
   tags: Record<string, string>;
   createdAt: Date | null;
+  /**
+   * Changes asked for that RDS has not applied yet (held for the maintenance window, or
+   * about to start); absent or empty when none. Only the settings the control plane changes.
+   */
+  pendingModifiedValues?: PendingDbModification;
+}
+
+export interface PendingDbModification {
+  multiAz?: boolean;
+  backupRetentionDays?: number;
+  instanceClass?: string;
 }
 
 export const RDS_STORAGE_TYPES = ["gp2", "gp3", "io1", "io2", "standard"] as const;
@@ -93,12 +104,24 @@ export interface RestoreToPointInTimeRequest extends DbInstanceSettings {
   useLatestRestorableTime?: boolean;
 }
 
-/** What ModifyDBInstance changes, applied immediately (not in the maintenance window); only what is given. */
+/** What ModifyDBInstance changes; only what is given. */
 export interface DbInstanceModification {
   instanceClass?: string;
   multiAz?: boolean;
   vpcSecurityGroupIds?: string[];
   dbParameterGroupName?: string;
+  /** 0–35; going between 0 and non-zero restarts the instance (an outage). RDS refuses 0 on a source of read replicas. */
+  backupRetentionDays?: number;
+}
+
+/** How ModifyDBInstance applies a modification. */
+export interface DbModifyOptions {
+  /**
+   * Default true. When false, RDS holds class, Multi-AZ and a retention change between 0 and
+   * non-zero for the maintenance window (they show as pending modified values); a retention change
+   * between two non-zero values applies at once either way.
+   */
+  applyImmediately?: boolean;
 }
 
 export interface DbSnapshot {

@@ -1,8 +1,10 @@
 import { createSnapshot } from "./kinds/createSnapshot.ts";
+import { enableMultiAz } from "./kinds/enableMultiAz.ts";
 import { promoteReplica } from "./kinds/promoteReplica.ts";
 import { restorePointInTime } from "./kinds/restorePointInTime.ts";
 import { rollbackStage } from "./kinds/rollbackStage.ts";
 import { scaleGroup } from "./kinds/scaleGroup.ts";
+import { setBackupRetention } from "./kinds/setBackupRetention.ts";
 import { startDeployment } from "./kinds/startDeployment.ts";
 import { stopDeployment } from "./kinds/stopDeployment.ts";
 import type { OperationRecord, RegisteredOperation } from "./operationTypes.ts";
@@ -21,6 +23,8 @@ export const OPERATION_DEFINITIONS = [
   promoteReplica,
   restorePointInTime,
   createSnapshot,
+  enableMultiAz,
+  setBackupRetention,
 ] as const;
 
 export type OperationKind = (typeof OPERATION_DEFINITIONS)[number]["kind"];

@@ -33,7 +33,7 @@ export function countingDatabaseCalls(
     createSnapshot: (db, snapshot) => cloud.databases.createSnapshot(db, snapshot),
     describeSnapshots: (filter) => cloud.databases.describeSnapshots(filter),
     setMultiAz: (id, multiAz) => cloud.databases.setMultiAz(id, multiAz),
-    modifyInstance: (id, modification) => cloud.databases.modifyInstance(id, modification),
+    modifyInstance: (id, modification, options) => cloud.databases.modifyInstance(id, modification, options),
   };
   const original = databases[method] as (...args: unknown[]) => Promise<unknown>;
   (databases as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {

@@ -207,6 +207,7 @@ export function recommendationsFor(finding: Finding, context: RecommendationCont
           title: `Enable Multi-AZ on ${name}`,
           rationale: `${name} is Single-AZ: a zone or host failure means a promotion or a restore (minutes of downtime, possible data loss) instead of an automatic failover in about a minute. A standby roughly doubles the instance price.`,
           proposal: { multiAz: true },
+          apply: { operationKind: "enable_multi_az", params: {} },
         },
       ];
     case "db_backup_retention_short": {
@@ -220,6 +221,7 @@ export function recommendationsFor(finding: Finding, context: RecommendationCont
               ? `${name} has automated backups turned off: no point-in-time restore is possible. Keeping ${MIN_BACKUP_RETENTION_DAYS} days turns them on.`
               : `${name} keeps backups ${days ?? "an unknown number of"} days; at ${MIN_BACKUP_RETENTION_DAYS} a mistake found days later can still be undone by a point-in-time restore.`,
           proposal: { backupRetentionDays: MIN_BACKUP_RETENTION_DAYS },
+          apply: { operationKind: "set_backup_retention", params: { days: MIN_BACKUP_RETENTION_DAYS } },
         },
       ];
     }
