@@ -42,6 +42,7 @@ export * from "./operations/deadlines.ts";
 export * from "./operations/defineOperation.ts";
 export * from "./operations/kinds/createSnapshot.ts";
 export * from "./operations/kinds/promoteReplica.ts";
+export * from "./operations/kinds/putMemoryScalingPolicy.ts";
 export * from "./operations/kinds/restorePointInTime.ts";
 export {
   DB_PARAMETER_GROUP_NAME,

@@ -1,5 +1,6 @@
 import { createSnapshot } from "./kinds/createSnapshot.ts";
 import { promoteReplica } from "./kinds/promoteReplica.ts";
+import { putMemoryScalingPolicy } from "./kinds/putMemoryScalingPolicy.ts";
 import { restorePointInTime } from "./kinds/restorePointInTime.ts";
 import { rollbackStage } from "./kinds/rollbackStage.ts";
 import { scaleGroup } from "./kinds/scaleGroup.ts";
@@ -21,6 +22,7 @@ export const OPERATION_DEFINITIONS = [
   promoteReplica,
   restorePointInTime,
   createSnapshot,
+  putMemoryScalingPolicy,
 ] as const;
 
 export type OperationKind = (typeof OPERATION_DEFINITIONS)[number]["kind"];

@@ -159,6 +159,7 @@ function memoryPressureRecommendations(finding: Finding, context: Recommendation
         `${resource.name} has no scaling policy on ${MEMORY_METRIC.namespace} ${MEMORY_METRIC.metricName}, so it did not scale out when memory reached ${round1(peak)}%. ` +
         `A target-tracking policy at ${target}% adds instances before memory runs out and removes them when load drops.`,
       proposal: { metric: `${MEMORY_METRIC.namespace}/${MEMORY_METRIC.metricName}`, targetPercent: target },
+      apply: { operationKind: "put_memory_scaling_policy", params: { targetPercent: target } },
     });
   }
   return recommendations;
