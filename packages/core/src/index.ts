@@ -16,6 +16,7 @@ export * from "./health/reads/dashboardReads.ts";
 export * from "./health/reads/healthReads.ts";
 export * from "./health/reads/metricSeriesRequest.ts";
 export * from "./health/recommendations/capacityPlanning.ts";
+export * from "./health/recommendations/cloudWatchAgentSetup.ts";
 export * from "./health/recommendations/instanceCatalog.ts";
 export * from "./health/recommendations/recommendationActions.ts";
 export * from "./health/recommendations/recommendations.ts";
