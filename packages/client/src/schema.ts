@@ -1529,6 +1529,18 @@ export interface components {
                     [key: string]: unknown;
                 };
             } | null;
+            /** @description How to carry it out by hand when it has no operation (install_cloudwatch_agent): the steps and the files to add; null otherwise */
+            manualSteps: {
+                /** @description In order */
+                steps: string[];
+                files: {
+                    /** @description Where the file goes (in the bundle or on the instance) */
+                    path: string;
+                    description: string;
+                    /** @description The file's exact text */
+                    content: string;
+                }[];
+            } | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
