@@ -58,6 +58,7 @@ export function buildFleetWorld(now: number, shape: FleetShape, accountId: strin
       retiredInstances: [],
       instanceNamePrefix: name,
       nextInstanceNumber: shape.instancesPerGroup + 1,
+      scalingPolicies: [],
     };
   });
   return world;

@@ -206,6 +206,40 @@ describe("health sweeps: missing memory metrics and DR gaps", () => {
     const recommendation = await app.t.db.prisma.recommendation.findFirst({ where: { findingId: findings[0]?.id } });
     assert.equal(recommendation?.kind, "install_cloudwatch_agent");
 
+    // Carried out by hand: the recommendation shows the exact files, and apply's 422 points to them.
+    const shown = await app.t.app.inject({
+      method: "GET",
+      url: `/v1/recommendations/${recommendation?.id}`,
+      headers: app.t.auth("viewer"),
+    });
+    assert.equal(shown.statusCode, 200, shown.body);
+    const { manualSteps } = shown.json() as {
+      manualSteps: { steps: string[]; files: { path: string; content: string }[] };
+    };
+    assert.deepEqual(
+      manualSteps.files.map((f) => f.path),
+      [".ebextensions/90-fastier-memory.config", "/opt/aws/amazon-cloudwatch-agent/etc/fastier-memory.json"],
+    );
+    const agentConfig = JSON.parse(manualSteps.files[1]?.content ?? "{}");
+    assert.deepEqual(agentConfig.metrics.metrics_collected, { mem: { measurement: ["mem_used_percent"] } });
+    assert.deepEqual(agentConfig.metrics.aggregation_dimensions, [["AutoScalingGroupName"], ["InstanceId"]]);
+    const ebextension = JSON.parse(manualSteps.files[0]?.content ?? "{}");
+    assert.equal(
+      ebextension.files["/opt/aws/amazon-cloudwatch-agent/etc/fastier-memory.json"].content,
+      manualSteps.files[1]?.content,
+      "the Beanstalk file installs the same agent configuration",
+    );
+    const refused = await app.t.app.inject({
+      method: "POST",
+      url: `/v1/recommendations/${recommendation?.id}/apply`,
+      headers: app.t.auth("operator"),
+      payload: {},
+    });
+    assert.equal(refused.statusCode, 422, refused.body);
+    assert.equal(refused.json().code, "recommendation_not_applicable");
+    assert.match(refused.json().detail, /following its manualSteps .*90-fastier-memory\.config/);
+    assert.equal(refused.json().manualSteps, `/v1/recommendations/${recommendation?.id}#manualSteps`);
+
     app.t.clock.advance(5 * MINUTE);
     const back = await sweep(app);
     assert.equal(back.findingsResolved, 1, "resolves once the agent reports");

@@ -190,6 +190,7 @@ describe("operations: failures, retries and crashed workers", () => {
       provider: t.cloud.provider,
       region: t.cloud.region,
       autoScaling: {
+        ...t.cloud.autoScaling,
         describeGroups: (names) => t.cloud.autoScaling.describeGroups(names),
         updateLimits: (name, limits) => t.cloud.autoScaling.updateLimits(name, limits),
         setDesiredCapacity: async (name, desired) => {

@@ -36,7 +36,7 @@ function scopesOf(stack: Stack, scope: FastierResourceScope): Record<IamResource
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       ],
-      // Auto Scaling authorises SetDesiredCapacity / UpdateAutoScalingGroup on the group's tags.
+      // Auto Scaling authorises SetDesiredCapacity / UpdateAutoScalingGroup / PutScalingPolicy on the group's tags.
       conditions: { StringEquals: { "aws:ResourceTag/app": scope.appTag } },
     },
     db: { arns: [rds("db", `${scope.namePrefix}*`)] },

@@ -1,3 +1,7 @@
+import { cloudWatchAgentEbextension, MEMORY_EBEXTENSION_PATH } from "@fastier/core";
+
+export { MEMORY_EBEXTENSION_PATH };
+
 /**
  * Memory metrics, a memory alarm and memory target tracking for the Auto Scaling group that
  * Elastic Beanstalk owns, as an `.ebextensions` config file in the application bundle.
@@ -13,9 +17,8 @@
  *   group is `{"Ref": "AWSEBAutoScalingGroup"}` (AWS's documented way to customise environment
  *   resources), so the policy and alarm live and die with the group.
  * The pipeline's build step writes this file into every bundle it deploys (see webPipeline.ts).
+ * The agent part comes from the core, which shows the same file in install_cloudwatch_agent's steps.
  */
-
-export const MEMORY_EBEXTENSION_PATH = ".ebextensions/90-fastier-memory.config";
 
 /** Option setting the environment carries so the config file can find the alarm topic. */
 export const MEMORY_ALARM_TOPIC_OPTION = {
@@ -23,7 +26,6 @@ export const MEMORY_ALARM_TOPIC_OPTION = {
   optionName: "FastierMemoryAlarmTopicArn",
 } as const;
 
-const AGENT_CONFIG_PATH = "/opt/aws/amazon-cloudwatch-agent/etc/fastier-memory.json";
 const GROUP = { Ref: "AWSEBAutoScalingGroup" };
 
 export interface MemoryEbextensionOptions {
@@ -31,29 +33,6 @@ export interface MemoryEbextensionOptions {
   targetMemoryPercent: number;
   /** The alarm fires when a 5-minute maximum reaches this for 3 periods in a row. */
   alarmMemoryPercent: number;
-}
-
-/**
- * The CloudWatch agent configuration: `mem_used_percent` every minute in `CWAgent`, with the
- * `AutoScalingGroupName` and `InstanceId` dimensions, rolled up per group and per instance
- * (the series the control plane's sweeps and the scaling policy read).
- */
-export function cloudWatchAgentConfig() {
-  return {
-    agent: { metrics_collection_interval: 60 },
-    metrics: {
-      namespace: "CWAgent",
-      // The agent's own placeholders, filled in on each instance (not JavaScript templates).
-      append_dimensions: {
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudWatch agent placeholder
-        AutoScalingGroupName: "${aws:AutoScalingGroupName}",
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudWatch agent placeholder
-        InstanceId: "${aws:InstanceId}",
-      },
-      aggregation_dimensions: [["AutoScalingGroupName"], ["InstanceId"]],
-      metrics_collected: { mem: { measurement: ["mem_used_percent"] } },
-    },
-  };
 }
 
 /** The `.ebextensions` file (JSON, which Beanstalk accepts as well as YAML). */
@@ -70,20 +49,7 @@ export function memoryEbextension(options: MemoryEbextensionOptions) {
     },
   };
   return {
-    files: {
-      [AGENT_CONFIG_PATH]: {
-        mode: "000644",
-        owner: "root",
-        group: "root",
-        content: JSON.stringify(cloudWatchAgentConfig(), null, 2),
-      },
-    },
-    container_commands: {
-      "01_fastier_memory_metrics": {
-        // append-config keeps whatever the platform configured (log streaming) and adds memory.
-        command: `/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a append-config -m ec2 -s -c file:${AGENT_CONFIG_PATH}`,
-      },
-    },
+    ...cloudWatchAgentEbextension(),
     Resources: {
       FastierMemoryTargetTracking: {
         Type: "AWS::AutoScaling::ScalingPolicy",

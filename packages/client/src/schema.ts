@@ -375,6 +375,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/resources/{id}/memory-scaling-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Scale an Auto Scaling group on memory (target tracking on CWAgent mem_used_percent)
+         * @description Puts a target-tracking policy on the group's average CWAgent mem_used_percent (default target 65%). Refused (409 memory_policy_exists) when the group already has one at another target, unless replaceExisting is true. The instances must publish the metric (the CloudWatch agent) for the policy to act.
+         *
+         *     Applies to: auto_scaling_group. Deadline: 15 minutes unless `timeoutMinutes` says otherwise.
+         *
+         *     Requires role: operator.
+         */
+        post: operations["putMemoryScalingPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/resources/{id}/multi-az": {
         parameters: {
             query?: never;
@@ -1107,7 +1131,7 @@ export interface components {
              */
             id: string;
             /** @enum {unknown} */
-            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "enable_multi_az" | "set_backup_retention";
+            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention";
             /** @enum {unknown} */
             status: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
             /** @description The current step of the operation's state machine */
@@ -1178,7 +1202,7 @@ export interface components {
              */
             id: string;
             /** @enum {unknown} */
-            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "enable_multi_az" | "set_backup_retention";
+            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention";
             /** @enum {unknown} */
             status: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
             /** @description The current step of the operation's state machine */
@@ -1362,7 +1386,7 @@ export interface components {
                      */
                     id: string;
                     /** @enum {unknown} */
-                    kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "enable_multi_az" | "set_backup_retention";
+                    kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention";
                     /** @enum {unknown} */
                     status: "pending" | "running";
                     step: string;
@@ -1547,11 +1571,23 @@ export interface components {
             /** @description The operation `apply` requests; null when it must be carried out by hand */
             apply: {
                 /** @enum {unknown} */
-                operationKind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "enable_multi_az" | "set_backup_retention";
+                operationKind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention";
                 /** @description The operation's parameters */
                 params: {
                     [key: string]: unknown;
                 };
+            } | null;
+            /** @description How to carry it out by hand when it has no operation (install_cloudwatch_agent): the steps and the files to add; null otherwise */
+            manualSteps: {
+                /** @description In order */
+                steps: string[];
+                files: {
+                    /** @description Where the file goes (in the bundle or on the instance) */
+                    path: string;
+                    description: string;
+                    /** @description The file's exact text */
+                    content: string;
+                }[];
             } | null;
             /** Format: date-time */
             createdAt: string;
@@ -4815,6 +4851,185 @@ export interface operations {
             };
         };
     };
+    putMemoryScalingPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the same operation */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: int32
+                     * @description Average mem_used_percent to keep the group at; 65 when not given
+                     */
+                    targetPercent?: number;
+                    /** @description Replace a memory policy the group already has at another target */
+                    replaceExisting?: boolean;
+                    /** @description Only plan: answer the plan and change nothing */
+                    dryRun?: boolean;
+                    /**
+                     * Format: int32
+                     * @description End the operation timed_out if it has not ended after this many minutes (default: the kind's)
+                     */
+                    timeoutMinutes?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The plan, with nothing done */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunResult"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each field and rule */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the API key (or the address, without a valid key) has used up this minute's requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     enableMultiAz: {
         parameters: {
             query?: never;
@@ -5170,7 +5385,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
-                kind?: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "enable_multi_az" | "set_backup_retention";
+                kind?: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention";
                 /** @description UUID */
                 targetResourceId?: string;
                 /** @description UUID */
@@ -5591,7 +5806,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description Operation kinds that need a second person's approval here; empty for none */
-                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "enable_multi_az" | "set_backup_retention")[];
+                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention")[];
                         /**
                          * Format: int32
                          * @description How long a request waits for a decision before it expires
@@ -5687,7 +5902,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description Operation kinds that need a second person's approval here; empty for none */
-                    kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "enable_multi_az" | "set_backup_retention")[];
+                    kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention")[];
                     /**
                      * Format: int32
                      * @description How long a request waits for a decision before it expires
@@ -5708,7 +5923,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description Operation kinds that need a second person's approval here; empty for none */
-                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "enable_multi_az" | "set_backup_retention")[];
+                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention")[];
                         /**
                          * Format: int32
                          * @description How long a request waits for a decision before it expires

@@ -80,6 +80,7 @@ describe("AWS adapter IAM actions", () => {
       else assert.deepEqual(action.resourceTypes, [], `${action.service}:${action.action}`);
     }
     assert.deepEqual(adapterIamActionNames({ mutates: true }), [
+      "autoscaling:PutScalingPolicy",
       "autoscaling:SetDesiredCapacity",
       "autoscaling:UpdateAutoScalingGroup",
       "codepipeline:RollbackStage",

@@ -16,6 +16,7 @@ export * from "./health/reads/dashboardReads.ts";
 export * from "./health/reads/healthReads.ts";
 export * from "./health/reads/metricSeriesRequest.ts";
 export * from "./health/recommendations/capacityPlanning.ts";
+export * from "./health/recommendations/cloudWatchAgentSetup.ts";
 export * from "./health/recommendations/instanceCatalog.ts";
 export * from "./health/recommendations/recommendationActions.ts";
 export * from "./health/recommendations/recommendations.ts";
@@ -43,6 +44,7 @@ export * from "./operations/defineOperation.ts";
 export * from "./operations/kinds/createSnapshot.ts";
 export * from "./operations/kinds/enableMultiAz.ts";
 export * from "./operations/kinds/promoteReplica.ts";
+export * from "./operations/kinds/putMemoryScalingPolicy.ts";
 export * from "./operations/kinds/restorePointInTime.ts";
 export {
   DB_PARAMETER_GROUP_NAME,

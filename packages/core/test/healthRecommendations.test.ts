@@ -199,6 +199,16 @@ describe("memory-pressure recommendations", () => {
       metric: "CWAgent/mem_used_percent",
       targetPercent: 65,
     });
+    assert.deepEqual(ofKind(without, "add_memory_target_tracking")?.apply, {
+      operationKind: "put_memory_scaling_policy",
+      params: { targetPercent: 65 },
+    });
+    const configured = recommendationsFor(finding("memory_pressure", [90]), {
+      resource: webGroup(),
+      hasMemoryTargetTracking: false,
+      targetMemoryPercent: 70,
+    });
+    assert.deepEqual(ofKind(configured, "add_memory_target_tracking")?.apply?.params, { targetPercent: 70 });
     const unknown = recommendationsFor(finding("memory_pressure", [90]), { resource: webGroup() });
     assert.equal(ofKind(unknown, "add_memory_target_tracking"), undefined);
   });
@@ -257,9 +267,11 @@ describe("other recommendations", () => {
   });
 
   it("install the agent when memory metrics are missing; nothing for rules without a remedy here", () => {
-    assert.deepEqual(kinds(recommendationsFor(finding("memory_metrics_missing"), { resource: webGroup() })), [
-      "install_cloudwatch_agent",
-    ]);
+    const [agent] = recommendationsFor(finding("memory_metrics_missing"), { resource: webGroup() });
+    assert.equal(agent?.kind, "install_cloudwatch_agent");
+    assert.equal(agent?.apply, null);
+    assert.match(agent?.manualSteps?.steps.join("\n") ?? "", /cloudwatch:PutMetricData/);
+    assert.ok(agent?.manualSteps?.files.every((file) => file.content.includes("mem_used_percent")));
     assert.deepEqual(recommendationsFor(finding("db_replica_lag_high"), { resource: database(7, true) }), []);
   });
 });

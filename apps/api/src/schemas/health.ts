@@ -96,6 +96,25 @@ export const Recommendation = Type.Object(
       ],
       { description: "The operation `apply` requests; null when it must be carried out by hand" },
     ),
+    manualSteps: Type.Union(
+      [
+        Type.Object({
+          steps: Type.Array(Type.String(), { description: "In order" }),
+          files: Type.Array(
+            Type.Object({
+              path: Type.String({ description: "Where the file goes (in the bundle or on the instance)" }),
+              description: Type.String(),
+              content: Type.String({ description: "The file's exact text" }),
+            }),
+          ),
+        }),
+        Type.Null(),
+      ],
+      {
+        description:
+          "How to carry it out by hand when it has no operation (install_cloudwatch_agent): the steps and the files to add; null otherwise",
+      },
+    ),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     closedAt: Type.Union([Timestamp, Type.Null()], {

@@ -19,6 +19,7 @@ import { awsCall } from "./awsErrors.ts";
 import { tagsOf } from "./awsTags.ts";
 import { definedFields } from "./definedFields.ts";
 import { configuredInstanceTypes } from "./groupInstanceTypes.ts";
+import { describeMemoryTargetTracking, putMemoryTargetTracking } from "./memoryScalingPolicies.ts";
 
 export interface GroupWithInstanceType {
   group: AutoScalingGroup;
@@ -172,6 +173,17 @@ export function createAwsAutoScaling(clients: ScalingClients): AutoScalingPort {
           }),
         ),
       );
+    },
+
+    describeMemoryTargetTracking: (groupName) => describeMemoryTargetTracking(clients, groupName),
+
+    async putMemoryTargetTracking(groupName, policy) {
+      if (!Number.isFinite(policy.targetPercent) || policy.targetPercent <= 0 || policy.targetPercent > 100) {
+        throw new CloudError("invalid_request", `target ${policy.targetPercent}% is not a percentage`, {
+          service: "autoscaling",
+        });
+      }
+      await putMemoryTargetTracking(clients, groupName, policy);
     },
   };
 }

@@ -45,6 +45,7 @@ export const AWS_ADAPTER_IAM_ACTIONS: readonly AdapterIamAction[] = [
   read("autoscaling", "DescribePolicies"),
   write("autoscaling", "SetDesiredCapacity", ["autoScalingGroup"]),
   write("autoscaling", "UpdateAutoScalingGroup", ["autoScalingGroup"]),
+  write("autoscaling", "PutScalingPolicy", ["autoScalingGroup"]),
 
   // RDS
   read("rds", "DescribeDBInstances"),

@@ -2,7 +2,14 @@ import type { CloudPort } from "@fastier/core";
 import type pg from "pg";
 import { seedFastierWorld } from "./fastierSeed.ts";
 import { createDrawSource } from "./keyedRandom.ts";
-import { describeGroups, setDesiredCapacity, updateLimits } from "./simAutoScaling.ts";
+import {
+  describeGroups,
+  findGroup,
+  memoryPolicyOf,
+  putMemoryTargetTracking,
+  setDesiredCapacity,
+  updateLimits,
+} from "./simAutoScaling.ts";
 import type { SimClock } from "./simClock.ts";
 import {
   describeDatabases,
@@ -68,6 +75,9 @@ export function createSimCloud(options: SimCloudOptions): CloudPort {
       setDesiredCapacity: (groupName, desired) =>
         change((world, ctx) => setDesiredCapacity(world, ctx, groupName, desired)),
       updateLimits: (groupName, limits) => change((world, ctx) => updateLimits(world, ctx, groupName, limits)),
+      describeMemoryTargetTracking: (groupName) => read((world) => memoryPolicyOf(findGroup(world, groupName))),
+      putMemoryTargetTracking: (groupName, policy) =>
+        change((world) => putMemoryTargetTracking(world, groupName, policy)),
     },
     databases: {
       describeInstances: (identifiers) => read((world, now) => describeDatabases(world, now, identifiers)),

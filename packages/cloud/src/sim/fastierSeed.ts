@@ -111,6 +111,8 @@ export function seedFastierWorld(options: FastierSeedOptions): SimWorld {
     retiredInstances: [],
     instanceNamePrefix: "fastier-prod-web",
     nextInstanceNumber: instances.length + 1,
+    // Fastier's group scales only by hand or on CPU: nothing tracks memory.
+    scalingPolicies: [],
   });
 
   world.databases.push(

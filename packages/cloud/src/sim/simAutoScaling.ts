@@ -1,4 +1,4 @@
-import type { AutoScalingGroupState, CapacityLimits } from "@fastier/core";
+import type { AutoScalingGroupState, CapacityLimits, MemoryScalingPolicy } from "@fastier/core";
 import { simError } from "./simErrors.ts";
 import { newInstanceId } from "./simIds.ts";
 import type { SimAutoScalingGroup, SimChange, SimContext, SimInstance, SimWorld } from "./simState.ts";
@@ -223,4 +223,42 @@ export function describeGroup(group: SimAutoScalingGroup): AutoScalingGroupState
 export function describeGroups(world: SimWorld, names?: string[]): AutoScalingGroupState[] {
   const wanted = names ? new Set(names) : null;
   return world.groups.filter((group) => !wanted || wanted.has(group.name)).map(describeGroup);
+}
+
+const AGENT_NAMESPACE = "CWAgent";
+const MEMORY_METRIC = "mem_used_percent";
+
+/** The group's target-tracking policy on the agent's memory metric, as AWS discovery recognises one. */
+export function memoryPolicyOf(group: SimAutoScalingGroup): MemoryScalingPolicy | null {
+  const policy = group.scalingPolicies.find((p) => p.namespace === AGENT_NAMESPACE && p.metricName === MEMORY_METRIC);
+  return policy ? { policyName: policy.policyName, targetPercent: policy.targetValue } : null;
+}
+
+/** Like PutScalingPolicy with a customized metric: creates the policy or replaces the one of that name. */
+export function putMemoryTargetTracking(
+  world: SimWorld,
+  groupName: string,
+  policy: MemoryScalingPolicy,
+): SimChange<void> {
+  const next = structuredClone(world);
+  const group = findGroup(next, groupName);
+  if (!Number.isFinite(policy.targetPercent) || policy.targetPercent <= 0 || policy.targetPercent > 100) {
+    throw simError(
+      "invalid_request",
+      "autoscaling",
+      "ValidationError",
+      `TargetValue ${policy.targetPercent} is not a percentage of mem_used_percent`,
+    );
+  }
+  if (policy.policyName.length === 0 || policy.policyName.length > 255) {
+    throw simError("invalid_request", "autoscaling", "ValidationError", "PolicyName must be 1 to 255 characters");
+  }
+  const stored = {
+    policyName: policy.policyName,
+    namespace: AGENT_NAMESPACE,
+    metricName: MEMORY_METRIC,
+    targetValue: policy.targetPercent,
+  };
+  group.scalingPolicies = [...group.scalingPolicies.filter((p) => p.policyName !== policy.policyName), stored];
+  return { world: next, result: undefined };
 }

@@ -1,4 +1,5 @@
 import { type DiscoveredResource, type DiscoveryResult, discoveredResource } from "@fastier/core";
+import { memoryPolicyOf } from "./simAutoScaling.ts";
 import { endpointAddressOf, restorableWindow, roleOf } from "./simDatabases.ts";
 import type { SimAutoScalingGroup, SimDbInstance, SimInstance, SimStaticResource, SimWorld } from "./simState.ts";
 
@@ -60,11 +61,10 @@ function autoScalingGroup(world: SimWorld, group: SimAutoScalingGroup): Discover
     ...discoveredResource({ kind: "auto_scaling_group", cloudId: group.name, name: group.name, region: world.region }),
     availabilityZones: [...group.availabilityZones],
     tags: { ...group.tags },
-    // Fastier's groups scale only by hand or on CPU: nothing tracks memory.
     attributes: {
       healthCheckType: group.healthCheckType,
       launchTemplate: group.launchTemplate,
-      memoryTargetTracking: false,
+      memoryTargetTracking: memoryPolicyOf(group) !== null,
     },
     status: settled ? "active" : "modifying",
     instanceType: group.instanceType,

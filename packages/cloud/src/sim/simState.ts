@@ -9,7 +9,7 @@ import type { IsoTime } from "./simTime.ts";
  * jsonb unchanged. Changes over time are stored as "what happens when"
  * (a `completesAt`, an `inServiceAt`), applied lazily by worldTransitions.ts.
  */
-export const SIM_STATE_SCHEMA = 2;
+export const SIM_STATE_SCHEMA = 3;
 
 export interface SimWorld {
   schema: typeof SIM_STATE_SCHEMA;
@@ -85,6 +85,16 @@ export interface SimAutoScalingGroup {
   /** New instances are named `<prefix>-<n>` (their `Name` tag). */
   instanceNamePrefix: string;
   nextInstanceNumber: number;
+  /** Target-tracking policies put on the group (PutScalingPolicy); a name is unique within the group. */
+  scalingPolicies: SimScalingPolicy[];
+}
+
+/** A target-tracking policy on one CloudWatch metric of the group (the simulator only stores it). */
+export interface SimScalingPolicy {
+  policyName: string;
+  namespace: string;
+  metricName: string;
+  targetValue: number;
 }
 
 export type SimDbChange =

@@ -1,9 +1,15 @@
 import { FASTIER_DB_PLACEMENT } from "./fastierSeed.ts";
 import { defaultParameterGroupOf, RESTORE_DEFAULTS } from "./simDatabases.ts";
-import { SIM_STATE_SCHEMA, type SimDbInstance, type SimWorld } from "./simState.ts";
+import { SIM_STATE_SCHEMA, type SimAutoScalingGroup, type SimDbInstance, type SimWorld } from "./simState.ts";
+
+/** A world stored before groups kept their scaling policies. */
+type SchemaTwoWorld = Omit<SimWorld, "schema" | "groups"> & {
+  schema: 2;
+  groups: Omit<SimAutoScalingGroup, "scalingPolicies">[];
+};
 
 /** A world stored before databases had a subnet group, security groups, a parameter group and a storage type. */
-type SchemaOneWorld = Omit<SimWorld, "schema" | "databases"> & {
+type SchemaOneWorld = Omit<SchemaTwoWorld, "schema" | "databases"> & {
   schema: 1;
   databases: Omit<
     SimDbInstance,
@@ -14,13 +20,27 @@ type SchemaOneWorld = Omit<SimWorld, "schema" | "databases"> & {
 /**
  * Reads a world stored by an earlier version in today's format, so a running simulation
  * survives an upgrade. Format 1 → 2: seeded databases get Fastier's placement, restored ones
- * what RDS gives a restore that names none. Other formats are returned as stored.
+ * what RDS gives a restore that names none. Format 2 → 3: groups have no scaling policies
+ * (the simulator stored none before). Other formats are returned as stored.
  */
-export function upgradeSimWorld(stored: SimWorld | SchemaOneWorld): SimWorld {
-  if (stored.schema !== 1) return stored as SimWorld;
+export function upgradeSimWorld(stored: SimWorld | SchemaTwoWorld | SchemaOneWorld): SimWorld {
+  if (stored.schema === 1) return upgradeFromTwo(upgradeFromOne(stored));
+  if (stored.schema === 2) return upgradeFromTwo(stored);
+  return stored as SimWorld;
+}
+
+function upgradeFromTwo(stored: SchemaTwoWorld): SimWorld {
   return {
     ...structuredClone(stored),
     schema: SIM_STATE_SCHEMA,
+    groups: stored.groups.map((group) => ({ ...structuredClone(group), scalingPolicies: [] })),
+  };
+}
+
+function upgradeFromOne(stored: SchemaOneWorld): SchemaTwoWorld {
+  return {
+    ...structuredClone(stored),
+    schema: 2,
     databases: stored.databases.map((db) => ({
       ...structuredClone(db),
       ...(db.restoredFrom === null

@@ -4,6 +4,8 @@ import {
   AutoScalingClient,
   DescribeAutoScalingGroupsCommand,
   DescribeLaunchConfigurationsCommand,
+  DescribePoliciesCommand,
+  PutScalingPolicyCommand,
   SetDesiredCapacityCommand,
   UpdateAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
@@ -198,5 +200,61 @@ describe("AWS adapter: Auto Scaling requests (aws-sdk-client-mock)", () => {
       cloud().autoScaling.describeGroups(),
       (error: unknown) => error instanceof CloudError && error.kind === "throttled" && error.service === "ec2",
     );
+  });
+
+  it("puts target tracking on the group's average CWAgent mem_used_percent, exactly", async () => {
+    asMock.on(PutScalingPolicyCommand).resolves({ PolicyARN: "arn:policy" });
+    await cloud().autoScaling.putMemoryTargetTracking("web", { policyName: "web-memory", targetPercent: 65 });
+    assert.deepEqual(asMock.commandCalls(PutScalingPolicyCommand)[0]?.args[0].input, {
+      AutoScalingGroupName: "web",
+      PolicyName: "web-memory",
+      PolicyType: "TargetTrackingScaling",
+      TargetTrackingConfiguration: {
+        CustomizedMetricSpecification: {
+          MetricName: "mem_used_percent",
+          Namespace: "CWAgent",
+          Dimensions: [{ Name: "AutoScalingGroupName", Value: "web" }],
+          Statistic: "Average",
+        },
+        TargetValue: 65,
+      },
+    });
+    await assert.rejects(
+      cloud().autoScaling.putMemoryTargetTracking("web", { policyName: "web-memory", targetPercent: 0 }),
+      (error: unknown) => error instanceof CloudError && error.kind === "invalid_request",
+    );
+    assert.equal(asMock.commandCalls(PutScalingPolicyCommand).length, 1, "an impossible target is not sent");
+  });
+
+  it("reads the group's memory policy among its target-tracking policies, and none when there is none", async () => {
+    const cpu = {
+      AutoScalingGroupName: "web",
+      PolicyName: "web-cpu",
+      PolicyType: "TargetTrackingScaling",
+      TargetTrackingConfiguration: {
+        PredefinedMetricSpecification: { PredefinedMetricType: "ASGAverageCPUUtilization" as const },
+        TargetValue: 50,
+      },
+    };
+    const memory = {
+      AutoScalingGroupName: "web",
+      PolicyName: "web-memory",
+      PolicyType: "TargetTrackingScaling",
+      TargetTrackingConfiguration: {
+        CustomizedMetricSpecification: { MetricName: "mem_used_percent", Namespace: "CWAgent" },
+        TargetValue: 70,
+      },
+    };
+    asMock
+      .on(DescribePoliciesCommand)
+      .resolvesOnce({ ScalingPolicies: [cpu, memory] })
+      .resolves({ ScalingPolicies: [cpu] });
+    assert.deepEqual(await cloud().autoScaling.describeMemoryTargetTracking("web"), {
+      policyName: "web-memory",
+      targetPercent: 70,
+    });
+    const input = asMock.commandCalls(DescribePoliciesCommand)[0]?.args[0].input;
+    assert.deepEqual([input?.AutoScalingGroupName, input?.PolicyTypes], ["web", ["TargetTrackingScaling"]]);
+    assert.equal(await cloud().autoScaling.describeMemoryTargetTracking("web"), null);
   });
 });

@@ -1,8 +1,14 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { AutoScalingClient, CreateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
+import {
+  AutoScalingClient,
+  CreateAutoScalingGroupCommand,
+  DescribePoliciesCommand,
+} from "@aws-sdk/client-auto-scaling";
 import { CreateLaunchTemplateCommand, CreateLaunchTemplateVersionCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { CloudError, type CloudPort } from "@fastier/core";
+import { CloudError, type CloudPort, putMemoryScalingPolicy, type Resource } from "@fastier/core";
+import { driveOperation } from "../../../../test/helpers/driveOperation.ts";
+import { createManualClock } from "../../src/index.ts";
 import { motoCloud, motoConfig } from "./motoClients.ts";
 import { type MotoServer, motoSkip, startMotoServer } from "./motoServer.ts";
 
@@ -123,5 +129,52 @@ describe("AWS adapter: Auto Scaling against moto", { skip: motoSkip }, () => {
       error instanceof CloudError && error.kind === "not_found" && error.service === "autoscaling";
     await assert.rejects(cloud.autoScaling.setDesiredCapacity("no-such-group", 1), isNotFound);
     await assert.rejects(cloud.autoScaling.updateLimits("no-such-group", { maxSize: 3 }), isNotFound);
+  });
+
+  it("put_memory_scaling_policy puts target tracking on CWAgent mem_used_percent that moto lists and discovery recognises", async () => {
+    const target = { id: "r-group", environmentId: "e1", kind: "auto_scaling_group", cloudId: GROUP, attributes: {} };
+    const clock = createManualClock(new Date());
+    const result = await driveOperation(
+      putMemoryScalingPolicy,
+      target as unknown as Resource,
+      { targetPercent: 70 },
+      cloud,
+      clock,
+    );
+    assert.equal(result.final.type, "succeeded", JSON.stringify(result.final));
+
+    const { ScalingPolicies: policies = [] } = await new AutoScalingClient(motoConfig(moto)).send(
+      new DescribePoliciesCommand({ AutoScalingGroupName: GROUP }),
+    );
+    assert.equal(policies.length, 1);
+    const [policy] = policies;
+    assert.equal(policy?.PolicyName, `${GROUP}-memory-target-tracking`);
+    assert.equal(policy?.PolicyType, "TargetTrackingScaling");
+    assert.equal(policy?.TargetTrackingConfiguration?.TargetValue, 70);
+    const metric = policy?.TargetTrackingConfiguration?.CustomizedMetricSpecification;
+    assert.deepEqual(
+      [metric?.Namespace, metric?.MetricName, metric?.Statistic, metric?.Dimensions],
+      ["CWAgent", "mem_used_percent", "Average", [{ Name: "AutoScalingGroupName", Value: GROUP }]],
+    );
+    assert.deepEqual(await cloud.autoScaling.describeMemoryTargetTracking(GROUP), {
+      policyName: `${GROUP}-memory-target-tracking`,
+      targetPercent: 70,
+    });
+    const discovered = (await cloud.discovery.discover()).resources.find((r) => r.kind === "auto_scaling_group");
+    assert.equal(discovered?.attributes.memoryTargetTracking, true);
+
+    // Again at the same target: nothing to put, still one policy.
+    const again = await driveOperation(
+      putMemoryScalingPolicy,
+      target as unknown as Resource,
+      { targetPercent: 70 },
+      cloud,
+      clock,
+    );
+    assert.equal(again.final.type, "succeeded");
+    const listed = await new AutoScalingClient(motoConfig(moto)).send(
+      new DescribePoliciesCommand({ AutoScalingGroupName: GROUP }),
+    );
+    assert.equal(listed.ScalingPolicies?.length, 1);
   });
 });

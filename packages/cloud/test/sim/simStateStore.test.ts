@@ -71,13 +71,14 @@ describe("simulated account storage", () => {
     assert.equal((await accountRows(world)).length, 1);
   });
 
-  it("reads a world stored in format 1 (before databases had placement) and stores it in format 2", async () => {
+  it("reads a world stored in format 1 (before databases had placement) and stores it in format 3", async () => {
     const world = await openSimWorld();
     await world.cloud.databases.describeInstances();
     // Turn the stored document into what the previous version wrote.
     await world.db.pool.query(
       `UPDATE sim_accounts SET state = jsonb_set(state, '{schema}', '1') #- '{databases,0,storageType}'
-         #- '{databases,0,dbSubnetGroupName}' #- '{databases,0,vpcSecurityGroupIds}' #- '{databases,0,dbParameterGroupName}'`,
+         #- '{databases,0,dbSubnetGroupName}' #- '{databases,0,vpcSecurityGroupIds}' #- '{databases,0,dbParameterGroupName}'
+         #- '{groups,0,scalingPolicies}'`,
     );
     const restarted = world.open();
     const [primary] = await restarted.databases.describeInstances([PRIMARY_DB]);
@@ -89,7 +90,26 @@ describe("simulated account storage", () => {
     const { rows } = await world.db.pool.query<{ schema: number }>(
       "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
     );
-    assert.deepEqual(rows, [{ schema: 2 }], "the first change stores the upgraded world");
+    assert.deepEqual(rows, [{ schema: 3 }], "the first change stores the upgraded world");
+  });
+
+  it("reads a world stored in format 2 (before groups kept scaling policies): its groups have none", async () => {
+    const world = await openSimWorld();
+    await world.cloud.autoScaling.describeGroups();
+    await world.db.pool.query(
+      `UPDATE sim_accounts SET state = jsonb_set(state, '{schema}', '2') #- '{groups,0,scalingPolicies}'`,
+    );
+    const restarted = world.open();
+    assert.equal(await restarted.autoScaling.describeMemoryTargetTracking(ASG_NAME), null);
+    await restarted.autoScaling.putMemoryTargetTracking(ASG_NAME, { policyName: "mem", targetPercent: 70 });
+    assert.deepEqual(await restarted.autoScaling.describeMemoryTargetTracking(ASG_NAME), {
+      policyName: "mem",
+      targetPercent: 70,
+    });
+    const { rows } = await world.db.pool.query<{ schema: number }>(
+      "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
+    );
+    assert.deepEqual(rows, [{ schema: 3 }]);
   });
 
   it("keeps separate accounts apart and never moves a world back in time", async () => {

@@ -6,6 +6,7 @@ import type {
   DbModifyOptions,
   DbSnapshot,
   DiscoveryResult,
+  MemoryScalingPolicy,
   MetricDataRequest,
   MetricDataResult,
   PipelineDescription,
@@ -26,6 +27,10 @@ export interface AutoScalingPort {
   describeGroups(names?: string[]): Promise<AutoScalingGroupState[]>;
   setDesiredCapacity(groupName: string, desiredCapacity: number): Promise<void>;
   updateLimits(groupName: string, limits: CapacityLimits): Promise<void>;
+  /** The group's target-tracking policy on memory, as discovery recognises one; null when it has none. */
+  describeMemoryTargetTracking(groupName: string): Promise<MemoryScalingPolicy | null>;
+  /** Creates the policy, or replaces the group's policy of that name (like PutScalingPolicy). */
+  putMemoryTargetTracking(groupName: string, policy: MemoryScalingPolicy): Promise<void>;
 }
 
 export interface DatabasePort {

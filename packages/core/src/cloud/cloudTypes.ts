@@ -24,6 +24,15 @@ export interface AutoScalingGroupState {
   createdAt: Date | null;
 }
 
+/**
+ * A target-tracking scaling policy on the group's average CloudWatch agent
+ * `mem_used_percent` (dimension `AutoScalingGroupName`).
+ */
+export interface MemoryScalingPolicy {
+  policyName: string;
+  targetPercent: number;
+}
+
 export interface CapacityLimits {
   minSize?: number;
   maxSize?: number;

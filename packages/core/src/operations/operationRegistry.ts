@@ -1,6 +1,7 @@
 import { createSnapshot } from "./kinds/createSnapshot.ts";
 import { enableMultiAz } from "./kinds/enableMultiAz.ts";
 import { promoteReplica } from "./kinds/promoteReplica.ts";
+import { putMemoryScalingPolicy } from "./kinds/putMemoryScalingPolicy.ts";
 import { restorePointInTime } from "./kinds/restorePointInTime.ts";
 import { rollbackStage } from "./kinds/rollbackStage.ts";
 import { scaleGroup } from "./kinds/scaleGroup.ts";
@@ -23,6 +24,7 @@ export const OPERATION_DEFINITIONS = [
   promoteReplica,
   restorePointInTime,
   createSnapshot,
+  putMemoryScalingPolicy,
   enableMultiAz,
   setBackupRetention,
 ] as const;

@@ -59,6 +59,7 @@ export function recommendationFromRow(row: RecommendationRow): StoredRecommendat
     monthlyCostDeltaUsd: row.monthlyCostDeltaUsd,
     options: row.options as unknown as Recommendation["options"],
     apply: row.apply as unknown as Recommendation["apply"],
+    manualSteps: row.manualSteps as unknown as Recommendation["manualSteps"],
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     closedAt: row.closedAt,

@@ -150,12 +150,14 @@ export function createHealthStore({ prisma, pool }: Pick<DatabaseHandle, "prisma
         if (changes.add.length > 0) {
           const result = await client.query(
             `INSERT INTO recommendations (id, environment_id, resource_id, finding_id, rule_id, kind, title, rationale,
-                                          proposal, monthly_cost_delta_usd, options, apply, created_at, updated_at)
+                                          proposal, monthly_cost_delta_usd, options, apply, manual_steps,
+                                          created_at, updated_at)
              SELECT x.id, r.environment_id, x.resource_id, x.finding_id, x.rule_id, x.kind, x.title, x.rationale,
-                    x.proposal, x.monthly_cost_delta_usd, x.options, x.apply, $2, $2
+                    x.proposal, x.monthly_cost_delta_usd, x.options, x.apply, x.manual_steps, $2, $2
                FROM jsonb_to_recordset($1::jsonb)
                     AS x(id uuid, resource_id uuid, finding_id uuid, rule_id text, kind text, title text, rationale text,
-                         proposal jsonb, monthly_cost_delta_usd float8, options jsonb, apply jsonb)
+                         proposal jsonb, monthly_cost_delta_usd float8, options jsonb, apply jsonb,
+                         manual_steps jsonb)
                JOIN resources r ON r.id = x.resource_id
                JOIN findings f ON f.id = x.finding_id AND f.status = 'OPEN'
              ON CONFLICT DO NOTHING`,
@@ -173,6 +175,7 @@ export function createHealthStore({ prisma, pool }: Pick<DatabaseHandle, "prisma
                   monthly_cost_delta_usd: recommendation.monthlyCostDeltaUsd,
                   options: recommendation.options,
                   apply: recommendation.apply,
+                  manual_steps: recommendation.manualSteps,
                 })),
               ),
               now,

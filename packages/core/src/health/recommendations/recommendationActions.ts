@@ -84,8 +84,14 @@ export async function applyRecommendation(
       "unprocessable",
       "recommendation_not_applicable",
       `recommendation ${id} (${recommendation.kind}) has no operation to carry it out: it must be done by hand ` +
-        "(e.g. in the launch template or the AWS console), then dismissed with a reason",
-      { kind: recommendation.kind },
+        (recommendation.manualSteps
+          ? `following its manualSteps (GET /v1/recommendations/${id}: ${recommendation.manualSteps.steps.length} steps, ` +
+            `${recommendation.manualSteps.files.map((f) => f.path).join(", ")}), then dismissed with a reason`
+          : "(e.g. in the launch template or the AWS console), then dismissed with a reason"),
+      {
+        kind: recommendation.kind,
+        ...(recommendation.manualSteps && { manualSteps: `/v1/recommendations/${id}#manualSteps` }),
+      },
     );
   }
   const result = await requestOperation(

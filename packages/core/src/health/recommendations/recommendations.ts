@@ -11,6 +11,7 @@ import {
   type RightsizePlan,
   scaleOutCount,
 } from "./capacityPlanning.ts";
+import { cloudWatchAgentSteps, type ManualSteps } from "./cloudWatchAgentSetup.ts";
 import { type Ec2InstanceType, ec2TypeOf, monthlyCostUsd, PRICES_AS_OF } from "./instanceCatalog.ts";
 
 export const RECOMMENDATION_KINDS = [
@@ -49,6 +50,8 @@ export interface Recommendation {
   /** Rightsizing: every type that fits, cheapest first, each with its monthly delta. Empty otherwise. */
   options: RightsizeOption[];
   apply: RecommendationApply | null;
+  /** For one to carry out by hand (no `apply`): the exact steps and files; null otherwise. */
+  manualSteps: ManualSteps | null;
 }
 
 export interface RecommendationContext {
@@ -105,6 +108,7 @@ function scaleRecommendation(
       operationKind: "scale",
       params: overMax ? { desiredCapacity: needed, maxSize: needed } : { desiredCapacity: needed },
     },
+    manualSteps: null,
   };
 }
 
@@ -128,6 +132,7 @@ function rightsizeRecommendation(finding: Finding, name: string, plan: Rightsize
     options: plan.options,
     // Changing the type means a new launch template version and an instance refresh: no operation kind for that yet.
     apply: null,
+    manualSteps: null,
   };
 }
 
@@ -159,6 +164,7 @@ function memoryPressureRecommendations(finding: Finding, context: Recommendation
         `${resource.name} has no scaling policy on ${MEMORY_METRIC.namespace} ${MEMORY_METRIC.metricName}, so it did not scale out when memory reached ${round1(peak)}%. ` +
         `A target-tracking policy at ${target}% adds instances before memory runs out and removes them when load drops.`,
       proposal: { metric: `${MEMORY_METRIC.namespace}/${MEMORY_METRIC.metricName}`, targetPercent: target },
+      apply: { operationKind: "put_memory_scaling_policy", params: { targetPercent: target } },
     });
   }
   return recommendations;
@@ -174,6 +180,7 @@ function commonFields(finding: Finding, kind: RecommendationKind) {
     monthlyCostDeltaUsd: null,
     options: [],
     apply: null,
+    manualSteps: null,
   };
 }
 
@@ -196,8 +203,9 @@ export function recommendationsFor(finding: Finding, context: RecommendationCont
         {
           ...commonFields(finding, "install_cloudwatch_agent"),
           title: `Install the CloudWatch agent on ${name}'s instances`,
-          rationale: `EC2 does not report memory; without the agent's ${MEMORY_METRIC.metricName} memory pressure on ${name} cannot be seen or scaled on. Add it to the launch template's user data and publish with the AutoScalingGroupName dimension.`,
+          rationale: `EC2 does not report memory; without the agent's ${MEMORY_METRIC.metricName} memory pressure on ${name} cannot be seen or scaled on. Install it with the configuration in manualSteps: it publishes with the AutoScalingGroupName and InstanceId dimensions.`,
           proposal: { metric: `${MEMORY_METRIC.namespace}/${MEMORY_METRIC.metricName}` },
+          manualSteps: cloudWatchAgentSteps(name),
         },
       ];
     case "db_no_multi_az":

@@ -2,7 +2,7 @@ import type { Resource } from "../../inventory/types.ts";
 import { IN_SERVICE_METRIC } from "../rules/evaluateResource.ts";
 import type { Finding } from "../rules/findingTypes.ts";
 import type { StoredRecommendation } from "../sweep/sweepTypes.ts";
-import { type Recommendation, recommendationsFor } from "./recommendations.ts";
+import { type Recommendation, type RecommendationKind, recommendationsFor } from "./recommendations.ts";
 import { type SupersedeResult, supersede } from "./supersedeRecommendations.ts";
 
 /** The group size the finding's latest memory evidence was seen at, if recorded. */
@@ -45,10 +45,18 @@ export function recommendationsForFindings(
 }
 
 /**
+ * Remedies a sync can see in place: once it does, the recommendation is done
+ * with, applied or not (a memory policy, unlike a scale-out, does not depend
+ * on the numbers that called for it).
+ */
+const OBSERVABLE_REMEDIES: ReadonlySet<RecommendationKind> = new Set(["add_memory_target_tracking"]);
+
+/**
  * `supersede`, except that a recommendation someone acted on (applied or
  * dismissed) stays with its finding until the finding resolves or newer
  * numbers replace it: once a scale-out has run, the same numbers no longer
- * call for it, but it is still the answer to that finding.
+ * call for it, but it is still the answer to that finding. An applied remedy
+ * that sync sees in place closes.
  */
 export function settleRecommendations(
   current: StoredRecommendation[],
@@ -59,7 +67,9 @@ export function settleRecommendations(
   return {
     ...result,
     superseded: result.superseded.filter(
-      ({ recommendation, reason }) => !(actedOn(recommendation) && reason === "no_longer_recommended"),
+      ({ recommendation, reason }) =>
+        !(actedOn(recommendation) && reason === "no_longer_recommended") ||
+        (recommendation.status === "applied" && OBSERVABLE_REMEDIES.has(recommendation.kind)),
     ),
   };
 }

@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "OperationKind" ADD VALUE 'PUT_MEMORY_SCALING_POLICY';
+

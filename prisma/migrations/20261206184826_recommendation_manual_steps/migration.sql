@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "recommendations" ADD COLUMN     "manual_steps" JSONB;
+

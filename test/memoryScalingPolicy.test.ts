@@ -1,0 +1,93 @@
+// Scale on memory, end to end on the simulator: memory-pressure finding → the group has no
+// memory policy → add_memory_target_tracking recommended → applied through the API → the
+// put_memory_scaling_policy operation runs → sync sees the policy → the recommendation closes.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createSweepRunner } from "@fastier/runtime";
+import { reconcileToEnd } from "./helpers/reconcile.ts";
+import { type SyncedApp, syncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
+
+const MINUTE = 60_000;
+
+describe("health: applying add_memory_target_tracking puts a memory scaling policy", () => {
+  let app: SyncedApp;
+  const sweep = async () => {
+    const run = await createSweepRunner({
+      database: app.t.db,
+      cloud: app.t.cloud,
+      now: () => app.t.clock.now(),
+    }).sweepOnce("schedule");
+    assert.equal(run?.status, "succeeded", JSON.stringify(run?.errors));
+  };
+  const get = async (url: string) => {
+    const response = await app.t.app.inject({ method: "GET", url, headers: app.t.auth("viewer") });
+    assert.equal(response.statusCode, 200, response.body);
+    return response.json();
+  };
+
+  before(async () => {
+    app = await syncedApp();
+    // 17:30 UTC: half an hour into the simulator's daily peak.
+    app.t.clock.advance(5.5 * 60 * MINUTE);
+    await syncFromCloud(app.t, app.envId);
+  });
+  after(() => app.t.close());
+
+  it("applies the recommendation, the group scales on memory at 65%, and the recommendation closes after a sync", async () => {
+    const group = await get(`/v1/resources/${app.groupId}`);
+    assert.equal(group.attributes.memoryTargetTracking, false, "the simulator's group starts without one");
+    await sweep();
+    const [finding] = (await get(`/v1/findings?resourceId=${app.groupId}&status=open`)).items;
+    assert.equal(finding?.ruleId, "memory_pressure");
+    const recommendations = await get(`/v1/recommendations?findingId=${finding.id}&status=open`);
+    const memory = recommendations.items.find((r: { kind: string }) => r.kind === "add_memory_target_tracking");
+    assert.ok(memory, JSON.stringify(recommendations.items.map((r: { kind: string }) => r.kind)));
+    assert.deepEqual(memory.apply, { operationKind: "put_memory_scaling_policy", params: { targetPercent: 65 } });
+
+    const dryRun = await app.t.app.inject({
+      method: "POST",
+      url: `/v1/recommendations/${memory.id}/apply`,
+      headers: app.t.auth("operator"),
+      payload: { dryRun: true },
+    });
+    assert.equal(dryRun.statusCode, 200, dryRun.body);
+    assert.deepEqual(dryRun.json().plan.changes, [{ field: "memoryTargetPercent", from: null, to: 65 }]);
+
+    const applied = await app.t.app.inject({
+      method: "POST",
+      url: `/v1/recommendations/${memory.id}/apply`,
+      headers: app.t.auth("operator"),
+      payload: {},
+    });
+    assert.equal(applied.statusCode, 202, applied.body);
+    const operation = applied.json().operation;
+    assert.equal(operation.kind, "put_memory_scaling_policy");
+    await reconcileToEnd(app.t, operation.id);
+    const done = await get(`/v1/operations/${operation.id}`);
+    assert.equal(done.status, "succeeded", JSON.stringify(done.error));
+    assert.deepEqual(await app.t.cloud.autoScaling.describeMemoryTargetTracking(group.cloudId), {
+      policyName: `${group.cloudId}-memory-target-tracking`,
+      targetPercent: 65,
+    });
+    assert.equal(
+      (await get(`/v1/resources/${app.groupId}`)).attributes.memoryTargetTracking,
+      true,
+      "the operation's inventory effect",
+    );
+
+    await syncFromCloud(app.t, app.envId);
+    assert.equal((await get(`/v1/resources/${app.groupId}`)).attributes.memoryTargetTracking, true, "sync sees it");
+    await sweep();
+    const closed = await get(`/v1/recommendations/${memory.id}`);
+    assert.equal(closed.status, "applied");
+    assert.equal(closed.appliedOperationId, operation.id);
+    assert.equal(closed.closeReason, "no_longer_recommended");
+    assert.ok(closed.closedAt, "closed although it was applied: the remedy is in place");
+    const current = await get(`/v1/recommendations?findingId=${finding.id}&current=true`);
+    assert.ok(
+      current.items.every((r: { kind: string }) => r.kind !== "add_memory_target_tracking"),
+      JSON.stringify(current.items.map((r: { kind: string }) => r.kind)),
+    );
+    assert.ok(current.items.length > 0, "the finding's other remedies (scale out, rightsize) stay");
+  });
+});
