@@ -1,7 +1,14 @@
 import type { AutoScalingGroupState, CapacityLimits, MemoryScalingPolicy } from "@fastier/core";
 import { simError } from "./simErrors.ts";
 import { newInstanceId } from "./simIds.ts";
-import type { SimAutoScalingGroup, SimChange, SimContext, SimInstance, SimWorld } from "./simState.ts";
+import type {
+  SimAutoScalingGroup,
+  SimChange,
+  SimContext,
+  SimInstance,
+  SimScalingPolicy,
+  SimWorld,
+} from "./simState.ts";
 import { DAY, MINUTE, SECOND, toDate, toIso, toMs } from "./simTime.ts";
 
 /** A launched instance boots and passes the ELB health check in about three minutes. */
@@ -125,6 +132,15 @@ const liveInstances = (group: SimAutoScalingGroup) =>
     (instance) => instance.lifecycleState === "Pending" || instance.lifecycleState === "InService",
   );
 
+/**
+ * Sets the desired capacity of a group in a draft world and launches or terminates to match, as a
+ * scaling policy does; the caller keeps it within the limits.
+ */
+export function scaleDraftGroup(world: SimWorld, group: SimAutoScalingGroup, ctx: SimContext, desired: number): void {
+  group.desiredCapacity = desired;
+  matchDesiredCapacity(world, group, ctx);
+}
+
 /** Launches or picks instances for termination until the live count equals the desired capacity. */
 function matchDesiredCapacity(world: SimWorld, group: SimAutoScalingGroup, ctx: SimContext) {
   while (liveInstances(group).length < group.desiredCapacity) launchInstance(world, group, ctx);
@@ -230,9 +246,13 @@ const MEMORY_METRIC = "mem_used_percent";
 
 /** The group's target-tracking policy on the agent's memory metric, as AWS discovery recognises one. */
 export function memoryPolicyOf(group: SimAutoScalingGroup): MemoryScalingPolicy | null {
-  const policy = group.scalingPolicies.find((p) => p.namespace === AGENT_NAMESPACE && p.metricName === MEMORY_METRIC);
+  const policy = storedMemoryPolicy(group);
   return policy ? { policyName: policy.policyName, targetPercent: policy.targetValue } : null;
 }
+
+/** The stored policy behind memoryPolicyOf, with its cooldown state; undefined when there is none. */
+export const storedMemoryPolicy = (group: SimAutoScalingGroup): SimScalingPolicy | undefined =>
+  group.scalingPolicies.find((p) => p.namespace === AGENT_NAMESPACE && p.metricName === MEMORY_METRIC);
 
 /** Like PutScalingPolicy with a customized metric: creates the policy or replaces the one of that name. */
 export function putMemoryTargetTracking(

@@ -89,12 +89,18 @@ export interface SimAutoScalingGroup {
   scalingPolicies: SimScalingPolicy[];
 }
 
-/** A target-tracking policy on one CloudWatch metric of the group (the simulator only stores it). */
+/** A target-tracking policy on one CloudWatch metric of the group; simTargetTracking.ts acts on memory ones. */
 export interface SimScalingPolicy {
   policyName: string;
   namespace: string;
   metricName: string;
   targetValue: number;
+  /**
+   * When the policy last scaled the group out / in, for its cooldowns. Absent until it first
+   * does (and in worlds stored before target tracking acted), which means never.
+   */
+  lastScaleOutAt?: IsoTime;
+  lastScaleInAt?: IsoTime;
 }
 
 export type SimDbChange =

@@ -3,18 +3,22 @@ import { applyDueInstanceTransitions } from "./simAutoScaling.ts";
 import { applyDueDatabaseChanges } from "./simDatabases.ts";
 import { applySnapshotProgress } from "./simSnapshots.ts";
 import type { SimWorld } from "./simState.ts";
+import { applyTargetTracking } from "./simTargetTracking.ts";
 import { toIso, toMs } from "./simTime.ts";
 
 /**
  * Brings the world up to `now`: every transition whose time has come is
  * applied (instances in service or gone, promotions and restores finished,
- * snapshots progressed, pipeline stages completed). Nothing runs in the
+ * snapshots progressed, pipeline stages completed), and memory target-tracking
+ * policies evaluated at each whole minute in between, first, so the instances
+ * they launch or retire are brought up to `now` too. Nothing runs in the
  * background; time passing is only ever observed here, so the result depends
  * on the stored timestamps and `now` alone.
  */
 export function advanceWorld(world: SimWorld, now: number): SimWorld {
   if (now <= toMs(world.advancedTo)) return world;
   const next = structuredClone(world);
+  applyTargetTracking(next, toMs(world.advancedTo), now);
   applyDueInstanceTransitions(next, now);
   applyDueDatabaseChanges(next, now);
   applySnapshotProgress(next, now);

@@ -1,0 +1,94 @@
+// The closed loop with the simulator's target tracking: peak load → memory-pressure finding →
+// add_memory_target_tracking applied through the API → put_memory_scaling_policy succeeds →
+// simulated time passes → the group scales out by itself (no scale operation) → the finding resolves.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createSweepRunner } from "@fastier/runtime";
+import { reconcileToEnd } from "./helpers/reconcile.ts";
+import { type SyncedApp, syncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
+
+const MINUTE = 60_000;
+const PERIOD = 5 * MINUTE;
+
+describe("health: a memory target-tracking policy relieves memory pressure by itself", () => {
+  let app: SyncedApp;
+  const sweep = async () => {
+    const run = await createSweepRunner({
+      database: app.t.db,
+      cloud: app.t.cloud,
+      now: () => app.t.clock.now(),
+    }).sweepOnce("schedule");
+    assert.ok(run);
+    assert.equal(run.status, "succeeded", JSON.stringify(run.errors));
+    return run;
+  };
+  const get = async (url: string) => {
+    const response = await app.t.app.inject({ method: "GET", url, headers: app.t.auth("viewer") });
+    assert.equal(response.statusCode, 200, response.body);
+    return response.json();
+  };
+
+  before(async () => {
+    app = await syncedApp();
+    // 17:30 UTC: half an hour into the simulator's daily peak.
+    app.t.clock.advance(5.5 * 60 * MINUTE);
+    await syncFromCloud(app.t, app.envId);
+  });
+  after(() => app.t.close());
+
+  it("applies the policy, the group scales out on its own, and a later sweep resolves the finding", async () => {
+    const groupName = (await get(`/v1/resources/${app.groupId}`)).cloudId as string;
+    await sweep();
+    const [finding] = (await get(`/v1/findings?resourceId=${app.groupId}&status=open`)).items;
+    assert.equal(finding?.ruleId, "memory_pressure");
+    const recommendations = await get(`/v1/recommendations?findingId=${finding.id}&status=open`);
+    const memory = recommendations.items.find((r: { kind: string }) => r.kind === "add_memory_target_tracking");
+    assert.ok(memory, JSON.stringify(recommendations.items.map((r: { kind: string }) => r.kind)));
+
+    const applied = await app.t.app.inject({
+      method: "POST",
+      url: `/v1/recommendations/${memory.id}/apply`,
+      headers: app.t.auth("operator"),
+      payload: {},
+    });
+    assert.equal(applied.statusCode, 202, applied.body);
+    const operation = applied.json().operation;
+    assert.equal(operation.kind, "put_memory_scaling_policy");
+    await reconcileToEnd(app.t, operation.id);
+    assert.equal((await get(`/v1/operations/${operation.id}`)).status, "succeeded");
+    const [atApply] = await app.t.cloud.autoScaling.describeGroups([groupName]);
+    assert.equal(atApply?.desiredCapacity, 2, "nothing scaled yet: no simulated time has passed");
+
+    // Sweep every 5 minutes, as the worker would, with a sync between (the worker's schedule).
+    const timeline: { at: string; desired: number; inService: number; open: boolean }[] = [];
+    for (let i = 0; i < 12 && (timeline.at(-1)?.open ?? true); i += 1) {
+      app.t.clock.advance(PERIOD);
+      await syncFromCloud(app.t, app.envId);
+      await sweep();
+      const [group] = await app.t.cloud.autoScaling.describeGroups([groupName]);
+      const state = await get(`/v1/findings/${finding.id}`);
+      timeline.push({
+        at: new Date(app.t.clock.now()).toISOString().slice(11, 16),
+        desired: group?.desiredCapacity ?? 0,
+        inService: group?.instances.filter((x) => x.lifecycleState === "InService").length ?? 0,
+        open: state.status === "open",
+      });
+    }
+    console.log(JSON.stringify(timeline));
+    const resolvedStep = timeline.find((step) => !step.open);
+    assert.ok(resolvedStep, `the finding resolved: ${JSON.stringify(timeline)}`);
+    assert.ok(resolvedStep.desired > 2 && resolvedStep.inService === resolvedStep.desired, JSON.stringify(timeline));
+    assert.ok(timeline[0]?.open, "not resolved by the first sweep after the scale-out");
+    const resolved = await get(`/v1/findings/${finding.id}`);
+    assert.match(resolved.resolution, /under 75% for 3 periods/);
+
+    // By itself: the only operation is the policy's; no scale operation ran.
+    const operations = await get(`/v1/operations`);
+    assert.deepEqual(
+      operations.items.map((o: { kind: string }) => o.kind),
+      ["put_memory_scaling_policy"],
+    );
+    const [group] = await app.t.cloud.autoScaling.describeGroups([groupName]);
+    assert.deepEqual([group?.minSize, group?.maxSize], [2, 6]);
+  });
+});
