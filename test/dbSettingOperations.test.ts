@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { MIN_BACKUP_RETENTION_DAYS, PRIMARY_DB, REPLICA_DB } from "@fastier/core";
-import { createSweepRunner } from "@fastier/runtime";
 import { reconcileToEnd } from "./helpers/reconcile.ts";
+import { sweepNow } from "./helpers/sweeps.ts";
 import { type SyncedApp, syncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
 
 const MINUTE = 60_000;
@@ -23,14 +23,7 @@ describe("database fixes as operations, and the DR recommendations they apply", 
     await reconcileToEnd(app.t, id);
     return get(`/v1/operations/${id}`);
   };
-  const sweep = async () => {
-    const run = await createSweepRunner({
-      database: app.t.db,
-      cloud: app.t.cloud,
-      now: () => app.t.clock.now(),
-    }).sweepOnce("schedule");
-    assert.equal(run?.status, "succeeded", JSON.stringify(run?.errors));
-  };
+  const sweep = () => sweepNow(app.t);
   const openGap = async (ruleId: string) => {
     const findings = await get(`/v1/findings?resourceId=${ids[PRIMARY_DB]}&status=open`);
     return findings.items.find((f: { ruleId: string }) => f.ruleId === ruleId);

@@ -3,8 +3,8 @@
 // memory per instance drops → the finding resolves after the hysteresis → recommendation closed.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createSweepRunner } from "@fastier/runtime";
 import { reconcileToEnd } from "./helpers/reconcile.ts";
+import { sweepNow } from "./helpers/sweeps.ts";
 import { type SyncedApp, syncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
 
 const MINUTE = 60_000;
@@ -12,16 +12,7 @@ const PERIOD = 5 * MINUTE;
 
 describe("health: the closed loop from memory pressure to relief", () => {
   let app: SyncedApp;
-  const sweep = async () => {
-    const run = await createSweepRunner({
-      database: app.t.db,
-      cloud: app.t.cloud,
-      now: () => app.t.clock.now(),
-    }).sweepOnce("schedule");
-    assert.ok(run);
-    assert.equal(run.status, "succeeded", JSON.stringify(run.errors));
-    return run;
-  };
+  const sweep = () => sweepNow(app.t);
   const get = async (url: string) => {
     const response = await app.t.app.inject({ method: "GET", url, headers: app.t.auth("viewer") });
     assert.equal(response.statusCode, 200, response.body);

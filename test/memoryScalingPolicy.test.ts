@@ -3,22 +3,15 @@
 // put_memory_scaling_policy operation runs → sync sees the policy → the recommendation closes.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createSweepRunner } from "@fastier/runtime";
 import { reconcileToEnd } from "./helpers/reconcile.ts";
+import { sweepNow } from "./helpers/sweeps.ts";
 import { type SyncedApp, syncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
 
 const MINUTE = 60_000;
 
 describe("health: applying add_memory_target_tracking puts a memory scaling policy", () => {
   let app: SyncedApp;
-  const sweep = async () => {
-    const run = await createSweepRunner({
-      database: app.t.db,
-      cloud: app.t.cloud,
-      now: () => app.t.clock.now(),
-    }).sweepOnce("schedule");
-    assert.equal(run?.status, "succeeded", JSON.stringify(run?.errors));
-  };
+  const sweep = () => sweepNow(app.t);
   const get = async (url: string) => {
     const response = await app.t.app.inject({ method: "GET", url, headers: app.t.auth("viewer") });
     assert.equal(response.statusCode, 200, response.body);
