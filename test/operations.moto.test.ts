@@ -279,4 +279,29 @@ describe("operations through the API and the reconciler, against moto", { skip: 
       JSON.stringify(converged.events.map((e) => e.message)),
     );
   });
+
+  it("makes an instance Multi-AZ and sets backup retention, seen in moto's instances and the inventory", async () => {
+    const listed = await request(
+      t.app,
+      "GET",
+      "/v1/resources?kind=db_instance&namePrefix=fastier-db-single-az",
+      "viewer",
+    );
+    const copyId = listed.json().items[0]?.id as string;
+    assert.ok(copyId, listed.body);
+    const multiAz = await post(`${copyId}/multi-az`, {});
+    assert.equal(multiAz.statusCode, 202, multiAz.body);
+    assert.deepEqual(multiAz.json().plan.changes, [{ field: "multiAz", from: false, to: true }]);
+    const madeMultiAz = await runToEnd(multiAz.json().id);
+    assert.equal(madeMultiAz.status, "succeeded", JSON.stringify(madeMultiAz.error));
+    assert.equal((await dbInstance("fastier-db-single-az"))?.MultiAZ, true);
+    assert.equal((await resource(copyId)).database.multiAz, true);
+
+    const retention = await post(`${ids[FASTIER.primaryDb]}/backup-retention`, { days: 21 });
+    assert.equal(retention.statusCode, 202, retention.body);
+    const retained = await runToEnd(retention.json().id);
+    assert.equal(retained.status, "succeeded", JSON.stringify(retained.error));
+    assert.equal((await dbInstance(FASTIER.primaryDb))?.BackupRetentionPeriod, 21);
+    assert.equal((await resource(ids[FASTIER.primaryDb] ?? "")).database.backupRetentionDays, 21);
+  });
 });
