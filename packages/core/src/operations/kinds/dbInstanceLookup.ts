@@ -2,7 +2,7 @@ import { isCloudError } from "../../cloud/cloudErrors.ts";
 import type { CloudPort } from "../../cloud/cloudPort.ts";
 import type { DbInstanceState, DbSnapshot } from "../../cloud/cloudTypes.ts";
 import { NotFoundError } from "../../errors.ts";
-import type { DbRole } from "../../inventory/types.ts";
+import type { DatabaseSpec, DbRole } from "../../inventory/types.ts";
 
 /** The instance as the cloud sees it now; a NotFoundError when the cloud does not know it. */
 export async function describeDbInstance(cloud: CloudPort, identifier: string): Promise<DbInstanceState> {
@@ -37,6 +37,20 @@ export async function findSnapshot(cloud: CloudPort, snapshotIdentifier: string)
 export function roleOfInstance(instance: DbInstanceState): DbRole {
   if (instance.readReplicaSourceIdentifier) return "replica";
   return instance.readReplicaIdentifiers.length > 0 ? "primary" : "standalone";
+}
+
+/** The inventory's database record of an instance as the cloud reports it now. */
+export function databaseSpecOf(instance: DbInstanceState): DatabaseSpec {
+  return {
+    role: roleOfInstance(instance),
+    engine: instance.engine,
+    engineVersion: instance.engineVersion,
+    sourceDbIdentifier: instance.readReplicaSourceIdentifier,
+    multiAz: instance.multiAz,
+    backupRetentionDays: instance.backupRetentionDays,
+    earliestRestorableTime: instance.earliestRestorableTime,
+    latestRestorableTime: instance.latestRestorableTime,
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { CloudPort } from "../../cloud/cloudPort.ts";
 import type { DbInstanceState } from "../../cloud/cloudTypes.ts";
 import type { DatabaseSpec, Resource } from "../../inventory/types.ts";
 import type { PlanCheck, StepOutcome } from "../operationTypes.ts";
-import { describeDbInstance, roleOfInstance } from "./dbInstanceLookup.ts";
+import { databaseSpecOf, describeDbInstance } from "./dbInstanceLookup.ts";
 
 /** A setting of an RDS instance that one ModifyDBInstance changes and the inventory records. */
 export type DbSetting = "multiAz" | "backupRetentionDays";
@@ -44,22 +44,13 @@ export function timingCheck(applyImmediately: boolean, immediateAnyway = false):
 
 /** The inventory's database record with the instance's settings as the cloud now reports them. */
 function updatedSpec(current: DatabaseSpec | null, instance: DbInstanceState): DatabaseSpec {
-  const base: DatabaseSpec = current ?? {
-    role: roleOfInstance(instance),
-    engine: instance.engine,
-    engineVersion: instance.engineVersion,
-    sourceDbIdentifier: instance.readReplicaSourceIdentifier,
-    multiAz: instance.multiAz,
-    backupRetentionDays: instance.backupRetentionDays,
-    earliestRestorableTime: instance.earliestRestorableTime,
-    latestRestorableTime: instance.latestRestorableTime,
-  };
+  const { multiAz, backupRetentionDays, earliestRestorableTime, latestRestorableTime } = databaseSpecOf(instance);
   return {
-    ...base,
-    multiAz: instance.multiAz,
-    backupRetentionDays: instance.backupRetentionDays,
-    earliestRestorableTime: instance.earliestRestorableTime,
-    latestRestorableTime: instance.latestRestorableTime,
+    ...(current ?? databaseSpecOf(instance)),
+    multiAz,
+    backupRetentionDays,
+    earliestRestorableTime,
+    latestRestorableTime,
   };
 }
 

@@ -5,7 +5,7 @@ import { ConflictError, ValidationError } from "../../errors.ts";
 import type { DatabaseSpec } from "../../inventory/types.ts";
 import { defineOperation } from "../defineOperation.ts";
 import type { PlanCheck } from "../operationTypes.ts";
-import { describeDbInstance, roleOfInstance } from "./dbInstanceLookup.ts";
+import { databaseSpecOf, describeDbInstance, roleOfInstance } from "./dbInstanceLookup.ts";
 
 const PromoteReplicaBody = Type.Object(
   {
@@ -48,17 +48,7 @@ function lagCheck(lag: ReplicaLagReading, threshold: number, forced: boolean): P
  * (backup retention, restorable times) is left to the next sync.
  */
 function promotedSpec(current: DatabaseSpec | null, instance: DbInstanceState): DatabaseSpec {
-  const base: DatabaseSpec = current ?? {
-    role: "replica",
-    engine: instance.engine,
-    engineVersion: instance.engineVersion,
-    sourceDbIdentifier: null,
-    multiAz: instance.multiAz,
-    backupRetentionDays: instance.backupRetentionDays,
-    earliestRestorableTime: instance.earliestRestorableTime,
-    latestRestorableTime: instance.latestRestorableTime,
-  };
-  return { ...base, role: "standalone", sourceDbIdentifier: null };
+  return { ...(current ?? databaseSpecOf(instance)), role: "standalone", sourceDbIdentifier: null };
 }
 
 /**

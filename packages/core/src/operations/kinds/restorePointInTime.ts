@@ -6,7 +6,7 @@ import { ConflictError, type FieldProblem, ValidationError } from "../../errors.
 import type { Resource, ResourceSpec } from "../../inventory/types.ts";
 import { defineOperation } from "../defineOperation.ts";
 import type { OperationRecord, StepOutcome } from "../operationTypes.ts";
-import { createdSince, describeDbInstance, findDbInstance } from "./dbInstanceLookup.ts";
+import { createdSince, databaseSpecOf, describeDbInstance, findDbInstance } from "./dbInstanceLookup.ts";
 import { parseIsoInstant } from "./isoInstant.ts";
 import { normaliseRdsIdentifier, rdsIdentifierProblems } from "./rdsIdentifier.ts";
 import { DbIdentifier } from "./requestFields.ts";
@@ -191,14 +191,10 @@ function restoredResourceSpec(source: Resource, restored: DbInstanceState): Part
     tags: { ...restored.tags },
     instanceType: restored.instanceClass,
     database: {
+      ...databaseSpecOf(restored),
       role: "standalone",
       engine: source.database?.engine ?? restored.engine,
-      engineVersion: restored.engineVersion,
       sourceDbIdentifier: null,
-      multiAz: restored.multiAz,
-      backupRetentionDays: restored.backupRetentionDays,
-      earliestRestorableTime: restored.earliestRestorableTime,
-      latestRestorableTime: restored.latestRestorableTime,
     },
   };
 }
