@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { reconcileToEnd } from "./helpers/reconcile.ts";
-import { sweepNow } from "./helpers/sweeps.ts";
-import { type SyncedApp, syncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
+import { applyRecommendation, getOk, sweepNow, syncedAppAtPeak } from "./helpers/sweeps.ts";
+import { type SyncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
 
 const MINUTE = 60_000;
 const PERIOD = 5 * MINUTE;
@@ -13,11 +13,7 @@ const PERIOD = 5 * MINUTE;
 describe("health: the closed loop from memory pressure to relief", () => {
   let app: SyncedApp;
   const sweep = () => sweepNow(app.t);
-  const get = async (url: string) => {
-    const response = await app.t.app.inject({ method: "GET", url, headers: app.t.auth("viewer") });
-    assert.equal(response.statusCode, 200, response.body);
-    return response.json();
-  };
+  const get = (url: string) => getOk(app.t, url);
   const groupMemory = () =>
     app.t.db.prisma.metricSample.findMany({
       where: { resourceId: app.groupId, metric: "mem_used_percent", stat: "Maximum" },
@@ -25,10 +21,7 @@ describe("health: the closed loop from memory pressure to relief", () => {
     });
 
   before(async () => {
-    app = await syncedApp();
-    // 17:30 UTC: half an hour into the simulator's daily peak.
-    app.t.clock.advance(5.5 * 60 * MINUTE);
-    await syncFromCloud(app.t, app.envId);
+    app = await syncedAppAtPeak();
   });
   after(() => app.t.close());
 
@@ -49,12 +42,7 @@ describe("health: the closed loop from memory pressure to relief", () => {
     assert.ok(scaleOut, JSON.stringify(recommendations.items.map((r: { kind: string }) => r.kind)));
     assert.deepEqual(scaleOut.proposal, { desiredCapacity: 3 });
 
-    const applied = await app.t.app.inject({
-      method: "POST",
-      url: `/v1/recommendations/${scaleOut.id}/apply`,
-      headers: app.t.auth("operator"),
-      payload: {},
-    });
+    const applied = await applyRecommendation(app.t, scaleOut.id);
     assert.equal(applied.statusCode, 202, applied.body);
     const operation = applied.json().operation;
     assert.equal(operation.kind, "scale");

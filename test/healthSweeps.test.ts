@@ -3,11 +3,10 @@ import { after, before, describe, it } from "node:test";
 import { CloudError, type CloudPort, type HealthStore, PRIMARY_DB, runSweep, type SweepRun } from "@fastier/core";
 import { createHealthStore, LOCK_KEYS } from "@fastier/db";
 import { createSweepRunner } from "@fastier/runtime";
+import { TO_PEAK_MS } from "./helpers/sweeps.ts";
 import { type SyncedApp, syncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
 
 const MINUTE = 60_000;
-/** From the test start (12:00 UTC) to 17:30 UTC, half an hour into the simulator's daily peak. */
-const TO_PEAK = 5.5 * 60 * MINUTE;
 
 async function sweep(app: SyncedApp, cloud: CloudPort = app.t.cloud, settings = {}): Promise<SweepRun> {
   const run = await createSweepRunner({ database: app.t.db, cloud, now: () => app.t.clock.now(), settings }).sweepOnce(
@@ -32,7 +31,7 @@ describe("health sweeps: memory pressure on Fastier's group", () => {
     app = await syncedApp();
     const quiet = await sweep(app);
     assert.equal(quiet.findingsOpened, 0, "no pressure at noon");
-    app.t.clock.advance(TO_PEAK);
+    app.t.clock.advance(TO_PEAK_MS);
     await syncFromCloud(app.t, app.envId);
     first = await sweep(app);
   });
@@ -109,7 +108,7 @@ describe("health sweeps: faults", () => {
   let app: SyncedApp;
   before(async () => {
     app = await syncedApp();
-    app.t.clock.advance(TO_PEAK);
+    app.t.clock.advance(TO_PEAK_MS);
     await syncFromCloud(app.t, app.envId);
   });
   after(() => app.t.close());

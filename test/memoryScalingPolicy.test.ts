@@ -4,25 +4,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { reconcileToEnd } from "./helpers/reconcile.ts";
-import { sweepNow } from "./helpers/sweeps.ts";
-import { type SyncedApp, syncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
-
-const MINUTE = 60_000;
+import { applyRecommendation, getOk, sweepNow, syncedAppAtPeak } from "./helpers/sweeps.ts";
+import { type SyncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
 
 describe("health: applying add_memory_target_tracking puts a memory scaling policy", () => {
   let app: SyncedApp;
   const sweep = () => sweepNow(app.t);
-  const get = async (url: string) => {
-    const response = await app.t.app.inject({ method: "GET", url, headers: app.t.auth("viewer") });
-    assert.equal(response.statusCode, 200, response.body);
-    return response.json();
-  };
+  const get = (url: string) => getOk(app.t, url);
 
   before(async () => {
-    app = await syncedApp();
-    // 17:30 UTC: half an hour into the simulator's daily peak.
-    app.t.clock.advance(5.5 * 60 * MINUTE);
-    await syncFromCloud(app.t, app.envId);
+    app = await syncedAppAtPeak();
   });
   after(() => app.t.close());
 
@@ -37,21 +28,11 @@ describe("health: applying add_memory_target_tracking puts a memory scaling poli
     assert.ok(memory, JSON.stringify(recommendations.items.map((r: { kind: string }) => r.kind)));
     assert.deepEqual(memory.apply, { operationKind: "put_memory_scaling_policy", params: { targetPercent: 65 } });
 
-    const dryRun = await app.t.app.inject({
-      method: "POST",
-      url: `/v1/recommendations/${memory.id}/apply`,
-      headers: app.t.auth("operator"),
-      payload: { dryRun: true },
-    });
+    const dryRun = await applyRecommendation(app.t, memory.id, { dryRun: true });
     assert.equal(dryRun.statusCode, 200, dryRun.body);
     assert.deepEqual(dryRun.json().plan.changes, [{ field: "memoryTargetPercent", from: null, to: 65 }]);
 
-    const applied = await app.t.app.inject({
-      method: "POST",
-      url: `/v1/recommendations/${memory.id}/apply`,
-      headers: app.t.auth("operator"),
-      payload: {},
-    });
+    const applied = await applyRecommendation(app.t, memory.id);
     assert.equal(applied.statusCode, 202, applied.body);
     const operation = applied.json().operation;
     assert.equal(operation.kind, "put_memory_scaling_policy");
