@@ -3,6 +3,7 @@ import { memUsedPercent } from "./loadModel.ts";
 import { scaleDraftGroup, storedMemoryPolicy } from "./simAutoScaling.ts";
 import type { SimAutoScalingGroup, SimContext, SimScalingPolicy, SimWorld } from "./simState.ts";
 import { MINUTE, toIso, toMs } from "./simTime.ts";
+import { instanceServingAt } from "./worldIndex.ts";
 
 /**
  * Target tracking on the CloudWatch agent's memory metric, as AWS Auto Scaling
@@ -65,10 +66,7 @@ export function groupMemoryAverage(
   group: SimAutoScalingGroup,
   time: number,
 ): { average: number; count: number } | null {
-  const serving = group.instances.filter(
-    (instance) =>
-      toMs(instance.inServiceAt) <= time && (instance.terminatingAt === null || time < toMs(instance.terminatingAt)),
-  );
+  const serving = group.instances.filter((instance) => instanceServingAt(instance, time));
   if (serving.length === 0) return null;
   let sum = 0;
   for (const instance of serving) {

@@ -69,6 +69,10 @@ function buildIndex(world: SimWorld): WorldIndex {
 export const servingAt = (member: IndexedInstance, time: number): boolean =>
   member.inServiceMs <= time && time < member.terminatingMs;
 
+/** The same, on an instance of a world being changed (no index: it would be stale at once). */
+export const instanceServingAt = (instance: SimInstance, time: number): boolean =>
+  toMs(instance.inServiceAt) <= time && (instance.terminatingAt === null || time < toMs(instance.terminatingAt));
+
 export function membersServingAt(group: IndexedGroup, time: number): IndexedInstance[] {
   return group.members.filter((member) => servingAt(member, time));
 }
