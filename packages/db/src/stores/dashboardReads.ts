@@ -1,4 +1,5 @@
 import {
+  ACTIVE_STATUSES,
   type ActivityEntry,
   type ActivityType,
   type DashboardReads,
@@ -12,6 +13,7 @@ import {
   type SweepStatus,
 } from "@fastier/core";
 import type { DatabaseHandle } from "../prismaClient.ts";
+import { toDbOperationStatus } from "./operationRows.ts";
 import { fromDbEnum } from "./rowMapping.ts";
 
 /** The memory headline reads the series the memory rule works on. */
@@ -97,8 +99,9 @@ export function createDashboardReads({ pool }: Pick<DatabaseHandle, "pool">): Da
         pool.query<RunningOperationRow>(
           `SELECT id, environment_id AS "environmentId", kind, status, step,
                   target_resource_id AS "targetResourceId", created_at AS "createdAt"
-             FROM operations WHERE status IN ('AWAITING_APPROVAL', 'PENDING', 'RUNNING')
+             FROM operations WHERE status = ANY($1::"OperationStatus"[])
             ORDER BY created_at DESC, id DESC`,
+          [ACTIVE_STATUSES.map(toDbOperationStatus)],
         ),
         // Both LATERAL reads walk the samples' primary key of one series backwards: a few hundred rows per group at most.
         pool.query<MemoryRow>(

@@ -1,4 +1,5 @@
 import {
+  ACTIVE_STATUSES,
   ConflictError,
   DomainError,
   NotFoundError,
@@ -21,6 +22,9 @@ import {
   toDbOperationStatus,
 } from "./operationRows.ts";
 import { lockRow } from "./rowLock.ts";
+
+/** The statuses that hold a target's lock, as the database spells them. */
+const ACTIVE_DB_STATUSES = ACTIVE_STATUSES.map(toDbOperationStatus);
 
 const TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
 
@@ -47,7 +51,7 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
     const active = await prisma.operation.findFirst({
       where: {
         targetResourceId,
-        status: { in: ["AWAITING_APPROVAL", "PENDING", "RUNNING"] },
+        status: { in: ACTIVE_DB_STATUSES },
         kind: { not: "STOP_DEPLOYMENT" },
       },
     });
@@ -327,7 +331,7 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
       return prisma.$transaction(async (tx) => {
         if (!(await lockRow(tx, "operations", id))) throw new NotFoundError("operation", id);
         const row = await tx.operation.findUniqueOrThrow({ where: { id } });
-        if (row.status !== "PENDING" && row.status !== "RUNNING" && row.status !== "AWAITING_APPROVAL") {
+        if (!ACTIVE_DB_STATUSES.includes(row.status)) {
           throw new ConflictError("operation_finished", `operation ${id} already ${row.status.toLowerCase()}`, {
             status: row.status.toLowerCase(),
           });
