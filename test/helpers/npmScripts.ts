@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
+import { collectOutput } from "./processes.ts";
 
 /** How a person or a process manager stops what `npm run` started. */
 export type StopSignal = "SIGTERM to npm" | "SIGINT to the group" | "SIGTERM to the group";
@@ -31,13 +32,7 @@ export function launchNpmScript(script: string, env: NodeJS.ProcessEnv, cwd = pr
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
+  const output = collectOutput(child);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on("exit", (code, signal) => resolve({ code, signal })),
   );
@@ -48,13 +43,13 @@ export function launchNpmScript(script: string, env: NodeJS.ProcessEnv, cwd = pr
   const pid = child.pid as number;
   return {
     child,
-    output: () => output,
+    output,
     async waitFor(text, timeoutMs = 90_000) {
       const deadline = Date.now() + timeoutMs;
-      const seen = () => (typeof text === "string" ? output.includes(text) : text.test(output));
+      const seen = () => (typeof text === "string" ? output().includes(text) : text.test(output()));
       while (!seen()) {
-        if (done) throw new Error(`npm run ${script} exited before printing ${text}:\n${output}`);
-        if (Date.now() > deadline) throw new Error(`npm run ${script} did not print ${text}:\n${output}`);
+        if (done) throw new Error(`npm run ${script} exited before printing ${text}:\n${output()}`);
+        if (Date.now() > deadline) throw new Error(`npm run ${script} did not print ${text}:\n${output()}`);
         await sleep(50);
       }
     },

@@ -8,31 +8,36 @@ export interface StartedServer {
   stop(): Promise<number | null>;
 }
 
+/** What the child prints on stdout and stderr, interleaved as it arrives, read at any time. */
+export function collectOutput(child: ChildProcess): () => string {
+  let output = "";
+  const append = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on("data", append);
+  child.stderr?.on("data", append);
+  return () => output;
+}
+
 /** Runs `npm start`'s entry point (API and worker) and waits for its banner. */
 export function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<StartedServer> {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     env: { ...env, PORT: "0", LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
+  const output = collectOutput(child);
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output()}`)), timeoutMs);
     const poll = setInterval(() => {
-      if (!output.includes("Stop with Ctrl+C")) return;
+      if (!output().includes("Stop with Ctrl+C")) return;
       clearInterval(poll);
       clearTimeout(timer);
       resolve({
         child,
-        output: () => output,
-        url: /API\s+(http:\/\/\S+)/.exec(output)?.[1] ?? "",
-        adminKey: /^\s+(fcp_\S+)\s*$/m.exec(output)?.[1] ?? null,
+        output,
+        url: /API\s+(http:\/\/\S+)/.exec(output())?.[1] ?? "",
+        adminKey: /^\s+(fcp_\S+)\s*$/m.exec(output())?.[1] ?? null,
         async stop() {
           child.kill("SIGTERM");
           return exited;
@@ -42,7 +47,7 @@ export function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise
     exited.then((code) => {
       clearInterval(poll);
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
+      reject(new Error(`server exited with ${code}:\n${output()}`));
     });
   });
 }
