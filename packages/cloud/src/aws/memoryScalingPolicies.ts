@@ -4,20 +4,17 @@ import {
   paginateDescribePolicies,
   type ScalingPolicy,
 } from "@aws-sdk/client-auto-scaling";
-import type { MemoryScalingPolicy } from "@fastier/core";
+import { MEMORY_METRIC, type MemoryScalingPolicy } from "@fastier/core";
 import type { AwsClients } from "./awsClients.ts";
 import { awsCall } from "./awsErrors.ts";
-
-const MEMORY_METRIC = "mem_used_percent";
-const AGENT_NAMESPACE = "CWAgent";
 
 /** A target-tracking policy on the CloudWatch agent's memory metric (single metric or metric math). */
 export function tracksMemory(policy: ScalingPolicy): boolean {
   if (policy.PolicyType !== "TargetTrackingScaling") return false;
   const custom = policy.TargetTrackingConfiguration?.CustomizedMetricSpecification;
   if (!custom) return false;
-  if (custom.MetricName === MEMORY_METRIC) return true;
-  return (custom.Metrics ?? []).some((metric) => metric.MetricStat?.Metric?.MetricName === MEMORY_METRIC);
+  if (custom.MetricName === MEMORY_METRIC.metricName) return true;
+  return (custom.Metrics ?? []).some((metric) => metric.MetricStat?.Metric?.MetricName === MEMORY_METRIC.metricName);
 }
 
 /**
@@ -80,8 +77,8 @@ export async function putMemoryTargetTracking(
         PolicyType: "TargetTrackingScaling",
         TargetTrackingConfiguration: {
           CustomizedMetricSpecification: {
-            MetricName: MEMORY_METRIC,
-            Namespace: AGENT_NAMESPACE,
+            MetricName: MEMORY_METRIC.metricName,
+            Namespace: MEMORY_METRIC.namespace,
             Dimensions: [{ Name: "AutoScalingGroupName", Value: groupName }],
             Statistic: MetricStatistic.Average,
           },

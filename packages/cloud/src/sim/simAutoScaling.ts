@@ -1,4 +1,9 @@
-import type { AutoScalingGroupState, CapacityLimits, MemoryScalingPolicy } from "@fastier/core";
+import {
+  type AutoScalingGroupState,
+  type CapacityLimits,
+  MEMORY_METRIC,
+  type MemoryScalingPolicy,
+} from "@fastier/core";
 import { simError } from "./simErrors.ts";
 import { newInstanceId } from "./simIds.ts";
 import type {
@@ -241,9 +246,6 @@ export function describeGroups(world: SimWorld, names?: string[]): AutoScalingGr
   return world.groups.filter((group) => !wanted || wanted.has(group.name)).map(describeGroup);
 }
 
-const AGENT_NAMESPACE = "CWAgent";
-const MEMORY_METRIC = "mem_used_percent";
-
 /** The group's target-tracking policy on the agent's memory metric, as AWS discovery recognises one. */
 export function memoryPolicyOf(group: SimAutoScalingGroup): MemoryScalingPolicy | null {
   const policy = storedMemoryPolicy(group);
@@ -252,7 +254,9 @@ export function memoryPolicyOf(group: SimAutoScalingGroup): MemoryScalingPolicy 
 
 /** The stored policy behind memoryPolicyOf, with its cooldown state; undefined when there is none. */
 export const storedMemoryPolicy = (group: SimAutoScalingGroup): SimScalingPolicy | undefined =>
-  group.scalingPolicies.find((p) => p.namespace === AGENT_NAMESPACE && p.metricName === MEMORY_METRIC);
+  group.scalingPolicies.find(
+    (p) => p.namespace === MEMORY_METRIC.namespace && p.metricName === MEMORY_METRIC.metricName,
+  );
 
 /** Like PutScalingPolicy with a customized metric: creates the policy or replaces the one of that name. */
 export function putMemoryTargetTracking(
@@ -275,8 +279,8 @@ export function putMemoryTargetTracking(
   }
   const stored = {
     policyName: policy.policyName,
-    namespace: AGENT_NAMESPACE,
-    metricName: MEMORY_METRIC,
+    namespace: MEMORY_METRIC.namespace,
+    metricName: MEMORY_METRIC.metricName,
     targetValue: policy.targetPercent,
   };
   group.scalingPolicies = [...group.scalingPolicies.filter((p) => p.policyName !== policy.policyName), stored];
