@@ -75,6 +75,7 @@ export function seedFastierWorld(options: FastierSeedOptions): SimWorld {
     databases: [],
     snapshots: [],
     pipelines: [],
+    replicatedBackups: [],
   };
 
   const group = seedResource("auto_scaling_group", ASG_NAME);
