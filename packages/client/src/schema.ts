@@ -1549,7 +1549,7 @@ export interface components {
             resourceId: string;
             resourceName: string;
             /** @enum {unknown} */
-            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica";
+            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "db_no_backup_replication";
             /** @enum {unknown} */
             severity: "info" | "warning" | "critical";
             /** @enum {unknown} */
@@ -1600,9 +1600,9 @@ export interface components {
              */
             findingId: string;
             /** @enum {unknown} */
-            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica";
+            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "db_no_backup_replication";
             /** @enum {unknown} */
-            kind: "scale_out" | "raise_max_capacity" | "rightsize_instance_type" | "add_memory_target_tracking" | "install_cloudwatch_agent" | "enable_multi_az" | "raise_backup_retention";
+            kind: "scale_out" | "raise_max_capacity" | "rightsize_instance_type" | "add_memory_target_tracking" | "install_cloudwatch_agent" | "enable_multi_az" | "raise_backup_retention" | "replicate_backups";
             /** @enum {unknown} */
             status: "open" | "applied" | "dismissed" | "superseded";
             title: string;
@@ -1680,7 +1680,7 @@ export interface components {
             resourceId: string;
             resourceName: string;
             /** @enum {unknown} */
-            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica";
+            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "db_no_backup_replication";
             /** @enum {unknown} */
             severity: "info" | "warning" | "critical";
             /** @enum {unknown} */
@@ -7298,7 +7298,7 @@ export interface operations {
             query?: {
                 status?: "open" | "resolved";
                 severity?: "info" | "warning" | "critical";
-                rule?: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica";
+                rule?: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "db_no_backup_replication";
                 /** @description UUID */
                 environmentId?: string;
                 /** @description UUID */
@@ -7488,7 +7488,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "open" | "applied" | "dismissed" | "superseded";
-                kind?: "scale_out" | "raise_max_capacity" | "rightsize_instance_type" | "add_memory_target_tracking" | "install_cloudwatch_agent" | "enable_multi_az" | "raise_backup_retention";
+                kind?: "scale_out" | "raise_max_capacity" | "rightsize_instance_type" | "add_memory_target_tracking" | "install_cloudwatch_agent" | "enable_multi_az" | "raise_backup_retention" | "replicate_backups";
                 /** @description UUID */
                 environmentId?: string;
                 /** @description UUID */

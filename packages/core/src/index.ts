@@ -58,7 +58,9 @@ export {
 export * from "./operations/kinds/rollbackStage.ts";
 export * from "./operations/kinds/scaleGroup.ts";
 export * from "./operations/kinds/setBackupRetention.ts";
+export * from "./operations/kinds/startBackupReplication.ts";
 export * from "./operations/kinds/startDeployment.ts";
+export * from "./operations/kinds/stopBackupReplication.ts";
 export * from "./operations/kinds/stopDeployment.ts";
 export * from "./operations/operationRegistry.ts";
 export * from "./operations/operationStore.ts";
