@@ -166,17 +166,15 @@ describe("AWS adapter: automated backups replicated to another region (aws-sdk-c
       ],
     });
     // The home region answers its own backups (the source's restore window); the destination its replica.
-    mock
-      .on(DescribeDBInstanceAutomatedBackupsCommand)
-      .callsFake(async (_input, getClient) =>
-        (await getClient().config.region()) === "us-west-2"
-          ? { DBInstanceAutomatedBackups: [replicated()] }
-          : {
-              DBInstanceAutomatedBackups: [
-                { DBInstanceIdentifier: "fastier-db", Status: "active", RestoreWindow: WINDOW },
-              ],
-            },
-      );
+    mock.on(DescribeDBInstanceAutomatedBackupsCommand).callsFake(async (_input, getClient) =>
+      (await getClient().config.region()) === "us-west-2"
+        ? { DBInstanceAutomatedBackups: [replicated()] }
+        : {
+            DBInstanceAutomatedBackups: [
+              { DBInstanceIdentifier: "fastier-db", Status: "active", RestoreWindow: WINDOW },
+            ],
+          },
+    );
     const clients = createAwsClients({ ...MOCK_CLIENT_CONFIG, region: "us-east-1" });
     const [db, scratch] = await discoverDbInstances(clients, "us-east-1");
     assert.deepEqual(db?.attributes.backupReplications, [
