@@ -57,7 +57,7 @@ describe("simulated cross-region replication of automated backups", () => {
     clock.advance(FIRST_COPY_MS + 10 * MINUTE);
     const primaryOf = async () =>
       (await cloud.discovery.discover()).resources.find((r) => r.kind === "db_instance" && r.cloudId === PRIMARY_DB);
-    const [record] = (await primaryOf())?.attributes.backupReplications as Record<string, unknown>[];
+    const [record] = ((await primaryOf())?.attributes.backupReplications ?? []) as Record<string, unknown>[];
     assert.deepEqual(record, {
       destinationRegion: "us-west-2",
       status: "replicating",

@@ -1,5 +1,5 @@
 import type { Resource } from "../inventory/types.ts";
-import { backupReplicationsOf, isActiveReplication } from "./backupReplications.ts";
+import { backupReplicationsOf, isActiveReplication, isProductionDatabase } from "./backupReplications.ts";
 
 /** Its DR gap; shaped like every DrGap (declared here so drReadiness.ts can import this file without a cycle). */
 export interface NoBackupReplicationGap {
@@ -34,16 +34,17 @@ export function drBackupReplications(database: Resource, now: Date): DrBackupRep
 }
 
 /**
- * Without backups in a second region, losing the home region loses every way back.
- * `info`: most setups accept that risk, and it does not change the readiness status;
- * the health rule raises it for production databases.
+ * Without backups in a second region, losing the home region loses every way back. Listed
+ * for production databases only, as `info`: the readiness status measures recovery inside
+ * the region and does not change; the health sweep turns it into a warning finding with a
+ * recommendation to replicate. With backups off, the `no_restorable_time` gap says it all.
  */
 export function noBackupReplicationGap(
   database: Resource,
   replications: DrBackupReplication[],
 ): NoBackupReplicationGap[] {
   const spec = database.database;
-  if (!spec || spec.backupRetentionDays === 0) return [];
+  if (!spec || spec.backupRetentionDays === 0 || !isProductionDatabase(database)) return [];
   if (replications.some(isActiveReplication)) return [];
   return [
     {

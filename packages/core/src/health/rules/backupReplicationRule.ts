@@ -1,13 +1,13 @@
-import { isProductionDatabase } from "../../dr/backupReplications.ts";
 import { assessDrReadiness } from "../../dr/drReadiness.ts";
 import type { Resource } from "../../inventory/types.ts";
 import type { RuleEvaluation } from "./findingTypes.ts";
 
 /**
  * A production primary (or standalone) database whose automated backups exist only in its
- * own region: DR readiness's `no_backup_replication` gap, raised to a warning finding for
- * production, where losing the region would lose the business's data. Other databases get
- * `clear` so a finding resolves when the tag goes; one without details gets `unknown`.
+ * own region: DR readiness's `no_backup_replication` gap (information there), raised to a
+ * warning finding, since losing the region would lose the business's data and the finding
+ * carries the recommendation to replicate. Other databases get `clear`, so a finding
+ * resolves when replication starts or the tag goes; one without details gets `unknown`.
  */
 export function evaluateBackupReplication(input: { databases: Resource[]; now: Date }): RuleEvaluation[] {
   const report = assessDrReadiness({
@@ -32,7 +32,7 @@ export function evaluateBackupReplication(input: { databases: Resource[]; now: D
       },
     ];
     const gap = assessment.gaps.find((g) => g.code === "no_backup_replication");
-    if (gap && isProductionDatabase(resource)) {
+    if (gap) {
       return { ...base, verdict: "firing", severity: "warning", evidence, summary: gap.message };
     }
     const summary =
