@@ -92,6 +92,33 @@ describe("replicating automated backups to another region, through the API", () 
     assert.equal(operations, 0, "no refused request left an operation behind");
   });
 
+  it("shows the seeded replication to us-west-2 in DR readiness, and stops it", async () => {
+    const readiness = await primaryReadiness();
+    const [seeded] = readiness.backupReplications as ReadinessReplication[];
+    assert.equal(seeded?.destinationRegion, DESTINATION);
+    assert.equal(seeded?.status, "replicating");
+    assert.equal(
+      Date.parse(readiness.latestRestorableTime) - Date.parse(seeded?.latestRestorableTime ?? ""),
+      5 * MINUTE,
+      "the replica trails the source by a few minutes",
+    );
+    assert.equal(Date.parse(seeded?.earliestRestorableTime ?? ""), app.t.clock.now().getTime() - 7 * 24 * 60 * MINUTE);
+    assert.ok(!readiness.gaps.some((g: { code: string }) => g.code === "no_backup_replication"));
+
+    const dryRun = await post(stopUrl(), { destinationRegion: DESTINATION, dryRun: true });
+    assert.equal(dryRun.statusCode, 200, dryRun.body);
+    assert.deepEqual(dryRun.json().plan.changes, [
+      { field: "backupReplications.us-west-2", from: "replicating", to: null },
+    ]);
+    const accepted = await post(stopUrl(), { destinationRegion: DESTINATION });
+    assert.equal(accepted.statusCode, 202, accepted.body);
+    const done = await runToEnd(accepted.json().id);
+    assert.equal(done.status, "succeeded", JSON.stringify(done.error));
+    const after = await primaryReadiness();
+    assert.deepEqual(after.backupReplications, []);
+    assert.ok(after.gaps.some((g: { code: string }) => g.code === "no_backup_replication"));
+  });
+
   it("starts replication, follows it from pending to replicating, and shows the replica window", async () => {
     const dryRun = await post(startUrl(), { destinationRegion: DESTINATION, kmsKeyId: KMS_KEY, dryRun: true });
     assert.equal(dryRun.statusCode, 200, dryRun.body);
@@ -138,7 +165,7 @@ describe("replicating automated backups to another region, through the API", () 
     assert.deepEqual(again.json().plan.changes, [], "nothing to change while replicating");
   });
 
-  it("stops replication and readiness shows the gap again", async () => {
+  it("stops the replication it started, and readiness shows the gap again", async () => {
     const accepted = await post(stopUrl(), { destinationRegion: DESTINATION });
     assert.equal(accepted.statusCode, 202, accepted.body);
     assert.equal(accepted.json().kind, "stop_backup_replication");

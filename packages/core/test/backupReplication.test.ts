@@ -41,9 +41,13 @@ describe("replicating automated backups to another region (state machines on the
   let accounts = 0;
   const primary = dbTarget(PRIMARY_DB);
   const replica = dbTarget(REPLICA_DB);
-  const freshCloud = (): CloudPort => {
+  /** A new simulated account whose primary does not replicate yet (the seed replicates it to us-west-2). */
+  const freshCloud = async (): Promise<CloudPort> => {
     accounts += 1;
-    return createSimCloud({ pool: db.pool, clock, accountId: `backup-replication-${accounts}` });
+    const cloud = createSimCloud({ pool: db.pool, clock, accountId: `backup-replication-${accounts}` });
+    const [source] = await cloud.databases.describeInstances([PRIMARY_DB]);
+    await cloud.backupReplication.stop(DESTINATION, source?.arn ?? "");
+    return cloud;
   };
   const refusal = async (promise: Promise<unknown>) => {
     const error = await promise.then(
@@ -62,7 +66,7 @@ describe("replicating automated backups to another region (state machines on the
   after(() => db.drop());
 
   it("plans the replication with the source's retention, and refuses what RDS would refuse, naming the reason", async () => {
-    const cloud = freshCloud();
+    const cloud = await freshCloud();
     const planned = await plan(cloud, { destinationRegion: DESTINATION, kmsKeyId: KMS_KEY });
     assert.match(planned.summary, /from us-east-1 to us-west-2, kept 7 days/);
     assert.deepEqual(planned.settings?.retentionDays, { value: 7, from: "source" });
@@ -98,7 +102,7 @@ describe("replicating automated backups to another region (state machines on the
   });
 
   it("refuses a source without automated backups with a 409 reason", async () => {
-    const cloud = freshCloud();
+    const cloud = await freshCloud();
     // A standalone instance may turn backups off: the primary cannot while it has a replica.
     await cloud.databases.promoteReadReplica(REPLICA_DB);
     clock.advance(10 * MINUTE);
@@ -112,7 +116,7 @@ describe("replicating automated backups to another region (state machines on the
   });
 
   it("starts, waits while the destination is pending, and records the replica window in the inventory", async () => {
-    const counting = countingReplication(freshCloud());
+    const counting = countingReplication(await freshCloud());
     const result = await driveOperation(
       startBackupReplication,
       primary,
@@ -147,7 +151,7 @@ describe("replicating automated backups to another region (state machines on the
   });
 
   it("starts once when the worker crashes between the call and saving the step", async () => {
-    const counting = countingReplication(freshCloud());
+    const counting = countingReplication(await freshCloud());
     const params = { destinationRegion: DESTINATION, kmsKeyId: KMS_KEY };
     await plan(counting.cloud, params);
     const operation = storedOperation(startBackupReplication, primary, params, clock.now());
@@ -160,7 +164,7 @@ describe("replicating automated backups to another region (state machines on the
   });
 
   it("stops replication, once even across a crash, and does nothing where nothing replicates", async () => {
-    const counting = countingReplication(freshCloud());
+    const counting = countingReplication(await freshCloud());
     await driveOperation(
       startBackupReplication,
       primary,

@@ -12,9 +12,24 @@ describe("simulated cross-region replication of automated backups", () => {
     return instance?.arn ?? "";
   };
 
+  /** A fresh world whose primary does not replicate yet: the seed replicates it to us-west-2. */
+  const worldWithoutReplication = async () => {
+    const world = await openSimWorld();
+    const sourceArn = await arnOf(world.cloud, PRIMARY_DB);
+    await world.cloud.backupReplication.stop("us-west-2", sourceArn);
+    return { ...world, sourceArn };
+  };
+
+  it("seeds Fastier's primary replicating to us-west-2 with a key there", async () => {
+    const { cloud } = await openSimWorld();
+    const seeded = await cloud.backupReplication.describe("us-west-2", await arnOf(cloud, PRIMARY_DB));
+    assert.equal(seeded?.status, "replicating");
+    assert.match(seeded?.kmsKeyId ?? "", /^arn:aws:kms:us-west-2:\d{12}:key\//);
+    assert.deepEqual(seeded?.earliestRestorableTime, new Date(START.getTime() - 7 * DAY));
+  });
+
   it("goes from pending to replicating, with a window from the start trailing the source by a few minutes", async () => {
-    const { cloud, clock } = await openSimWorld();
-    const sourceArn = await arnOf(cloud, PRIMARY_DB);
+    const { cloud, clock, sourceArn } = await worldWithoutReplication();
     const started = await cloud.backupReplication.start("us-west-2", {
       sourceArn,
       retentionDays: 7,
@@ -51,8 +66,7 @@ describe("simulated cross-region replication of automated backups", () => {
   });
 
   it("shows in discovery as the instance's backupReplications, and goes when stopped", async () => {
-    const { cloud, clock } = await openSimWorld();
-    const sourceArn = await arnOf(cloud, PRIMARY_DB);
+    const { cloud, clock, sourceArn } = await worldWithoutReplication();
     await cloud.backupReplication.start("us-west-2", { sourceArn, retentionDays: 7, kmsKeyId: KMS_KEY });
     clock.advance(FIRST_COPY_MS + 10 * MINUTE);
     const primaryOf = async () =>
@@ -92,7 +106,7 @@ describe("simulated cross-region replication of automated backups", () => {
       "read replica",
     );
     await rejectsWith(cloud.backupReplication.start("us-west-2", { ...request, retentionDays: 0 }), "invalid_request");
-    await cloud.backupReplication.start("us-west-2", request);
+    // The seeded replication is there already.
     await rejectsWith(cloud.backupReplication.start("us-west-2", request), "invalid_state", "already replicate");
   });
 });
