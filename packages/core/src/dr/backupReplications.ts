@@ -20,16 +20,19 @@ export type BackupReplicationRecord = Static<typeof BackupReplicationRecord>;
 
 export const BACKUP_REPLICATIONS_ATTRIBUTE = "backupReplications";
 
+/** The inventory's record of one replication as the cloud reports it. */
+export const backupReplicationRecord = (r: ReplicatedBackup): BackupReplicationRecord => ({
+  destinationRegion: r.destinationRegion,
+  status: r.status,
+  retentionDays: r.retentionDays,
+  earliestRestorableTime: r.earliestRestorableTime?.toISOString() ?? null,
+  latestRestorableTime: r.latestRestorableTime?.toISOString() ?? null,
+});
+
 /** The attribute value for what the cloud reports, sorted by region so a sync sees no change in order. */
 export function backupReplicationRecords(replications: ReplicatedBackup[]): BackupReplicationRecord[] {
   return replications
-    .map((r) => ({
-      destinationRegion: r.destinationRegion,
-      status: r.status,
-      retentionDays: r.retentionDays,
-      earliestRestorableTime: r.earliestRestorableTime?.toISOString() ?? null,
-      latestRestorableTime: r.latestRestorableTime?.toISOString() ?? null,
-    }))
+    .map(backupReplicationRecord)
     .sort((a, b) => a.destinationRegion.localeCompare(b.destinationRegion));
 }
 

@@ -2,7 +2,6 @@ import { Type } from "typebox";
 import { AWS_REGION_PATTERN, type ReplicatedBackup } from "../../cloud/backupReplicationPort.ts";
 import type { CloudPort } from "../../cloud/cloudPort.ts";
 import type { DbInstanceState } from "../../cloud/cloudTypes.ts";
-import { type BackupReplicationRecord, backupReplicationRecords } from "../../dr/backupReplications.ts";
 import { ConflictError, ValidationError } from "../../errors.ts";
 import { describeDbInstance } from "./dbInstanceLookup.ts";
 
@@ -43,12 +42,6 @@ export async function replicationSource(
 /** Replicated backups that are being kept up to date (or about to be); a `retained` one is what a stop leaves. */
 export const liveReplication = (backup: ReplicatedBackup | null): ReplicatedBackup | null =>
   backup !== null && backup.status !== "retained" ? backup : null;
-
-/** The inventory's record of one replication, as the readiness report and the health rule read it. */
-export const recordOf = (backup: ReplicatedBackup): BackupReplicationRecord => {
-  const [record] = backupReplicationRecords([backup]);
-  return record as BackupReplicationRecord;
-};
 
 /** While RDS copies the first backup: a minute between looks is plenty. */
 export const REPLICATION_RECHECK_MS = 60_000;

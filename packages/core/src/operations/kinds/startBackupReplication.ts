@@ -1,6 +1,6 @@
 import { type Static, Type } from "typebox";
 import { regionOfArn } from "../../cloud/backupReplicationPort.ts";
-import { withBackupReplication } from "../../dr/backupReplications.ts";
+import { backupReplicationRecord, withBackupReplication } from "../../dr/backupReplications.ts";
 import { ConflictError, ValidationError } from "../../errors.ts";
 import { MAX_BACKUP_RETENTION_DAYS } from "../../inventory/resourceRules.ts";
 import { defineOperation } from "../defineOperation.ts";
@@ -9,7 +9,6 @@ import {
   DestinationRegion,
   liveReplication,
   REPLICATION_RECHECK_MS,
-  recordOf,
   refuseHomeRegion,
   replicationSource,
 } from "./backupReplicationTarget.ts";
@@ -194,7 +193,7 @@ export const startBackupReplication = defineOperation({
             message: `backups of ${instance.identifier} in ${destinationRegion} are ${backup?.status ?? "absent"}, not replicating`,
           };
         }
-        const record = recordOf(backup);
+        const record = backupReplicationRecord(backup);
         return {
           type: "succeeded",
           message: `automated backups of ${instance.identifier} replicate to ${destinationRegion}`,
