@@ -447,6 +447,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/resources/{id}/backup-replication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replicate an RDS instance's automated backups to another region
+         * @description StartDBInstanceAutomatedBackupsReplication in the destination region, with the source's ARN, a retention (default the source's) and, for an encrypted source, a KMS key in the destination region. Succeeds once the destination reports the backups `replicating`; nothing is called when they already are. Refused for a read replica and for an instance without automated backups (retention 0). Replication is billed per GB transferred and stored in the destination.
+         *
+         *     Applies to: db_instance. Deadline: 120 minutes unless `timeoutMinutes` says otherwise.
+         *
+         *     Requires role: operator.
+         */
+        post: operations["startBackupReplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/resources/{id}/backup-replication/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop replicating an RDS instance's automated backups to another region
+         * @description StopDBInstanceAutomatedBackupsReplication in the destination region. Succeeds once the destination no longer replicates (the backups already there are retained until their retention ends, or gone); nothing is called when it does not replicate there.
+         *
+         *     Applies to: db_instance. Deadline: 30 minutes unless `timeoutMinutes` says otherwise.
+         *
+         *     Requires role: operator.
+         */
+        post: operations["stopBackupReplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/operations": {
         parameters: {
             query?: never;
@@ -1131,7 +1179,7 @@ export interface components {
              */
             id: string;
             /** @enum {unknown} */
-            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention";
+            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication";
             /** @enum {unknown} */
             status: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
             /** @description The current step of the operation's state machine */
@@ -1202,7 +1250,7 @@ export interface components {
              */
             id: string;
             /** @enum {unknown} */
-            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention";
+            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication";
             /** @enum {unknown} */
             status: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
             /** @description The current step of the operation's state machine */
@@ -1299,6 +1347,15 @@ export interface components {
                     resourceId: string;
                     lagSeconds: number | null;
                 }[];
+                backupReplications: {
+                    destinationRegion: string;
+                    /** @description pending, replicating, or retained once stopped */
+                    status: string;
+                    earliestRestorableTime: string | null;
+                    latestRestorableTime: string | null;
+                    /** @description Data a restore in that region would lose now: seconds since its latest restorable time */
+                    estimatedRpoSeconds: number | null;
+                }[];
                 latestRestorableTime: string | null;
                 /** @description Data a restore would lose now: seconds since the latest restorable time */
                 estimatedRpoSeconds: number | null;
@@ -1386,7 +1443,7 @@ export interface components {
                      */
                     id: string;
                     /** @enum {unknown} */
-                    kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention";
+                    kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication";
                     /** @enum {unknown} */
                     status: "pending" | "running";
                     step: string;
@@ -1492,7 +1549,7 @@ export interface components {
             resourceId: string;
             resourceName: string;
             /** @enum {unknown} */
-            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica";
+            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "db_no_backup_replication";
             /** @enum {unknown} */
             severity: "info" | "warning" | "critical";
             /** @enum {unknown} */
@@ -1543,9 +1600,9 @@ export interface components {
              */
             findingId: string;
             /** @enum {unknown} */
-            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica";
+            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "db_no_backup_replication";
             /** @enum {unknown} */
-            kind: "scale_out" | "raise_max_capacity" | "rightsize_instance_type" | "add_memory_target_tracking" | "install_cloudwatch_agent" | "enable_multi_az" | "raise_backup_retention";
+            kind: "scale_out" | "raise_max_capacity" | "rightsize_instance_type" | "add_memory_target_tracking" | "install_cloudwatch_agent" | "enable_multi_az" | "raise_backup_retention" | "replicate_backups";
             /** @enum {unknown} */
             status: "open" | "applied" | "dismissed" | "superseded";
             title: string;
@@ -1571,7 +1628,7 @@ export interface components {
             /** @description The operation `apply` requests; null when it must be carried out by hand */
             apply: {
                 /** @enum {unknown} */
-                operationKind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention";
+                operationKind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication";
                 /** @description The operation's parameters */
                 params: {
                     [key: string]: unknown;
@@ -1623,7 +1680,7 @@ export interface components {
             resourceId: string;
             resourceName: string;
             /** @enum {unknown} */
-            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica";
+            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "db_no_backup_replication";
             /** @enum {unknown} */
             severity: "info" | "warning" | "critical";
             /** @enum {unknown} */
@@ -5381,11 +5438,366 @@ export interface operations {
             };
         };
     };
+    startBackupReplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the same operation */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The AWS region to replicate automated backups to (not the environment's own), e.g. us-west-2 */
+                    destinationRegion: string;
+                    /**
+                     * Format: int32
+                     * @description Days of replicated backups to keep in the destination (default: the source's retention)
+                     */
+                    retentionDays?: number;
+                    /** @description ARN of a KMS key in the destination region; required when the source is encrypted */
+                    kmsKeyId?: string;
+                    /** @description Only plan: answer the plan and change nothing */
+                    dryRun?: boolean;
+                    /**
+                     * Format: int32
+                     * @description End the operation timed_out if it has not ended after this many minutes (default: the kind's)
+                     */
+                    timeoutMinutes?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The plan, with nothing done */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunResult"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each field and rule */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the API key (or the address, without a valid key) has used up this minute's requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stopBackupReplication: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the same operation */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The AWS region to replicate automated backups to (not the environment's own), e.g. us-west-2 */
+                    destinationRegion: string;
+                    /** @description Only plan: answer the plan and change nothing */
+                    dryRun?: boolean;
+                    /**
+                     * Format: int32
+                     * @description End the operation timed_out if it has not ended after this many minutes (default: the kind's)
+                     */
+                    timeoutMinutes?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The plan, with nothing done */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunResult"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each field and rule */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the API key (or the address, without a valid key) has used up this minute's requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listOperations: {
         parameters: {
             query?: {
                 status?: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
-                kind?: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention";
+                kind?: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication";
                 /** @description UUID */
                 targetResourceId?: string;
                 /** @description UUID */
@@ -5806,7 +6218,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description Operation kinds that need a second person's approval here; empty for none */
-                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention")[];
+                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication")[];
                         /**
                          * Format: int32
                          * @description How long a request waits for a decision before it expires
@@ -5902,7 +6314,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description Operation kinds that need a second person's approval here; empty for none */
-                    kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention")[];
+                    kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication")[];
                     /**
                      * Format: int32
                      * @description How long a request waits for a decision before it expires
@@ -5923,7 +6335,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description Operation kinds that need a second person's approval here; empty for none */
-                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention")[];
+                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication")[];
                         /**
                          * Format: int32
                          * @description How long a request waits for a decision before it expires
@@ -6886,7 +7298,7 @@ export interface operations {
             query?: {
                 status?: "open" | "resolved";
                 severity?: "info" | "warning" | "critical";
-                rule?: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica";
+                rule?: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "db_no_backup_replication";
                 /** @description UUID */
                 environmentId?: string;
                 /** @description UUID */
@@ -7076,7 +7488,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "open" | "applied" | "dismissed" | "superseded";
-                kind?: "scale_out" | "raise_max_capacity" | "rightsize_instance_type" | "add_memory_target_tracking" | "install_cloudwatch_agent" | "enable_multi_az" | "raise_backup_retention";
+                kind?: "scale_out" | "raise_max_capacity" | "rightsize_instance_type" | "add_memory_target_tracking" | "install_cloudwatch_agent" | "enable_multi_az" | "raise_backup_retention" | "replicate_backups";
                 /** @description UUID */
                 environmentId?: string;
                 /** @description UUID */

@@ -90,6 +90,8 @@ describe("AWS adapter IAM actions", () => {
       "rds:ModifyDBInstance",
       "rds:PromoteReadReplica",
       "rds:RestoreDBInstanceToPointInTime",
+      "rds:StartDBInstanceAutomatedBackupsReplication",
+      "rds:StopDBInstanceAutomatedBackupsReplication",
     ]);
   });
 });

@@ -14,6 +14,11 @@ export const DEFAULT_RATE_LIMITS = { perKeyPerMinute: 600, perAddressPerMinute: 
  * benchmarks) builds its settings here; a bad value stops start-up with a
  * message naming the variable.
  */
+const REGION = "[a-z]{2}(?:-gov)?-[a-z]+-\\d";
+const REGION_PAIR = `${REGION}=${REGION}`;
+const REGION_KEY = `${REGION}=arn:aws[a-z-]*:kms:${REGION}:\\d{12}:key/[A-Za-z0-9-]+`;
+const listOf = (item: string) => `^${item}(?:,${item})*$`;
+
 const schema = {
   type: "object",
   properties: {
@@ -69,6 +74,20 @@ const schema = {
     MEMORY_CRITICAL_PERCENT: { type: "number", exclusiveMinimum: 0, maximum: 100, default: 95 },
     MEMORY_CLEAR_PERCENT: { type: "number", exclusiveMinimum: 0, maximum: 100, default: 75 },
     TARGET_MEMORY_PERCENT: { type: "number", exclusiveMinimum: 0, maximum: 100, default: 65 },
+    BACKUP_REPLICATION_REGIONS: {
+      type: "string",
+      pattern: listOf(REGION_PAIR),
+      maxLength: 2000,
+      description:
+        "Where recommendations replicate a region's automated backups, e.g. us-east-1=us-east-2, over the built-in partners (us-east-1=us-west-2, eu-west-1=eu-central-1, …)",
+    },
+    BACKUP_REPLICATION_KMS_KEYS: {
+      type: "string",
+      pattern: listOf(REGION_KEY),
+      maxLength: 8000,
+      description:
+        "KMS key per destination region for replicated backups of encrypted databases, e.g. us-west-2=arn:aws:kms:us-west-2:123456789012:key/…",
+    },
     AWS_LAMBDA_FUNCTION_NAME: {
       type: "string",
       minLength: 1,
@@ -119,6 +138,8 @@ export interface HealthConfig {
   retentionDays: number;
   memory: { warningPercent: number; criticalPercent: number; clearPercent: number };
   targetMemoryPercent: number;
+  /** Where a replicate-backups recommendation sends each region's backups, and the KMS key per destination. */
+  backupReplication: { partnerRegions: Record<string, string>; kmsKeyIds: Record<string, string> };
 }
 
 export interface CloudConfig {
@@ -161,6 +182,8 @@ interface RawConfig {
   MEMORY_CRITICAL_PERCENT: number;
   MEMORY_CLEAR_PERCENT: number;
   TARGET_MEMORY_PERCENT: number;
+  BACKUP_REPLICATION_REGIONS?: string;
+  BACKUP_REPLICATION_KMS_KEYS?: string;
   AWS_LAMBDA_FUNCTION_NAME?: string;
 }
 
@@ -233,7 +256,31 @@ function healthConfig(raw: RawConfig): HealthConfig {
     retentionDays: raw.METRIC_RETENTION_DAYS,
     memory,
     targetMemoryPercent: raw.TARGET_MEMORY_PERCENT,
+    backupReplication: backupReplicationConfig(raw),
   };
+}
+
+/** `a=b,c=d` as a map; the schema's pattern has checked the shape. */
+const pairsOf = (value: string | undefined): Record<string, string> =>
+  Object.fromEntries((value ? value.split(",") : []).map((pair) => pair.split("=", 2) as [string, string]));
+
+function backupReplicationConfig(raw: RawConfig): HealthConfig["backupReplication"] {
+  const partnerRegions = pairsOf(raw.BACKUP_REPLICATION_REGIONS);
+  const kmsKeyIds = pairsOf(raw.BACKUP_REPLICATION_KMS_KEYS);
+  for (const [region, destination] of Object.entries(partnerRegions)) {
+    if (region === destination) {
+      throw new ConfigError(`invalid configuration: BACKUP_REPLICATION_REGIONS sends ${region} to itself`);
+    }
+  }
+  for (const [region, key] of Object.entries(kmsKeyIds)) {
+    // A KMS key exists in one region only: RDS cannot encrypt backups in `region` with another region's key.
+    if (key.split(":")[3] !== region) {
+      throw new ConfigError(
+        `invalid configuration: BACKUP_REPLICATION_KMS_KEYS gives ${region} a key of another region (${key})`,
+      );
+    }
+  }
+  return { partnerRegions, kmsKeyIds };
 }
 
 /** Documented variables, for the README table and `--help` output. */

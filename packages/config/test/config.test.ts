@@ -32,6 +32,7 @@ describe("configuration", () => {
         retentionDays: 14,
         memory: { warningPercent: 85, criticalPercent: 95, clearPercent: 75 },
         targetMemoryPercent: 65,
+        backupReplication: { partnerRegions: {}, kmsKeyIds: {} },
       },
       lambda: undefined,
     });
@@ -124,6 +125,28 @@ describe("configuration", () => {
     assert.throws(() => loadConfig({ RATE_LIMIT_PER_KEY_PER_MINUTE: "-1" }), /RATE_LIMIT_PER_KEY_PER_MINUTE/);
     assert.throws(() => loadConfig({ RATE_LIMIT_PER_ADDRESS_PER_MINUTE: "1.5" }), /RATE_LIMIT_PER_ADDRESS_PER_MINUTE/);
     assert.throws(() => loadConfig({ RATE_LIMIT_PER_ADDRESS_PER_MINUTE: "lots" }), /RATE_LIMIT_PER_ADDRESS_PER_MINUTE/);
+  });
+
+  it("reads where recommendations replicate backups to, and refuses a region sent to itself or another region's key", () => {
+    const key = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const config = loadConfig({
+      BACKUP_REPLICATION_REGIONS: "us-east-1=us-east-2,eu-west-1=eu-north-1",
+      BACKUP_REPLICATION_KMS_KEYS: `us-west-2=${key}`,
+    });
+    assert.deepEqual(config.health.backupReplication, {
+      partnerRegions: { "us-east-1": "us-east-2", "eu-west-1": "eu-north-1" },
+      kmsKeyIds: { "us-west-2": key },
+    });
+    assert.throws(() => loadConfig({ BACKUP_REPLICATION_REGIONS: "us-east-1" }), /BACKUP_REPLICATION_REGIONS/);
+    assert.throws(() => loadConfig({ BACKUP_REPLICATION_REGIONS: "us-east-1=us-east-1" }), /sends us-east-1 to itself/);
+    assert.throws(
+      () => loadConfig({ BACKUP_REPLICATION_KMS_KEYS: "us-west-2=alias/aws/rds" }),
+      /BACKUP_REPLICATION_KMS_KEYS/,
+    );
+    assert.throws(
+      () => loadConfig({ BACKUP_REPLICATION_KMS_KEYS: `eu-west-1=${key}` }),
+      (error: Error) => error instanceof ConfigError && /gives eu-west-1 a key of another region/.test(error.message),
+    );
   });
 
   it("lists every variable it reads, with its default", () => {

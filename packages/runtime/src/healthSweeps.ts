@@ -13,6 +13,7 @@ export function sweepSettingsOf(health: HealthConfig): Partial<SweepSettings> {
     retentionDays: health.retentionDays,
     targetMemoryPercent: health.targetMemoryPercent,
     memory: health.memory,
+    backupReplication: health.backupReplication,
   };
 }
 

@@ -6,6 +6,18 @@ const Gap = Type.Object({
   severity: Type.Enum(["critical", "warning", "info"]),
   message: Type.String(),
 });
+const BackupReplication = Type.Object(
+  {
+    destinationRegion: Type.String(),
+    status: Type.String({ description: "pending, replicating, or retained once stopped" }),
+    earliestRestorableTime: Type.Union([Timestamp, Type.Null()]),
+    latestRestorableTime: Type.Union([Timestamp, Type.Null()]),
+    estimatedRpoSeconds: Type.Union([Type.Number(), Type.Null()], {
+      description: "Data a restore in that region would lose now: seconds since its latest restorable time",
+    }),
+  },
+  { description: "Automated backups replicated to another region, with their own restore window" },
+);
 const Status = Type.Enum(["ready", "at_risk", "not_ready"]);
 
 export const DrReadinessReport = Type.Object(
@@ -27,6 +39,7 @@ export const DrReadinessReport = Type.Object(
             lagSeconds: Type.Union([Type.Number(), Type.Null()]),
           }),
         ),
+        backupReplications: Type.Array(BackupReplication),
         latestRestorableTime: Type.Union([Timestamp, Type.Null()]),
         estimatedRpoSeconds: Type.Union([Type.Number(), Type.Null()], {
           description: "Data a restore would lose now: seconds since the latest restorable time",

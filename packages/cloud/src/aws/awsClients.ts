@@ -19,6 +19,11 @@ export interface AwsClients {
   elasticBeanstalk: ElasticBeanstalkClient;
   s3: S3Client;
   route53: Route53Client;
+  /**
+   * An RDS client for another region (the destination of replicated backups), built on first
+   * use and kept; the home region's is `rds` itself.
+   */
+  rdsIn(region: string): RDSClient;
 }
 
 /** Static keys (`AwsCredentialIdentity`) or a provider of them; omitted means the SDK's default chain. */
@@ -45,9 +50,11 @@ export function createAwsClients(options: AwsCloudOptions): AwsClients {
     maxAttempts: options.maxAttempts ?? DEFAULT_AWS_MAX_ATTEMPTS,
   };
   const given = options.clients ?? {};
+  const rds = given.rds ?? new RDSClient(config);
+  const otherRegions = new Map<string, RDSClient>();
   return {
     autoScaling: given.autoScaling ?? new AutoScalingClient(config),
-    rds: given.rds ?? new RDSClient(config),
+    rds,
     cloudWatch: given.cloudWatch ?? new CloudWatchClient(config),
     codePipeline: given.codePipeline ?? new CodePipelineClient(config),
     ec2: given.ec2 ?? new EC2Client(config),
@@ -56,5 +63,16 @@ export function createAwsClients(options: AwsCloudOptions): AwsClients {
     // Emulators answer on one host name, so bucket names cannot go into the host as AWS prefers.
     s3: given.s3 ?? new S3Client({ ...config, forcePathStyle: options.endpoint !== undefined }),
     route53: given.route53 ?? new Route53Client(config),
+    rdsIn:
+      given.rdsIn ??
+      ((region) => {
+        if (region === options.region) return rds;
+        let client = otherRegions.get(region);
+        if (!client) {
+          client = new RDSClient({ ...config, region });
+          otherRegions.set(region, client);
+        }
+        return client;
+      }),
   };
 }

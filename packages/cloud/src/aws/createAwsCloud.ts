@@ -1,5 +1,6 @@
 import type { CloudPort } from "@fastier/core";
 import { createAwsAutoScaling } from "./awsAutoScaling.ts";
+import { createAwsBackupReplication } from "./awsBackupReplication.ts";
 import { type AwsCloudOptions, createAwsClients } from "./awsClients.ts";
 import { createAwsDatabases } from "./awsDatabases.ts";
 import { createAwsDiscovery } from "./awsDiscovery.ts";
@@ -17,5 +18,6 @@ export function createAwsCloud(options: AwsCloudOptions): CloudPort {
     pipelines: createAwsPipelines(clients),
     metrics: createAwsMetrics(clients),
     discovery: createAwsDiscovery(clients, options.region),
+    backupReplication: createAwsBackupReplication(clients),
   };
 }

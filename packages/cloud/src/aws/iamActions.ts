@@ -60,6 +60,10 @@ export const AWS_ADAPTER_IAM_ACTIONS: readonly AdapterIamAction[] = [
   // parameter groups the restore names (the source's unless the caller overrode them) and RDS's
   // default option group.
   write("rds", "RestoreDBInstanceToPointInTime", ["db", "og", "pg", "subgrp", "secgrp"]),
+  // Sent to the destination region, but authorised against the source instance they name. An encrypted
+  // source also needs kms:CreateGrant and kms:DescribeKey on the destination key (granted on the key).
+  write("rds", "StartDBInstanceAutomatedBackupsReplication", ["db"]),
+  write("rds", "StopDBInstanceAutomatedBackupsReplication", ["db"]),
 
   // CloudWatch: GetMetricData supports no resource-level permissions.
   read("cloudwatch", "GetMetricData"),

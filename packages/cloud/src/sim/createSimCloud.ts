@@ -10,6 +10,7 @@ import {
   setDesiredCapacity,
   updateLimits,
 } from "./simAutoScaling.ts";
+import { describeReplicatedBackup, startReplication, stopReplication } from "./simBackupReplication.ts";
 import type { SimClock } from "./simClock.ts";
 import {
   describeDatabases,
@@ -107,6 +108,14 @@ export function createSimCloud(options: SimCloudOptions): CloudPort {
     },
     discovery: {
       discover: () => read((world, now) => discoverWorld(world, now)),
+    },
+    backupReplication: {
+      describe: (destinationRegion, sourceArn) =>
+        read((world, now) => describeReplicatedBackup(world, now, destinationRegion, sourceArn)),
+      start: (destinationRegion, request) =>
+        change((world, ctx) => startReplication(world, ctx, destinationRegion, request)),
+      stop: (destinationRegion, sourceArn) =>
+        change((world, ctx) => stopReplication(world, ctx, destinationRegion, sourceArn)),
     },
   };
 }

@@ -1,5 +1,6 @@
 import {
   ASG_NAME,
+  DEFAULT_PARTNER_REGIONS,
   FASTIER_ACCOUNT_ID,
   FASTIER_PRODUCTION_RESOURCES,
   FASTIER_REGION,
@@ -9,6 +10,7 @@ import {
 } from "@fastier/core";
 import { hexFromDraws, unitHash, uuidFromDraws } from "./keyedRandom.ts";
 import { failureSummary, stageDuration } from "./pipelineStageEngine.ts";
+import { FIRST_COPY_MS } from "./simBackupReplication.ts";
 import {
   SIM_STATE_SCHEMA,
   type SimDbInstance,
@@ -75,6 +77,7 @@ export function seedFastierWorld(options: FastierSeedOptions): SimWorld {
     databases: [],
     snapshots: [],
     pipelines: [],
+    replicatedBackups: [],
   };
 
   const group = seedResource("auto_scaling_group", ASG_NAME);
@@ -125,6 +128,22 @@ export function seedFastierWorld(options: FastierSeedOptions): SimWorld {
       zones: [zones[1] ?? `${region}b`, zones[0] ?? `${region}a`],
     }),
   );
+
+  const primary = world.databases.find((db) => db.identifier === PRIMARY_DB);
+  const partner = DEFAULT_PARTNER_REGIONS[region];
+  if (primary && partner) {
+    // Fastier's production backups already replicate to the partner region, encrypted with a key there.
+    const startedAt = now - REPLICA_AGE_MS;
+    world.replicatedBackups.push({
+      sourceIdentifier: primary.identifier,
+      sourceArn: primary.arn,
+      destinationRegion: partner,
+      retentionDays: primary.backupRetentionDays,
+      kmsKeyId: `arn:aws:kms:${partner}:${FASTIER_ACCOUNT_ID}:key/${uuidFromDraws(unitHash, `${options.idSalt}:kms`)}`,
+      startedAt: toIso(startedAt),
+      replicatingAt: toIso(startedAt + FIRST_COPY_MS),
+    });
+  }
 
   for (const resource of FASTIER_PRODUCTION_RESOURCES.filter((r) => r.kind === "pipeline")) {
     world.pipelines.push(seedPipeline(world, resource, now, options.idSalt));

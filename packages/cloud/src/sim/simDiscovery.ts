@@ -1,5 +1,11 @@
-import { type DiscoveredResource, type DiscoveryResult, discoveredResource } from "@fastier/core";
+import {
+  backupReplicationAttribute,
+  type DiscoveredResource,
+  type DiscoveryResult,
+  discoveredResource,
+} from "@fastier/core";
 import { memoryPolicyOf } from "./simAutoScaling.ts";
+import { replicationsOfSource } from "./simBackupReplication.ts";
 import { endpointAddressOf, restorableWindow, roleOf } from "./simDatabases.ts";
 import type { SimAutoScalingGroup, SimDbInstance, SimInstance, SimStaticResource, SimWorld } from "./simState.ts";
 
@@ -109,7 +115,11 @@ function database(world: SimWorld, db: SimDbInstance, now: number): DiscoveredRe
     ...discoveredResource({ kind: "db_instance", cloudId: db.identifier, name: db.identifier, region: world.region }),
     availabilityZones: db.multiAz ? [db.availabilityZone, db.secondaryAvailabilityZone] : [db.availabilityZone],
     tags: { ...db.tags },
-    attributes: { endpoint: withPort(endpointAddressOf(db)), storageEncrypted: db.storageEncrypted },
+    attributes: {
+      endpoint: withPort(endpointAddressOf(db)),
+      storageEncrypted: db.storageEncrypted,
+      ...backupReplicationAttribute(replicationsOfSource(world, db, now)),
+    },
     status: DB_STATUS[db.status] ?? "degraded",
     instanceType: db.instanceClass,
     database: {

@@ -9,7 +9,7 @@ import type { IsoTime } from "./simTime.ts";
  * jsonb unchanged. Changes over time are stored as "what happens when"
  * (a `completesAt`, an `inServiceAt`), applied lazily by worldTransitions.ts.
  */
-export const SIM_STATE_SCHEMA = 3;
+export const SIM_STATE_SCHEMA = 4;
 
 export interface SimWorld {
   schema: typeof SIM_STATE_SCHEMA;
@@ -30,6 +30,21 @@ export interface SimWorld {
   databases: SimDbInstance[];
   snapshots: SimDbSnapshot[];
   pipelines: SimPipeline[];
+  /** Automated backups replicated to other regions (simBackupReplication.ts). */
+  replicatedBackups: SimReplicatedBackup[];
+}
+
+/** One source instance's automated backups replicated into another region. */
+export interface SimReplicatedBackup {
+  sourceIdentifier: string;
+  sourceArn: string;
+  destinationRegion: string;
+  retentionDays: number;
+  kmsKeyId: string | null;
+  /** When replication was asked for: no restore in the destination can go earlier. */
+  startedAt: IsoTime;
+  /** When the first backup has arrived and the destination reports it replicating. */
+  replicatingAt: IsoTime;
 }
 
 /** A resource the simulator only lists: nothing the control plane does changes it. */

@@ -2,8 +2,11 @@ import { FASTIER_DB_PLACEMENT } from "./fastierSeed.ts";
 import { defaultParameterGroupOf, RESTORE_DEFAULTS } from "./simDatabases.ts";
 import { SIM_STATE_SCHEMA, type SimAutoScalingGroup, type SimDbInstance, type SimWorld } from "./simState.ts";
 
+/** A world stored before automated backups could be replicated to other regions. */
+type SchemaThreeWorld = Omit<SimWorld, "schema" | "replicatedBackups"> & { schema: 3 };
+
 /** A world stored before groups kept their scaling policies. */
-type SchemaTwoWorld = Omit<SimWorld, "schema" | "groups"> & {
+type SchemaTwoWorld = Omit<SchemaThreeWorld, "schema" | "groups"> & {
   schema: 2;
   groups: Omit<SimAutoScalingGroup, "scalingPolicies">[];
 };
@@ -21,18 +24,24 @@ type SchemaOneWorld = Omit<SchemaTwoWorld, "schema" | "databases"> & {
  * Reads a world stored by an earlier version in today's format, so a running simulation
  * survives an upgrade. Format 1 → 2: seeded databases get Fastier's placement, restored ones
  * what RDS gives a restore that names none. Format 2 → 3: groups have no scaling policies
- * (the simulator stored none before). Other formats are returned as stored.
+ * (the simulator stored none before). Format 3 → 4: no backups are replicated to other regions.
+ * Other formats are returned as stored.
  */
-export function upgradeSimWorld(stored: SimWorld | SchemaTwoWorld | SchemaOneWorld): SimWorld {
-  if (stored.schema === 1) return upgradeFromTwo(upgradeFromOne(stored));
-  if (stored.schema === 2) return upgradeFromTwo(stored);
+export function upgradeSimWorld(stored: SimWorld | SchemaThreeWorld | SchemaTwoWorld | SchemaOneWorld): SimWorld {
+  if (stored.schema === 1) return upgradeFromThree(upgradeFromTwo(upgradeFromOne(stored)));
+  if (stored.schema === 2) return upgradeFromThree(upgradeFromTwo(stored));
+  if (stored.schema === 3) return upgradeFromThree(stored);
   return stored as SimWorld;
 }
 
-function upgradeFromTwo(stored: SchemaTwoWorld): SimWorld {
+function upgradeFromThree(stored: SchemaThreeWorld): SimWorld {
+  return { ...structuredClone(stored), schema: SIM_STATE_SCHEMA, replicatedBackups: [] };
+}
+
+function upgradeFromTwo(stored: SchemaTwoWorld): SchemaThreeWorld {
   return {
     ...structuredClone(stored),
-    schema: SIM_STATE_SCHEMA,
+    schema: 3,
     groups: stored.groups.map((group) => ({ ...structuredClone(group), scalingPolicies: [] })),
   };
 }

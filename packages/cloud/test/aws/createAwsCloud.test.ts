@@ -27,8 +27,14 @@ describe("createAwsCloud", () => {
       }
     });
     const clients = createAwsClients({ region: "us-east-1", endpoint: "http://127.0.0.1:5000", credentials });
-    for (const [name, client] of Object.entries(clients)) {
-      assert.equal(await client.config.region(), "us-east-1", `${name} region`);
+    const { rdsIn, ...homeClients } = clients;
+    // A client for another region (replicated backups) has the same settings but its own region.
+    const all = [
+      ...Object.entries(homeClients).map(([name, client]) => ({ name, client, region: "us-east-1" })),
+      { name: "rdsIn(us-west-2)", client: rdsIn("us-west-2"), region: "us-west-2" },
+    ];
+    for (const { name, client, region } of all) {
+      assert.equal(await client.config.region(), region, `${name} region`);
       assert.equal(await client.config.maxAttempts(), DEFAULT_AWS_MAX_ATTEMPTS, `${name} maxAttempts`);
       const retryStrategy = (await client.config.retryStrategy()) as { mode?: string };
       assert.equal(retryStrategy.mode, "standard", `${name} retry mode`);

@@ -23,9 +23,10 @@ import { mockClient } from "aws-sdk-client-mock";
 import type { AwsClients } from "../../src/aws/index.ts";
 import { MOCK_CLIENT_CONFIG, mockedCloud } from "./mockedCloud.ts";
 
+const rds = new RDSClient(MOCK_CLIENT_CONFIG);
 const clients: AwsClients = {
   autoScaling: new AutoScalingClient(MOCK_CLIENT_CONFIG),
-  rds: new RDSClient(MOCK_CLIENT_CONFIG),
+  rds,
   cloudWatch: new CloudWatchClient(MOCK_CLIENT_CONFIG),
   codePipeline: new CodePipelineClient(MOCK_CLIENT_CONFIG),
   ec2: new EC2Client(MOCK_CLIENT_CONFIG),
@@ -33,6 +34,7 @@ const clients: AwsClients = {
   elasticBeanstalk: new ElasticBeanstalkClient(MOCK_CLIENT_CONFIG),
   s3: new S3Client(MOCK_CLIENT_CONFIG),
   route53: new Route53Client(MOCK_CLIENT_CONFIG),
+  rdsIn: () => rds,
 };
 const mocks = {
   autoScaling: mockClient(clients.autoScaling),

@@ -71,14 +71,14 @@ describe("simulated account storage", () => {
     assert.equal((await accountRows(world)).length, 1);
   });
 
-  it("reads a world stored in format 1 (before databases had placement) and stores it in format 3", async () => {
+  it("reads a world stored in format 1 (before databases had placement) and stores it in format 4", async () => {
     const world = await openSimWorld();
     await world.cloud.databases.describeInstances();
     // Turn the stored document into what the previous version wrote.
     await world.db.pool.query(
       `UPDATE sim_accounts SET state = jsonb_set(state, '{schema}', '1') #- '{databases,0,storageType}'
          #- '{databases,0,dbSubnetGroupName}' #- '{databases,0,vpcSecurityGroupIds}' #- '{databases,0,dbParameterGroupName}'
-         #- '{groups,0,scalingPolicies}'`,
+         #- '{groups,0,scalingPolicies}' #- '{replicatedBackups}'`,
     );
     const restarted = world.open();
     const [primary] = await restarted.databases.describeInstances([PRIMARY_DB]);
@@ -90,14 +90,14 @@ describe("simulated account storage", () => {
     const { rows } = await world.db.pool.query<{ schema: number }>(
       "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
     );
-    assert.deepEqual(rows, [{ schema: 3 }], "the first change stores the upgraded world");
+    assert.deepEqual(rows, [{ schema: 4 }], "the first change stores the upgraded world");
   });
 
   it("reads a world stored in format 2 (before groups kept scaling policies): its groups have none", async () => {
     const world = await openSimWorld();
     await world.cloud.autoScaling.describeGroups();
     await world.db.pool.query(
-      `UPDATE sim_accounts SET state = jsonb_set(state, '{schema}', '2') #- '{groups,0,scalingPolicies}'`,
+      `UPDATE sim_accounts SET state = jsonb_set(state, '{schema}', '2') #- '{groups,0,scalingPolicies}' #- '{replicatedBackups}'`,
     );
     const restarted = world.open();
     assert.equal(await restarted.autoScaling.describeMemoryTargetTracking(ASG_NAME), null);
@@ -109,7 +109,27 @@ describe("simulated account storage", () => {
     const { rows } = await world.db.pool.query<{ schema: number }>(
       "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
     );
-    assert.deepEqual(rows, [{ schema: 3 }]);
+    assert.deepEqual(rows, [{ schema: 4 }]);
+  });
+
+  it("reads a world stored in format 3 (before backups were replicated to other regions): nothing replicates", async () => {
+    const world = await openSimWorld();
+    const [primary] = await world.cloud.databases.describeInstances([PRIMARY_DB]);
+    await world.db.pool.query(
+      `UPDATE sim_accounts SET state = jsonb_set(state, '{schema}', '3') #- '{replicatedBackups}'`,
+    );
+    const restarted = world.open();
+    assert.equal(await restarted.backupReplication.describe("us-west-2", primary?.arn ?? ""), null);
+    await restarted.backupReplication.start("us-west-2", {
+      sourceArn: primary?.arn ?? "",
+      retentionDays: 7,
+      kmsKeyId: "arn:aws:kms:us-west-2:123456789012:key/upgrade",
+    });
+    assert.equal((await restarted.backupReplication.describe("us-west-2", primary?.arn ?? ""))?.status, "pending");
+    const { rows } = await world.db.pool.query<{ schema: number }>(
+      "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
+    );
+    assert.deepEqual(rows, [{ schema: 4 }]);
   });
 
   it("keeps separate accounts apart and never moves a world back in time", async () => {

@@ -1,3 +1,4 @@
+import type { BackupReplicationPort } from "./backupReplicationPort.ts";
 import type {
   AutoScalingGroupState,
   CapacityLimits,
@@ -88,4 +89,6 @@ export interface CloudPort {
   readonly pipelines: PipelinePort;
   readonly metrics: MetricsPort;
   readonly discovery: DiscoveryPort;
+  /** Acts in a region other than `region`: the destination of replicated automated backups. */
+  readonly backupReplication: BackupReplicationPort;
 }

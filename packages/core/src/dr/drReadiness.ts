@@ -1,4 +1,9 @@
 import type { Resource } from "../inventory/types.ts";
+import {
+  type DrBackupReplication,
+  drBackupReplications,
+  noBackupReplicationGap,
+} from "./backupReplicationReadiness.ts";
 
 export type DrStatus = "ready" | "at_risk" | "not_ready";
 /** `critical` makes a database not ready, `warning` at risk; `info` is worth knowing and changes nothing. */
@@ -12,6 +17,7 @@ export type DrGapCode =
   | "replica_lag_high"
   | "replica_lag_unknown"
   | "database_details_missing"
+  | "no_backup_replication"
   | "no_database";
 
 export interface DrGap {
@@ -39,6 +45,8 @@ export interface DatabaseDrAssessment {
   multiAz: boolean | null;
   backupRetentionDays: number | null;
   replicas: DrReplica[];
+  /** Automated backups replicated to other regions: what survives the loss of the home region. */
+  backupReplications: DrBackupReplication[];
   latestRestorableTime: Date | null;
   /** Data a restore would lose: seconds since the latest restorable time; null without backups. */
   estimatedRpoSeconds: number | null;
@@ -169,7 +177,8 @@ function assessDatabase(database: Resource, all: Resource[], input: DrReadinessI
   const hasBackups = spec !== null && spec.backupRetentionDays > 0 && latest !== null;
   // As of the inventory's last sync: a stale inventory makes this an upper bound (RDS trails now by ~5 minutes).
   const rpo = hasBackups ? Math.max(0, Math.round((input.now.getTime() - latest.getTime()) / 1000)) : null;
-  const gaps = gapsOf(database, replicas);
+  const backupReplications = drBackupReplications(database, input.now);
+  const gaps = [...gapsOf(database, replicas), ...noBackupReplicationGap(database, backupReplications)];
   return {
     identifier: database.cloudId,
     resourceId: database.id,
@@ -177,6 +186,7 @@ function assessDatabase(database: Resource, all: Resource[], input: DrReadinessI
     multiAz: spec?.multiAz ?? null,
     backupRetentionDays: spec?.backupRetentionDays ?? null,
     replicas,
+    backupReplications,
     latestRestorableTime: latest,
     estimatedRpoSeconds: rpo,
     estimatedRto: {

@@ -6,7 +6,9 @@ import { restorePointInTime } from "./kinds/restorePointInTime.ts";
 import { rollbackStage } from "./kinds/rollbackStage.ts";
 import { scaleGroup } from "./kinds/scaleGroup.ts";
 import { setBackupRetention } from "./kinds/setBackupRetention.ts";
+import { startBackupReplication } from "./kinds/startBackupReplication.ts";
 import { startDeployment } from "./kinds/startDeployment.ts";
+import { stopBackupReplication } from "./kinds/stopBackupReplication.ts";
 import { stopDeployment } from "./kinds/stopDeployment.ts";
 import type { OperationRecord, RegisteredOperation } from "./operationTypes.ts";
 
@@ -27,6 +29,8 @@ export const OPERATION_DEFINITIONS = [
   putMemoryScalingPolicy,
   enableMultiAz,
   setBackupRetention,
+  startBackupReplication,
+  stopBackupReplication,
 ] as const;
 
 export type OperationKind = (typeof OPERATION_DEFINITIONS)[number]["kind"];

@@ -1,6 +1,7 @@
 import type { DBInstance } from "@aws-sdk/client-rds";
 import type { DiscoveredResource } from "@fastier/core";
-import { discoveredResource } from "@fastier/core";
+import { backupReplicationAttribute, discoveredResource } from "@fastier/core";
+import { replicationsOfInstance } from "../awsBackupReplication.ts";
 import { listDbInstances } from "../awsDatabases.ts";
 import { tagsOf } from "../awsTags.ts";
 import type { KindLister } from "./discoveredResource.ts";
@@ -23,8 +24,20 @@ function roleOf(instance: DBInstance): "primary" | "replica" | "standalone" {
   return (instance.ReadReplicaDBInstanceIdentifiers ?? []).length > 0 ? "primary" : "standalone";
 }
 
-export const discoverDbInstances: KindLister = async (clients, region) =>
-  (await listDbInstances(clients)).map(({ instance, earliestRestorableTime }) => {
+export const discoverDbInstances: KindLister = async (clients, region) => {
+  const found = await listDbInstances(clients);
+  const replications = await Promise.all(
+    found.map(({ instance }) =>
+      replicationsOfInstance(
+        clients,
+        instance.DBInstanceArn,
+        (instance.DBInstanceAutomatedBackupsReplications ?? []).flatMap((r) =>
+          r.DBInstanceAutomatedBackupsArn ? [r.DBInstanceAutomatedBackupsArn] : [],
+        ),
+      ),
+    ),
+  );
+  return found.map(({ instance, earliestRestorableTime }, index) => {
     const identifier = instance.DBInstanceIdentifier ?? "";
     const endpoint = instance.Endpoint?.Address
       ? `${instance.Endpoint.Address}${instance.Endpoint.Port ? `:${instance.Endpoint.Port}` : ""}`
@@ -56,6 +69,8 @@ export const discoverDbInstances: KindLister = async (clients, region) =>
         storageEncrypted: instance.StorageEncrypted ?? false,
         storageType: instance.StorageType ?? null,
         allocatedStorageGiB: instance.AllocatedStorage ?? null,
+        ...backupReplicationAttribute(replications[index] ?? []),
       },
     });
   });
+};

@@ -1,9 +1,11 @@
+import { type BackupReplicationDefaults, NO_BACKUP_REPLICATION_DEFAULTS } from "../../dr/backupReplications.ts";
 import { MIN_BACKUP_RETENTION_DAYS } from "../../dr/drReadiness.ts";
 import type { Resource } from "../../inventory/types.ts";
 import type { OperationKind } from "../../operations/operationRegistry.ts";
 import type { Finding, HealthRuleId } from "../rules/findingTypes.ts";
 import { MEMORY_METRIC } from "../rules/memoryPressureRule.ts";
 import { round1 } from "../rules/summaryNumbers.ts";
+import { replicateBackupsProposal } from "./backupReplicationRecommendation.ts";
 import {
   DEFAULT_TARGET_MEMORY_PERCENT,
   planRightsize,
@@ -22,6 +24,7 @@ export const RECOMMENDATION_KINDS = [
   "install_cloudwatch_agent",
   "enable_multi_az",
   "raise_backup_retention",
+  "replicate_backups",
 ] as const;
 export type RecommendationKind = (typeof RECOMMENDATION_KINDS)[number];
 
@@ -56,7 +59,8 @@ export interface Recommendation {
 
 export interface RecommendationContext {
   /** The finding's resource, as the inventory has it. */
-  resource: Pick<Resource, "id" | "name" | "kind" | "instanceType" | "capacity" | "database">;
+  resource: Pick<Resource, "id" | "name" | "kind" | "instanceType" | "capacity" | "database"> &
+    Partial<Pick<Resource, "region" | "attributes">>;
   /** Instances the observed peak was spread over; defaults to the desired capacity (1 for an instance). */
   inServiceCount?: number;
   /** Peak `mem_used_percent` to size against; defaults to the highest in the finding's evidence. */
@@ -65,6 +69,8 @@ export interface RecommendationContext {
   hasMemoryTargetTracking?: boolean;
   targetMemoryPercent?: number;
   catalog?: readonly Ec2InstanceType[];
+  /** Where backups of the resource's region go, and with which KMS key there; the built-in partner regions if omitted. */
+  backupReplication?: BackupReplicationDefaults;
 }
 
 const usd = (amount: number) => `${amount < 0 ? "−" : "+"}$${Math.abs(amount).toFixed(2)}/month`;
@@ -232,6 +238,13 @@ export function recommendationsFor(finding: Finding, context: RecommendationCont
           apply: { operationKind: "set_backup_retention", params: { days: MIN_BACKUP_RETENTION_DAYS } },
         },
       ];
+    }
+    case "db_no_backup_replication": {
+      const proposal = replicateBackupsProposal(
+        context.resource,
+        context.backupReplication ?? NO_BACKUP_REPLICATION_DEFAULTS,
+      );
+      return proposal ? [{ ...commonFields(finding, "replicate_backups"), ...proposal }] : [];
     }
     default:
       return [];

@@ -2,7 +2,12 @@ import type { Resource } from "../../inventory/types.ts";
 import { IN_SERVICE_METRIC } from "../rules/evaluateResource.ts";
 import type { Finding } from "../rules/findingTypes.ts";
 import type { StoredRecommendation } from "../sweep/sweepTypes.ts";
-import { type Recommendation, type RecommendationKind, recommendationsFor } from "./recommendations.ts";
+import {
+  type Recommendation,
+  type RecommendationContext,
+  type RecommendationKind,
+  recommendationsFor,
+} from "./recommendations.ts";
 import { type SupersedeResult, supersede } from "./supersedeRecommendations.ts";
 
 /** The group size the finding's latest memory evidence was seen at, if recorded. */
@@ -20,6 +25,7 @@ export function recommendationsForFindings(
   openFindings: Finding[],
   resourcesById: ReadonlyMap<string, Resource>,
   targetMemoryPercent: number,
+  defaults: Pick<RecommendationContext, "backupReplication"> = {},
 ): { recommendations: Recommendation[]; errors: { resourceId: string; message: string }[] } {
   const recommendations: Recommendation[] = [];
   const errors: { resourceId: string; message: string }[] = [];
@@ -35,6 +41,7 @@ export function recommendationsForFindings(
           inServiceCount: observedGroupSize(finding),
           hasMemoryTargetTracking: typeof tracking === "boolean" ? tracking : undefined,
           targetMemoryPercent,
+          ...defaults,
         }),
       );
     } catch (error) {

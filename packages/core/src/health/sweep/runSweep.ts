@@ -2,6 +2,7 @@ import type { CloudPort } from "../../cloud/cloudPort.ts";
 import type { MetricSeries, MetricStatistic } from "../../cloud/cloudTypes.ts";
 import type { Resource } from "../../inventory/types.ts";
 import { recommendationsForFindings, settleRecommendations } from "../recommendations/sweepRecommendations.ts";
+import { evaluateBackupReplication } from "../rules/backupReplicationRule.ts";
 import { evaluateDrGaps } from "../rules/databaseRules.ts";
 import { evaluateResource } from "../rules/evaluateResource.ts";
 import { findingKey, type HealthRuleId, type RuleEvaluation, reconcileFindings } from "../rules/findingTypes.ts";
@@ -146,6 +147,7 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
 
     for (const databases of databasesByEnvironment(resources).values()) {
       evaluations.push(...evaluateDrGaps({ databases, now: startedAt }));
+      evaluations.push(...evaluateBackupReplication({ databases, now: startedAt }));
     }
     // A finding about a resource no longer swept (gone, or removed) has nothing left to watch.
     for (const finding of open.values()) {
@@ -165,7 +167,9 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
     stats.findingsResolved = changes.toResolve.length;
     const openAfter = await db(() => deps.health.applyFindingChanges(sweep.id, changes));
 
-    const fresh = recommendationsForFindings(openAfter, resourcesById, settings.targetMemoryPercent);
+    const fresh = recommendationsForFindings(openAfter, resourcesById, settings.targetMemoryPercent, {
+      backupReplication: settings.backupReplication,
+    });
     for (const error of fresh.errors) errors.push({ scope: "resource", ...error });
     const current = await db(() => deps.health.currentRecommendations());
     const recommendationChanges = await db(() =>

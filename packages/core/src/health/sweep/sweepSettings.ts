@@ -1,3 +1,4 @@
+import { type BackupReplicationDefaults, NO_BACKUP_REPLICATION_DEFAULTS } from "../../dr/backupReplications.ts";
 import { DEFAULT_TARGET_MEMORY_PERCENT } from "../recommendations/capacityPlanning.ts";
 import type { FreeableMemoryThresholds, ReplicaLagThresholds } from "../rules/databaseRules.ts";
 import type { MemoryPressureThresholds } from "../rules/memoryPressureRule.ts";
@@ -13,6 +14,8 @@ export interface SweepSettings {
   memory: Partial<MemoryPressureThresholds>;
   freeableMemory: Partial<FreeableMemoryThresholds>;
   replicaLag: Partial<ReplicaLagThresholds>;
+  /** Where a replicate-backups recommendation sends a region's backups, and with which KMS key there. */
+  backupReplication: BackupReplicationDefaults;
 }
 
 /** An hour of 5-minute periods: twice what the longest rule needs, so a missed sweep loses nothing. */
@@ -23,6 +26,7 @@ export const SWEEP_DEFAULTS: Readonly<SweepSettings> = {
   memory: {},
   freeableMemory: {},
   replicaLag: {},
+  backupReplication: NO_BACKUP_REPLICATION_DEFAULTS,
 };
 
 export const SWEEP_PERIOD_MS = SWEEP_PERIOD_SECONDS * 1000;
