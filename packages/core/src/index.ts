@@ -8,6 +8,7 @@ export * from "./cloud/cloudErrors.ts";
 export * from "./cloud/cloudPort.ts";
 export * from "./cloud/cloudTypes.ts";
 export * from "./cloud/discoveredResource.ts";
+export * from "./cloud/loadBalancerTypes.ts";
 export * from "./cloud/metricBatches.ts";
 export * from "./dr/drReadiness.ts";
 export * from "./dr/replicaLag.ts";

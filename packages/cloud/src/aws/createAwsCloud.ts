@@ -3,6 +3,7 @@ import { createAwsAutoScaling } from "./awsAutoScaling.ts";
 import { type AwsCloudOptions, createAwsClients } from "./awsClients.ts";
 import { createAwsDatabases } from "./awsDatabases.ts";
 import { createAwsDiscovery } from "./awsDiscovery.ts";
+import { createAwsLoadBalancers } from "./awsLoadBalancers.ts";
 import { createAwsMetrics } from "./awsMetrics.ts";
 import { createAwsPipelines } from "./awsPipelines.ts";
 
@@ -16,6 +17,7 @@ export function createAwsCloud(options: AwsCloudOptions): CloudPort {
     databases: createAwsDatabases(clients),
     pipelines: createAwsPipelines(clients),
     metrics: createAwsMetrics(clients),
+    loadBalancers: createAwsLoadBalancers(clients),
     discovery: createAwsDiscovery(clients, options.region),
   };
 }

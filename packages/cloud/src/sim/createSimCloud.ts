@@ -29,6 +29,7 @@ import {
   startExecution,
   stopExecution,
 } from "./simPipelines.ts";
+import { describeTargetHealth, environmentHealth, findBalancerForPipeline } from "./simLoadBalancer.ts";
 import { createSnapshot, describeSnapshots } from "./simSnapshots.ts";
 import type { SimChange, SimContext, SimWorld } from "./simState.ts";
 import { createSimStateStore } from "./simStateStore.ts";
@@ -104,6 +105,11 @@ export function createSimCloud(options: SimCloudOptions): CloudPort {
     },
     metrics: {
       getMetricData: (request) => read((world, now) => getMetricData(world, now, request)),
+    },
+    loadBalancers: {
+      findForPipeline: (pipelineName) => read((world) => findBalancerForPipeline(world, pipelineName)),
+      describeTargetHealth: (targetGroupArn) => read((world, now) => describeTargetHealth(world, now, targetGroupArn)),
+      environmentHealth: (environmentName) => read((world) => environmentHealth(world, environmentName)),
     },
     discovery: {
       discover: () => read((world, now) => discoverWorld(world, now)),

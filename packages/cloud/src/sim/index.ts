@@ -21,3 +21,4 @@ export {
   type ScaledClockOptions,
   type SimClock,
 } from "./simClock.ts";
+export { FAULTY_RELEASE, FAULTY_REVISION_PREFIX } from "./faultyReleases.ts";
