@@ -30,7 +30,11 @@ async function deployEnvironmentOf(clients: BalancerClients, pipelineName: strin
   for (const stage of [...(pipeline.stages ?? [])].reverse()) {
     for (const action of stage.actions ?? []) {
       const environment = action.configuration?.EnvironmentName;
-      if (action.actionTypeId?.category === "Deploy" && action.actionTypeId.provider === "ElasticBeanstalk" && environment) {
+      if (
+        action.actionTypeId?.category === "Deploy" &&
+        action.actionTypeId.provider === "ElasticBeanstalk" &&
+        environment
+      ) {
         return environment;
       }
     }
@@ -43,7 +47,8 @@ async function balancerTaggedFor(clients: BalancerClients, environmentName: stri
   const arns = await awsCall("elasticloadbalancing", "DescribeLoadBalancers", async () => {
     const found: string[] = [];
     for await (const page of paginateDescribeLoadBalancers({ client: clients.elbv2 }, {})) {
-      for (const balancer of page.LoadBalancers ?? []) if (balancer.LoadBalancerArn) found.push(balancer.LoadBalancerArn);
+      for (const balancer of page.LoadBalancers ?? [])
+        if (balancer.LoadBalancerArn) found.push(balancer.LoadBalancerArn);
     }
     return found;
   });
@@ -73,7 +78,9 @@ export function createAwsLoadBalancers(clients: BalancerClients): LoadBalancerPo
         loadBalancerArn,
         loadBalancerDimension: loadBalancerDimensionOf(loadBalancerArn),
         targetGroups: (groups.TargetGroups ?? []).flatMap((group) =>
-          group.TargetGroupArn ? [{ arn: group.TargetGroupArn, dimension: targetGroupDimensionOf(group.TargetGroupArn) }] : [],
+          group.TargetGroupArn
+            ? [{ arn: group.TargetGroupArn, dimension: targetGroupDimensionOf(group.TargetGroupArn) }]
+            : [],
         ),
         environmentName,
       };

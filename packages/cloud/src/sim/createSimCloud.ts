@@ -19,6 +19,7 @@ import {
   setMultiAz,
 } from "./simDatabases.ts";
 import { discoverWorld } from "./simDiscovery.ts";
+import { describeTargetHealth, environmentHealth, findBalancerForPipeline } from "./simLoadBalancer.ts";
 import { getMetricData } from "./simMetrics.ts";
 import {
   describePipeline,
@@ -29,7 +30,6 @@ import {
   startExecution,
   stopExecution,
 } from "./simPipelines.ts";
-import { describeTargetHealth, environmentHealth, findBalancerForPipeline } from "./simLoadBalancer.ts";
 import { createSnapshot, describeSnapshots } from "./simSnapshots.ts";
 import type { SimChange, SimContext, SimWorld } from "./simState.ts";
 import { createSimStateStore } from "./simStateStore.ts";

@@ -1,5 +1,5 @@
-import type { SimPipeline, SimWorld } from "./simState.ts";
 import { stageDuration } from "./pipelineStageEngine.ts";
+import type { SimPipeline, SimWorld } from "./simState.ts";
 import { toMs } from "./simTime.ts";
 
 /**

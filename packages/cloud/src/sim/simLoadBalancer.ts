@@ -100,9 +100,7 @@ export function loadBalancerSampler(world: SimWorld, query: MetricQuery): ((time
       return (time) => [requestsPerMinute(time)];
     case "HTTPCode_Target_5XX_Count":
       return (time) => [
-        Math.round(
-          requestsPerMinute(time) * (baseErrorShare(time) + FAULTY_RELEASE.errorShare * faultyShare(time)),
-        ),
+        Math.round(requestsPerMinute(time) * (baseErrorShare(time) + FAULTY_RELEASE.errorShare * faultyShare(time))),
       ];
     case "TargetResponseTime":
       return (time) => [responseSeconds(time) + FAULTY_RELEASE.addedLatencySeconds * faultyShare(time)];
@@ -118,5 +116,8 @@ export function loadBalancerSampler(world: SimWorld, query: MetricQuery): ((time
 
 function servingInEnvironment(world: SimWorld, index: WorldIndex, time: number): number {
   const envId = world.beanstalkEnvironment.cloudId;
-  return index.groups.reduce((sum, group) => sum + (group.group.parentCloudId === envId ? countServingAt(group, time) : 0), 0);
+  return index.groups.reduce(
+    (sum, group) => sum + (group.group.parentCloudId === envId ? countServingAt(group, time) : 0),
+    0,
+  );
 }

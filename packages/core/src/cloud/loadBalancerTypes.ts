@@ -8,7 +8,7 @@ export interface DeployTargetBalancer {
   loadBalancerArn: string;
   /** The `LoadBalancer` dimension of AWS/ApplicationELB: `app/<name>/<id>`, the end of the ARN. */
   loadBalancerDimension: string;
-  targetGroups: { arn: string; /** The `TargetGroup` dimension: `targetgroup/<name>/<id>`. */ dimension: string }[];
+  targetGroups: { arn: string /** The `TargetGroup` dimension: `targetgroup/<name>/<id>`. */; dimension: string }[];
   /** The Elastic Beanstalk environment the deploy stage updates, when it updates one. */
   environmentName: string | null;
 }

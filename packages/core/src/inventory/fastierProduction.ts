@@ -31,7 +31,10 @@ export const PRIMARY_DB = "fastier-db";
 export const REPLICA_DB = "fastier-db-replica";
 export const BEANSTALK_ENVIRONMENT_NAME = "fastier-prod";
 /** The target group Beanstalk registers the group's instances in, behind the load balancer. */
-export const FASTIER_TARGET_GROUP_ARN = arn("elasticloadbalancing", "targetgroup/awseb-fastier-prod-tg/7c1e5a9d3b2f4e60");
+export const FASTIER_TARGET_GROUP_ARN = arn(
+  "elasticloadbalancing",
+  "targetgroup/awseb-fastier-prod-tg/7c1e5a9d3b2f4e60",
+);
 
 export const FASTIER_PRODUCTION_RESOURCES: SeedResource[] = [
   {

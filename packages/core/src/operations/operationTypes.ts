@@ -46,6 +46,18 @@ export interface OperationPlan {
   deadline?: PlanDeadline;
   /** Present when the environment's policy asks a second person to approve this kind. */
   approval?: PlanApproval;
+  /** A deploy's health gate: off by request, or the thresholds and the baseline it will hold the site to. */
+  healthGate?: PlanHealthGate;
+}
+
+export interface PlanHealthGate {
+  enabled: boolean;
+  /** The ARN of the load balancer it watches; null when off. */
+  loadBalancer: string | null;
+  /** Each threshold as it applies (the request's, or the default); null when off. */
+  thresholds: Record<string, number> | null;
+  /** The signals now, as the baseline will be recorded when the deploy starts; null when off. */
+  baseline: Record<string, unknown> | null;
 }
 
 export interface PlanApproval {
