@@ -237,8 +237,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Start a pipeline execution and follow it stage by stage
-         * @description The operation ends when the execution does.
+         * Start a pipeline execution behind a health gate and follow it stage by stage
+         * @description Records a baseline of the load balancer's 5xx ratio, latency and unhealthy targets, watches them while the deploy stage runs and for a bake time after it, and on a breach rolls the deploy stage back to the last known-good release (ending `failed` with code `rolled_back`). `healthGate: false` deploys without the gate.
          *
          *     Applies to: pipeline. Deadline: 120 minutes unless `timeoutMinutes` says otherwise.
          *
@@ -286,7 +286,7 @@ export interface paths {
         put?: never;
         /**
          * Roll a pipeline stage back to an earlier successful execution
-         * @description Re-runs the stage with that execution's artifacts.
+         * @description Re-runs the stage with that execution's artifacts. Without arguments: the deploy stage (the last one), back to the last known-good release (the newest successful execution before the live one that was not itself rolled back); the plan names it.
          *
          *     Applies to: pipeline. Deadline: 120 minutes unless `timeoutMinutes` says otherwise.
          *
@@ -1103,6 +1103,17 @@ export interface components {
                 required: true;
                 approverRole: string;
                 expiresAfterMinutes: number;
+            };
+            /** @description A deploy's health gate: off by request, or the load balancer, thresholds and baseline it holds the site to */
+            healthGate?: {
+                enabled: boolean;
+                loadBalancer: string | null;
+                thresholds: {
+                    [key: string]: number;
+                } | null;
+                baseline: {
+                    [key: string]: unknown;
+                } | null;
             };
             /** @description By when the operation must have ended, else it ends failed with code timed_out */
             deadline?: {
@@ -3705,6 +3716,16 @@ export interface operations {
                     sourceRevision?: string;
                     /** @description Why, for the audit trail */
                     reason?: string;
+                    /** @description The deploy's health gate: thresholds (each optional), or false to deploy without one (audited) */
+                    healthGate?: false | {
+                        max5xxRatio?: number;
+                        /** Format: int32 */
+                        maxLatencyIncreasePercent?: number;
+                        /** Format: int32 */
+                        unhealthyTargetGraceMinutes?: number;
+                        /** Format: int32 */
+                        bakeMinutes?: number;
+                    };
                     /** @description Only plan: answer the plan and change nothing */
                     dryRun?: boolean;
                     /**
@@ -4053,8 +4074,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    stageName: string;
-                    targetExecutionId: string;
+                    stageName?: string;
+                    targetExecutionId?: string;
                     /** @description Only plan: answer the plan and change nothing */
                     dryRun?: boolean;
                     /**

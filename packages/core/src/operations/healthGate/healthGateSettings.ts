@@ -10,11 +10,11 @@ export const HealthGateThresholds = Type.Object(
     /** The share of requests answered 5xx (HTTPCode_Target_5XX_Count / RequestCount) above which the deploy is rolled back. */
     max5xxRatio: Type.Optional(Type.Number({ minimum: 0.001, maximum: 0.5 })),
     /** How far the average TargetResponseTime may rise above the baseline, in percent. */
-    maxLatencyIncreasePercent: Type.Optional(Type.Integer({ minimum: 10, maximum: 1000 })),
+    maxLatencyIncreasePercent: Type.Optional(Type.Integer({ format: "int32", minimum: 10, maximum: 1000 })),
     /** How long more targets than at the baseline may stay unhealthy (a rolling deploy replaces some for a while). */
-    unhealthyTargetGraceMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 60 })),
+    unhealthyTargetGraceMinutes: Type.Optional(Type.Integer({ format: "int32", minimum: 0, maximum: 60 })),
     /** How long the site is watched after the deploy stage succeeded. */
-    bakeMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 240 })),
+    bakeMinutes: Type.Optional(Type.Integer({ format: "int32", minimum: 0, maximum: 240 })),
   },
   { additionalProperties: false },
 );
