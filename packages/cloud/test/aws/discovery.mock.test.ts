@@ -97,6 +97,7 @@ describe("AWS adapter: discovery of what moto cannot serve (aws-sdk-client-mock)
                 {
                   name: "Beanstalk",
                   actionTypeId: { category: "Deploy", owner: "AWS", provider: "ElasticBeanstalk", version: "1" },
+                  configuration: { ApplicationName: "web", EnvironmentName: "web-prod" },
                 },
               ],
             },
@@ -125,6 +126,7 @@ describe("AWS adapter: discovery of what moto cannot serve (aws-sdk-client-mock)
       executionMode: null,
       sourceProviders: ["CodeStarSourceConnection"],
       deployProviders: ["ElasticBeanstalk"],
+      deployEnvironment: "web-prod",
     });
   });
 
