@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { SYSTEM_ACTOR, syncEnvironment } from "@fastier/core";
+import { CloudError, type CloudPort, SYSTEM_ACTOR, syncEnvironment } from "@fastier/core";
 import { createInventoryStore, createPrismaSyncStore } from "@fastier/db";
 import { reconcileToEnd } from "./helpers/reconcile.ts";
 import { createTestApp, type TestApp } from "./helpers/testApp.ts";
@@ -114,5 +114,49 @@ describe("deploys behind a health gate, and rollback in one call, through the AP
     const done = await operation(accepted.json().id);
     assert.equal(done.status, "succeeded", JSON.stringify(done.error));
     assert.equal(done.result.targetExecutionId, target.executionId);
+  });
+
+  it("opens a critical finding when the automatic rollback fails, resolved by the next rollback that succeeds", async () => {
+    // The cloud refuses the rollback (as CodePipeline does when the stage cannot be rolled back).
+    const refusing: CloudPort = {
+      ...t.cloud,
+      pipelines: {
+        ...t.cloud.pipelines,
+        rollbackStage: async () => {
+          throw new CloudError("invalid_request", "Unable to roll back stage Deploy", {
+            service: "codepipeline",
+            providerCode: "UnableToRollbackStageException",
+          });
+        },
+      },
+    };
+    const accepted = await post("deployments", { sourceRevision: "faulty-77" });
+    assert.equal(accepted.statusCode, 202, accepted.body);
+    await reconcileToEnd(t, accepted.json().id, refusing);
+    const done = await operation(accepted.json().id);
+    assert.equal(done.error.code, "rollback_failed");
+    assert.match(
+      done.error.message,
+      /^CRITICAL: the health gate found 5xx ratio .* but the automatic rollback failed: .*Unable to roll back stage Deploy/,
+    );
+    const findings = async (status: string) =>
+      (
+        await t.app.inject({
+          method: "GET",
+          url: `/v1/findings?rule=deploy_rollback_failed&status=${status}`,
+          headers: t.auth("viewer"),
+        })
+      ).json().items as { resourceId: string; severity: string; summary: string }[];
+    const [open] = await findings("open");
+    assert.equal(open?.resourceId, pipelineId);
+    assert.equal(open?.severity, "critical");
+    assert.match(open?.summary ?? "", /^CRITICAL:/);
+
+    const rollback = await post("rollback");
+    assert.equal(rollback.statusCode, 202, rollback.body);
+    await reconcileToEnd(t, rollback.json().id);
+    assert.equal((await operation(rollback.json().id)).status, "succeeded");
+    assert.equal((await findings("open")).length, 0);
+    assert.equal((await findings("resolved")).length, 1);
   });
 });

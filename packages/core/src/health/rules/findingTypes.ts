@@ -11,6 +11,8 @@ export const HEALTH_RULE_IDS = [
   "db_no_multi_az",
   "db_backup_retention_short",
   "db_no_read_replica",
+  // Not a sweep's rule: a deploy's health gate opens it when its automatic rollback fails.
+  "deploy_rollback_failed",
 ] as const;
 export type HealthRuleId = (typeof HEALTH_RULE_IDS)[number];
 

@@ -193,7 +193,7 @@ export async function chooseRollbackTarget(
     return { type: "advance", step: "rollback_start", message: "rollback target already chosen" };
   }
   const ours = await describeExecution(cloud, target.cloudId, executionId);
-  const good = lastKnownGoodOf(await recentExecutions(cloud, target.cloudId), ours.sourceRevision);
+  const good = lastKnownGoodOf(await recentExecutions(cloud, target.cloudId), ours);
   if (!good) {
     return rollbackFailed(operation.state, `no earlier successful execution of ${target.cloudId} to roll back to`);
   }
@@ -303,10 +303,12 @@ export async function endRolledBack(context: GateStepContext, executionId: strin
 
 /** A rollback that could not be done or did not succeed leaves the bad release serving: said as loudly as the outcome allows. */
 function rollbackFailed(state: State, why: string, result: Record<string, unknown> = {}): Outcome {
+  const message = `CRITICAL: the health gate found ${state.breach?.message ?? "a breach"}, but the automatic rollback failed: ${why}. The faulty release may still be serving: roll back by hand now (POST /v1/resources/{id}/rollback).`;
   return {
     type: "failed",
     code: "rollback_failed",
-    message: `CRITICAL: the health gate found ${state.breach?.message ?? "a breach"}, but the automatic rollback failed: ${why}. The faulty release may still be serving: roll back by hand now (POST /v1/resources/{id}/rollback).`,
+    message,
     result: { ...result, breach: state.breach ?? null, severity: "critical" },
+    finding: { ruleId: "deploy_rollback_failed", severity: "critical", summary: message.slice(0, 2000) },
   };
 }

@@ -12,37 +12,39 @@ const CLOCK_SLACK_MS = 60_000;
 export const deployStageOf = (stages: readonly string[]): string | null =>
   stages.length > 1 ? (stages.at(-1) ?? null) : null;
 
+/** The execution a stage runs now (the newest to enter it), with its revision. */
+export interface StageRelease {
+  executionId: string;
+  sourceRevision: string | null;
+}
+
 /**
- * The last known-good release before `liveRevision`: the newest execution that
- * succeeded, is not itself a rollback, runs another revision, and was not rolled
- * away from (an execution followed by a rollback was replaced because it was bad).
- * Executions are newest first, as listExecutions gives them.
+ * The last known-good release before `current` (what the stage runs now): walking
+ * back from it, the newest execution that succeeded, is not itself a rollback, runs
+ * another revision, and was not rolled away from (the execution just before a
+ * rollback, succeeded or stopped, was replaced because it was bad). Executions are
+ * newest first, as listExecutions gives them; a rollback may not target a rollback.
  */
 export function lastKnownGoodOf(
   executions: readonly PipelineExecutionSummary[],
-  liveRevision: string | null,
+  current: StageRelease | null,
 ): PipelineExecutionSummary | null {
-  let rolledAwayFrom = false;
-  for (const execution of executions) {
+  const at = current ? executions.findIndex((execution) => execution.executionId === current.executionId) : -1;
+  let rolledAwayFrom = at >= 0 && executions[at]?.trigger === ROLLBACK_TRIGGER;
+  for (const execution of executions.slice(at + 1)) {
     if (execution.trigger === ROLLBACK_TRIGGER) {
       if (execution.status === "Succeeded") rolledAwayFrom = true;
       continue;
     }
-    if (execution.status !== "Succeeded") continue;
-    if (rolledAwayFrom) {
-      // The release a rollback replaced.
+    if (rolledAwayFrom && (execution.status === "Succeeded" || execution.status === "Stopped")) {
       rolledAwayFrom = false;
       continue;
     }
-    if (liveRevision !== null && execution.sourceRevision === liveRevision) continue;
+    if (execution.status !== "Succeeded") continue;
+    if (current?.sourceRevision && execution.sourceRevision === current.sourceRevision) continue;
     return execution;
   }
   return null;
-}
-
-/** The revision live in the pipeline now: the newest execution (a rollback included) that succeeded. */
-export function liveRevisionOf(executions: readonly PipelineExecutionSummary[]): string | null {
-  return executions.find((execution) => execution.status === "Succeeded")?.sourceRevision ?? null;
 }
 
 export async function recentExecutions(cloud: CloudPort, pipelineName: string): Promise<PipelineExecutionSummary[]> {

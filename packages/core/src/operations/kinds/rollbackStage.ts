@@ -10,13 +10,7 @@ import {
   finishedExecutionOutcome,
   followExecution,
 } from "./followedExecution.ts";
-import {
-  deployStageOf,
-  lastKnownGoodOf,
-  liveRevisionOf,
-  recentExecutions,
-  rollbackStartedSince,
-} from "./pipelineReleases.ts";
+import { deployStageOf, lastKnownGoodOf, recentExecutions, rollbackStartedSince } from "./pipelineReleases.ts";
 import { ExecutionId } from "./requestFields.ts";
 
 const RollbackStageBody = Type.Object(
@@ -56,15 +50,20 @@ function stageToRollBack(pipeline: PipelineDescription, stageName: string | unde
   return stage;
 }
 
-/** The named execution, or the last known-good release before the one live now. */
+/** The named execution, or the last known-good release before the one the stage runs now. */
 async function rollbackTarget(
   cloud: CloudPort,
   pipelineName: string,
+  stageName: string,
   targetExecutionId: string | undefined,
 ): Promise<PipelineExecution> {
   if (targetExecutionId !== undefined) return describeExecution(cloud, pipelineName, targetExecutionId);
   const recent = await recentExecutions(cloud, pipelineName);
-  const good = lastKnownGoodOf(recent, liveRevisionOf(recent));
+  const inStage = (await cloud.pipelines.getState(pipelineName)).stages.find((s) => s.name === stageName)?.executionId;
+  const current = inStage
+    ? (recent.find((e) => e.executionId === inStage) ?? (await describeExecution(cloud, pipelineName, inStage)))
+    : null;
+  const good = lastKnownGoodOf(recent, current);
   if (!good) {
     throw new ConflictError(
       "no_known_good_release",
@@ -93,7 +92,7 @@ export const rollbackStage = defineOperation({
   async plan({ target, params, cloud }) {
     const pipeline = await describeTargetPipeline(cloud, target.cloudId);
     const stageName = stageToRollBack(pipeline, params.stageName);
-    const targetExecution = await rollbackTarget(cloud, pipeline.name, params.targetExecutionId);
+    const targetExecution = await rollbackTarget(cloud, pipeline.name, stageName, params.targetExecutionId);
     if (targetExecution.status !== "Succeeded") {
       throw new ConflictError(
         "target_not_succeeded",
@@ -145,7 +144,7 @@ export const rollbackStage = defineOperation({
         // Chosen once and saved before acting: after the rollback starts, "the last known-good" would name another release.
         const pipeline = await describeTargetPipeline(cloud, target.cloudId);
         const stage = stageToRollBack(pipeline, operation.params.stageName);
-        const chosen = await rollbackTarget(cloud, target.cloudId, operation.params.targetExecutionId);
+        const chosen = await rollbackTarget(cloud, target.cloudId, stage, operation.params.targetExecutionId);
         return {
           type: "advance",
           step: "act",
