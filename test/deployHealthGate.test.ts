@@ -48,6 +48,7 @@ describe("deploys behind a health gate, and rollback in one call, through the AP
   for (const [healthGate, field, rule] of [
     [{ max5xxRatio: 2 }, "/healthGate/max5xxRatio", "maximum"],
     [{ bakeMinutes: -1 }, "/healthGate/bakeMinutes", "minimum"],
+    [{ bakeMinutes: 61 }, "/healthGate/bakeMinutes", "maximum"],
     [{ bakeMinutes: 1.5 }, "/healthGate/bakeMinutes", "type"],
     [{ maxLatencyIncreasePercent: 5000 }, "/healthGate/maxLatencyIncreasePercent", "maximum"],
     [{ unknown: 1 }, "/healthGate/unknown", "additionalProperties"],

@@ -13,8 +13,8 @@ export const HealthGateThresholds = Type.Object(
     maxLatencyIncreasePercent: Type.Optional(Type.Integer({ format: "int32", minimum: 10, maximum: 1000 })),
     /** How long more targets than at the baseline may stay unhealthy (a rolling deploy replaces some for a while). */
     unhealthyTargetGraceMinutes: Type.Optional(Type.Integer({ format: "int32", minimum: 0, maximum: 60 })),
-    /** How long the site is watched after the deploy stage succeeded. */
-    bakeMinutes: Type.Optional(Type.Integer({ format: "int32", minimum: 0, maximum: 240 })),
+    /** How long the site is watched after the deploy stage succeeded; at most an hour, so the deploy's 120-minute deadline leaves an hour for the pipeline. */
+    bakeMinutes: Type.Optional(Type.Integer({ format: "int32", minimum: 0, maximum: 60 })),
   },
   { additionalProperties: false },
 );
