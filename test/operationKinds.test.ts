@@ -50,6 +50,8 @@ describe("every operation kind through the API, to its verified end state", () =
     const pipeline = await t.db.prisma.resource.findFirstOrThrow({ where: { kind: "PIPELINE" } });
     const started = (await post(`${pipeline.id}/deployments`, {})).json();
     const reconciler = reconcilerFor(t);
+    // The health gate's baseline, then the start.
+    await reconciler.tick();
     await reconciler.tick();
     const executionId = (await operation(started.id)).state.executionId;
     assert.ok(executionId, "the start operation shows its execution id");
@@ -65,6 +67,8 @@ describe("every operation kind through the API, to its verified end state", () =
   it("says so when a cancel comes too late, and runs the deploy to its end", async () => {
     const pipeline = await t.db.prisma.resource.findFirstOrThrow({ where: { kind: "PIPELINE" } });
     const started = (await post(`${pipeline.id}/deployments`, {})).json();
+    // The health gate's baseline, then the start: past the last step a cancel can stop.
+    await reconcilerFor(t).tick();
     await reconcilerFor(t).tick();
     const cancel = await t.app.inject({
       method: "POST",

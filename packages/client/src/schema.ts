@@ -237,8 +237,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Start a pipeline execution and follow it stage by stage
-         * @description The operation ends when the execution does.
+         * Start a pipeline execution behind a health gate and follow it stage by stage
+         * @description Records a baseline of the load balancer's 5xx ratio, latency and unhealthy targets, watches them while the deploy stage runs and for a bake time after it, and on a breach rolls the deploy stage back to the last known-good release (ending `failed` with code `rolled_back`). `healthGate: false` deploys without the gate.
          *
          *     Applies to: pipeline. Deadline: 120 minutes unless `timeoutMinutes` says otherwise.
          *
@@ -286,7 +286,7 @@ export interface paths {
         put?: never;
         /**
          * Roll a pipeline stage back to an earlier successful execution
-         * @description Re-runs the stage with that execution's artifacts.
+         * @description Re-runs the stage with that execution's artifacts. Without arguments: the deploy stage (the last one), back to the last known-good release (the newest successful execution before the live one that was not itself rolled back); the plan names it.
          *
          *     Applies to: pipeline. Deadline: 120 minutes unless `timeoutMinutes` says otherwise.
          *
@@ -1152,6 +1152,17 @@ export interface components {
                 approverRole: string;
                 expiresAfterMinutes: number;
             };
+            /** @description A deploy's health gate: off by request, or the load balancer, thresholds and baseline it holds the site to */
+            healthGate?: {
+                enabled: boolean;
+                loadBalancer: string | null;
+                thresholds: {
+                    [key: string]: number;
+                } | null;
+                baseline: {
+                    [key: string]: unknown;
+                } | null;
+            };
             /** @description By when the operation must have ended, else it ends failed with code timed_out */
             deadline?: {
                 timeoutMinutes: number;
@@ -1549,7 +1560,7 @@ export interface components {
             resourceId: string;
             resourceName: string;
             /** @enum {unknown} */
-            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "db_no_backup_replication";
+            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "db_no_backup_replication" | "deploy_rollback_failed";
             /** @enum {unknown} */
             severity: "info" | "warning" | "critical";
             /** @enum {unknown} */
@@ -1600,7 +1611,7 @@ export interface components {
              */
             findingId: string;
             /** @enum {unknown} */
-            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "db_no_backup_replication";
+            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "db_no_backup_replication" | "deploy_rollback_failed";
             /** @enum {unknown} */
             kind: "scale_out" | "raise_max_capacity" | "rightsize_instance_type" | "add_memory_target_tracking" | "install_cloudwatch_agent" | "enable_multi_az" | "raise_backup_retention" | "replicate_backups";
             /** @enum {unknown} */
@@ -1680,7 +1691,7 @@ export interface components {
             resourceId: string;
             resourceName: string;
             /** @enum {unknown} */
-            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "db_no_backup_replication";
+            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "db_no_backup_replication" | "deploy_rollback_failed";
             /** @enum {unknown} */
             severity: "info" | "warning" | "critical";
             /** @enum {unknown} */
@@ -3762,6 +3773,16 @@ export interface operations {
                     sourceRevision?: string;
                     /** @description Why, for the audit trail */
                     reason?: string;
+                    /** @description The deploy's health gate: thresholds (each optional), or false to deploy without one (audited) */
+                    healthGate?: false | {
+                        max5xxRatio?: number;
+                        /** Format: int32 */
+                        maxLatencyIncreasePercent?: number;
+                        /** Format: int32 */
+                        unhealthyTargetGraceMinutes?: number;
+                        /** Format: int32 */
+                        bakeMinutes?: number;
+                    };
                     /** @description Only plan: answer the plan and change nothing */
                     dryRun?: boolean;
                     /**
@@ -4110,8 +4131,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    stageName: string;
-                    targetExecutionId: string;
+                    stageName?: string;
+                    targetExecutionId?: string;
                     /** @description Only plan: answer the plan and change nothing */
                     dryRun?: boolean;
                     /**
@@ -7298,7 +7319,7 @@ export interface operations {
             query?: {
                 status?: "open" | "resolved";
                 severity?: "info" | "warning" | "critical";
-                rule?: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "db_no_backup_replication";
+                rule?: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "db_no_backup_replication" | "deploy_rollback_failed";
                 /** @description UUID */
                 environmentId?: string;
                 /** @description UUID */

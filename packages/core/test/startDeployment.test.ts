@@ -37,13 +37,17 @@ describe("start a deployment and follow it stage by stage (simulator)", () => {
     assert.match(run.plan.summary, /Source → Build → Deploy; reason: release 42/);
     const executionId = run.operation.state.executionId;
     assert.equal(typeof executionId, "string");
-    const changes = stageChanges(run.outcomes);
+    const [source, build, deploy, ...baking] = stageChanges(run.outcomes);
+    const changes = [source, build, deploy];
     assert.deepEqual(
-      changes.map((w) => w.message),
+      changes.map((w) => w?.message),
       ["Source: InProgress", "Build: InProgress", "Deploy: InProgress"],
     );
+    // Then the health gate's bake (10 minutes by default) looks at the site once a minute.
+    assert.equal(baking.length, 10);
+    assert.ok(baking.every((w) => /^baking, \d+ min left: 5xx \d/.test(w.message)));
     assert.deepEqual(
-      changes.map((w) => w.data),
+      changes.map((w) => w?.data),
       ["Source", "Build", "Deploy"].map((stage) => ({ executionId, stage, stageStatus: "InProgress" })),
     );
     assert.equal(run.final.type, "succeeded");

@@ -40,10 +40,16 @@ const operationIdOf = (kind: string) => kind.replace(/_([a-z])/g, (_, c: string)
  */
 export const operationRequestRoutes: FastifyPluginAsyncTypebox<OperationDependencies> = async (app, deps) => {
   for (const definition of OPERATION_DEFINITIONS) {
+    // A kind whose fields are all optional can be asked for without a body ("roll back", in one call).
+    const required: unknown = Reflect.get(definition.body, "required");
+    const bodyOptional = !Array.isArray(required) || required.length === 0;
     app.post(
       `/v1/resources/:id/${definition.path}`,
       {
         config: { minRole: definition.minRole },
+        preValidation: async (request) => {
+          if (bodyOptional && request.body === undefined) request.body = {};
+        },
         schema: {
           tags: ["operations"],
           operationId: operationIdOf(definition.kind),

@@ -26,6 +26,20 @@ export const OperationPlan = Type.Object(
         { description: "Another person must approve it before it starts (the environment's approval policy)" },
       ),
     ),
+    healthGate: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Boolean(),
+          loadBalancer: Type.Union([Type.String(), Type.Null()]),
+          thresholds: Type.Union([Type.Record(Type.String(), Type.Number()), Type.Null()]),
+          baseline: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
+        },
+        {
+          description:
+            "A deploy's health gate: off by request, or the load balancer, thresholds and baseline it holds the site to",
+        },
+      ),
+    ),
     deadline: Type.Optional(
       Type.Object(
         {

@@ -4,6 +4,7 @@ import { createAwsBackupReplication } from "./awsBackupReplication.ts";
 import { type AwsCloudOptions, createAwsClients } from "./awsClients.ts";
 import { createAwsDatabases } from "./awsDatabases.ts";
 import { createAwsDiscovery } from "./awsDiscovery.ts";
+import { createAwsLoadBalancers } from "./awsLoadBalancers.ts";
 import { createAwsMetrics } from "./awsMetrics.ts";
 import { createAwsPipelines } from "./awsPipelines.ts";
 
@@ -17,6 +18,7 @@ export function createAwsCloud(options: AwsCloudOptions): CloudPort {
     databases: createAwsDatabases(clients),
     pipelines: createAwsPipelines(clients),
     metrics: createAwsMetrics(clients),
+    loadBalancers: createAwsLoadBalancers(clients),
     discovery: createAwsDiscovery(clients, options.region),
     backupReplication: createAwsBackupReplication(clients),
   };

@@ -84,6 +84,9 @@ export const AWS_ADAPTER_IAM_ACTIONS: readonly AdapterIamAction[] = [
   read("ec2", "DescribeLaunchTemplateVersions"),
   read("elasticloadbalancing", "DescribeLoadBalancers"),
   read("elasticloadbalancing", "DescribeTags"),
+  // The health gate of a deploy: the balancer's target groups and their targets' health.
+  read("elasticloadbalancing", "DescribeTargetGroups"),
+  read("elasticloadbalancing", "DescribeTargetHealth"),
   read("elasticbeanstalk", "DescribeEnvironments"),
   read("elasticbeanstalk", "ListTagsForResource"),
   read("s3", "ListBuckets", "ListAllMyBuckets"),

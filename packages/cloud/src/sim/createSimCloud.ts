@@ -20,6 +20,7 @@ import {
   setMultiAz,
 } from "./simDatabases.ts";
 import { discoverWorld } from "./simDiscovery.ts";
+import { describeTargetHealth, environmentHealth, findBalancerForPipeline } from "./simLoadBalancer.ts";
 import { getMetricData } from "./simMetrics.ts";
 import {
   describePipeline,
@@ -105,6 +106,11 @@ export function createSimCloud(options: SimCloudOptions): CloudPort {
     },
     metrics: {
       getMetricData: (request) => read((world, now) => getMetricData(world, now, request)),
+    },
+    loadBalancers: {
+      findForPipeline: (pipelineName) => read((world) => findBalancerForPipeline(world, pipelineName)),
+      describeTargetHealth: (targetGroupArn) => read((world, now) => describeTargetHealth(world, now, targetGroupArn)),
+      environmentHealth: (environmentName) => read((world) => environmentHealth(world, environmentName)),
     },
     discovery: {
       discover: () => read((world, now) => discoverWorld(world, now)),

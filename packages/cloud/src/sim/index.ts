@@ -1,4 +1,5 @@
 export { createSimCloud, type SimCloudOptions } from "./createSimCloud.ts";
+export { FAULTY_RELEASE, FAULTY_REVISION_PREFIX } from "./faultyReleases.ts";
 export type { InstanceSize } from "./instanceCatalog.ts";
 export {
   type DbWorkload,

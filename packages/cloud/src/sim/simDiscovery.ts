@@ -3,7 +3,9 @@ import {
   type DiscoveredResource,
   type DiscoveryResult,
   discoveredResource,
+  FASTIER_TARGET_GROUP_ARN,
 } from "@fastier/core";
+import { deploysToEnvironment } from "./faultyReleases.ts";
 import { memoryPolicyOf } from "./simAutoScaling.ts";
 import { replicationsOfSource } from "./simBackupReplication.ts";
 import { endpointAddressOf, restorableWindow, roleOf } from "./simDatabases.ts";
@@ -21,13 +23,17 @@ export function discoverWorld(world: SimWorld, now: number): DiscoveryResult {
       autoScalingGroup(world, group),
       ...group.instances.map((i) => instance(world, group, i)),
     ]),
-    staticResource(world.loadBalancer, "load_balancer"),
+    loadBalancer(world),
     ...world.databases.map((db) => database(world, db, now)),
     ...world.pipelines.map(
       (pipeline): DiscoveredResource => ({
         ...discoveredResource({ kind: "pipeline", cloudId: pipeline.name, name: pipeline.name, region: world.region }),
         tags: { ...pipeline.tags },
-        attributes: { ...pipeline.attributes },
+        // Where its deploy stage goes, so the inventory links a pipeline to its environment's balancer.
+        attributes: {
+          ...pipeline.attributes,
+          ...(deploysToEnvironment(pipeline) && { deployEnvironment: world.beanstalkEnvironment.name }),
+        },
         pipeline: { stages: [...pipeline.stages] },
       }),
     ),
@@ -35,6 +41,13 @@ export function discoverWorld(world: SimWorld, now: number): DiscoveryResult {
     staticResource(world.dnsRecord, "dns_record"),
   ];
   return { resources, failures: [] };
+}
+
+/** Worlds seeded before the balancer listed its target group get it here, so every sync shows it. */
+function loadBalancer(world: SimWorld): DiscoveredResource {
+  const resource = staticResource(world.loadBalancer, "load_balancer");
+  resource.attributes.targetGroups = [FASTIER_TARGET_GROUP_ARN];
+  return resource;
 }
 
 function staticResource(resource: SimStaticResource, kind: DiscoveredResource["kind"]): DiscoveredResource {
@@ -48,14 +61,19 @@ function staticResource(resource: SimStaticResource, kind: DiscoveredResource["k
 }
 
 /** Elastic Beanstalk reports Yellow when its group has fewer healthy instances in service than its minimum. */
-function beanstalkEnvironment(world: SimWorld): DiscoveredResource {
-  const resource = staticResource(world.beanstalkEnvironment, "beanstalk_environment");
+export function beanstalkHealthOf(world: SimWorld): "Green" | "Yellow" {
   const groups = world.groups.filter((group) => group.parentCloudId === world.beanstalkEnvironment.cloudId);
   const shortOfMinimum = groups.some(
     (group) => group.instances.filter((i) => i.lifecycleState === "InService").length < group.minSize,
   );
-  resource.attributes.health = shortOfMinimum ? "Yellow" : "Green";
-  resource.status = shortOfMinimum ? "degraded" : "active";
+  return shortOfMinimum ? "Yellow" : "Green";
+}
+
+function beanstalkEnvironment(world: SimWorld): DiscoveredResource {
+  const resource = staticResource(world.beanstalkEnvironment, "beanstalk_environment");
+  const health = beanstalkHealthOf(world);
+  resource.attributes.health = health;
+  resource.status = health === "Yellow" ? "degraded" : "active";
   return resource;
 }
 

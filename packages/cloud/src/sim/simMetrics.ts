@@ -16,6 +16,7 @@ import {
 } from "./loadModel.ts";
 import { normaliseIdentifier } from "./simDatabases.ts";
 import { simError } from "./simErrors.ts";
+import { loadBalancerSampler } from "./simLoadBalancer.ts";
 import type { SimDbInstance, SimWorld } from "./simState.ts";
 import { MINUTE, toMs } from "./simTime.ts";
 import { countServingAt, indexWorld, membersServingAt, servingAt, type WorldIndex } from "./worldIndex.ts";
@@ -172,7 +173,7 @@ function samplerFor(world: SimWorld, index: WorldIndex, query: MetricQuery): Sam
     case "AWS/RDS|ReplicaLag|DBInstanceIdentifier":
       return databaseSampler(world, index, query.metricName, query.dimensions.DBInstanceIdentifier as string);
     default:
-      return null;
+      return loadBalancerSampler(world, query);
   }
 }
 

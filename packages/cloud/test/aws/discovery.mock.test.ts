@@ -99,6 +99,7 @@ describe("AWS adapter: discovery of what moto cannot serve (aws-sdk-client-mock)
                 {
                   name: "Beanstalk",
                   actionTypeId: { category: "Deploy", owner: "AWS", provider: "ElasticBeanstalk", version: "1" },
+                  configuration: { ApplicationName: "web", EnvironmentName: "web-prod" },
                 },
               ],
             },
@@ -127,6 +128,7 @@ describe("AWS adapter: discovery of what moto cannot serve (aws-sdk-client-mock)
       executionMode: null,
       sourceProviders: ["CodeStarSourceConnection"],
       deployProviders: ["ElasticBeanstalk"],
+      deployEnvironment: "web-prod",
     });
   });
 

@@ -17,6 +17,7 @@ import type {
   RestoreToPointInTimeRequest,
   StartExecutionRequest,
 } from "./cloudTypes.ts";
+import type { DeployTargetBalancer, TargetHealth } from "./loadBalancerTypes.ts";
 
 /**
  * Everything the control plane needs from a cloud. Implemented by the AWS
@@ -76,6 +77,16 @@ export interface MetricsPort {
   getMetricData(request: MetricDataRequest): Promise<MetricDataResult>;
 }
 
+/** Read-only: what the health gate of a deployment watches besides CloudWatch. */
+export interface LoadBalancerPort {
+  /** The load balancer behind the environment a pipeline deploys to; null when the cloud shows none. */
+  findForPipeline(pipelineName: string): Promise<DeployTargetBalancer | null>;
+  /** Each registered target's health (ELBv2 DescribeTargetHealth); not_found for an unknown group. */
+  describeTargetHealth(targetGroupArn: string): Promise<TargetHealth[]>;
+  /** Elastic Beanstalk's health colour of an environment (Green, Yellow, Red, Grey); null when it has none. */
+  environmentHealth(environmentName: string): Promise<string | null>;
+}
+
 export interface DiscoveryPort {
   /** Every resource of every kind the inventory knows, in this account and region. */
   discover(): Promise<DiscoveryResult>;
@@ -88,6 +99,7 @@ export interface CloudPort {
   readonly databases: DatabasePort;
   readonly pipelines: PipelinePort;
   readonly metrics: MetricsPort;
+  readonly loadBalancers: LoadBalancerPort;
   readonly discovery: DiscoveryPort;
   /** Acts in a region other than `region`: the destination of replicated automated backups. */
   readonly backupReplication: BackupReplicationPort;

@@ -29,11 +29,17 @@ export const ASG_NAME = "awseb-e-fastier-prod-AWSEBAutoScalingGroup";
 const BEANSTALK_ID = "e-fastierprod";
 export const PRIMARY_DB = "fastier-db";
 export const REPLICA_DB = "fastier-db-replica";
+export const BEANSTALK_ENVIRONMENT_NAME = "fastier-prod";
+/** The target group Beanstalk registers the group's instances in, behind the load balancer. */
+export const FASTIER_TARGET_GROUP_ARN = arn(
+  "elasticloadbalancing",
+  "targetgroup/awseb-fastier-prod-tg/7c1e5a9d3b2f4e60",
+);
 
 export const FASTIER_PRODUCTION_RESOURCES: SeedResource[] = [
   {
     kind: "beanstalk_environment",
-    name: "fastier-prod",
+    name: BEANSTALK_ENVIRONMENT_NAME,
     cloudId: BEANSTALK_ID,
     region: FASTIER_REGION,
     tags: appTags,
@@ -84,6 +90,7 @@ export const FASTIER_PRODUCTION_RESOURCES: SeedResource[] = [
       dnsName: "awseb-fastier-prod-alb-1234567890.us-east-1.elb.amazonaws.com",
       listeners: ["HTTP:80 -> redirect HTTPS", "HTTPS:443 (ACM certificate)"],
       healthCheckPath: "/health",
+      targetGroups: [FASTIER_TARGET_GROUP_ARN],
     },
   },
   {
@@ -133,7 +140,11 @@ export const FASTIER_PRODUCTION_RESOURCES: SeedResource[] = [
     region: FASTIER_REGION,
     tags: appTags,
     pipeline: { stages: ["Source", "Build", "Deploy"] },
-    attributes: { source: "GitHub fastier/web@main", deployProvider: "ElasticBeanstalk" },
+    attributes: {
+      source: "GitHub fastier/web@main",
+      deployProvider: "ElasticBeanstalk",
+      deployEnvironment: BEANSTALK_ENVIRONMENT_NAME,
+    },
   },
   {
     kind: "s3_bucket",

@@ -1,6 +1,7 @@
 import type { Static, TObject } from "typebox";
 import type { Role } from "../auth/roles.ts";
 import type { CloudPort } from "../cloud/cloudPort.ts";
+import type { FindingSeverity, HealthRuleId } from "../health/rules/findingTypes.ts";
 import type { Resource, ResourceKind, ResourceSpec } from "../inventory/types.ts";
 
 export const OPERATION_STATUSES = [
@@ -46,6 +47,18 @@ export interface OperationPlan {
   deadline?: PlanDeadline;
   /** Present when the environment's policy asks a second person to approve this kind. */
   approval?: PlanApproval;
+  /** A deploy's health gate: off by request, or the thresholds and the baseline it will hold the site to. */
+  healthGate?: PlanHealthGate;
+}
+
+export interface PlanHealthGate {
+  enabled: boolean;
+  /** The ARN of the load balancer it watches; null when off. */
+  loadBalancer: string | null;
+  /** Each threshold as it applies (the request's, or the default); null when off. */
+  thresholds: Record<string, number> | null;
+  /** The signals now, as the baseline will be recorded when the deploy starts; null when off. */
+  baseline: Record<string, unknown> | null;
 }
 
 export interface PlanApproval {
@@ -140,6 +153,13 @@ export interface OperationEvent {
   data: Record<string, unknown> | null;
 }
 
+/** A finding an operation's failure opens on its target (resolved by the target's next operation that succeeds). */
+export interface OperationFinding {
+  ruleId: HealthRuleId;
+  severity: FindingSeverity;
+  summary: string;
+}
+
 /** Inventory changes that follow from a verified end state, applied with the operation's completion. */
 export interface InventoryEffect {
   updates: { resourceId: string; changes: Partial<ResourceSpec> }[];
@@ -172,6 +192,8 @@ export type StepOutcome<S = Record<string, unknown>> =
       result?: Record<string, unknown>;
       /** The cloud's request id and error code when the cloud refused. */
       errorDetails?: Omit<OperationError, "code" | "message">;
+      /** A health finding on the target opened with the failure, for what must not wait for someone to read the history. */
+      finding?: OperationFinding;
     }
   | { type: "cancelled"; message: string };
 

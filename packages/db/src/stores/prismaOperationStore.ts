@@ -4,10 +4,12 @@ import {
   DomainError,
   NotFoundError,
   type Operation,
+  type OperationFinding,
   type OperationStore,
   type StepOutcome,
 } from "@fastier/core";
 import { Prisma } from "../generated/prisma/client.ts";
+import type { FindingSeverity } from "../generated/prisma/enums.ts";
 import type { DatabaseHandle } from "../prismaClient.ts";
 import { writeAudit } from "./auditWriter.ts";
 import { applyInventoryEffect } from "./inventoryEffects.ts";
@@ -22,6 +24,7 @@ import {
   toDbOperationStatus,
 } from "./operationRows.ts";
 import { lockRow } from "./rowLock.ts";
+import { toDbEnum } from "./rowMapping.ts";
 
 /** The statuses that hold a target's lock, as the database spells them. */
 const ACTIVE_DB_STATUSES = ACTIVE_STATUSES.map(toDbOperationStatus);
@@ -377,6 +380,32 @@ async function holdLease(tx: Prisma.TransactionClient, operationId: string, work
   return row;
 }
 
+/** Opens the failure's finding on the target, or refreshes the one already open for the same rule (one open per rule). */
+async function openOperationFinding(
+  tx: Prisma.TransactionClient,
+  current: Operation,
+  finding: OperationFinding,
+  now: Date,
+): Promise<void> {
+  const open = await tx.finding.findFirst({
+    where: { resourceId: current.targetResourceId, ruleId: finding.ruleId, status: "OPEN" },
+  });
+  const fields = { severity: toDbEnum<FindingSeverity>(finding.severity), summary: finding.summary, lastSeenAt: now };
+  if (open) {
+    await tx.finding.update({ where: { id: open.id }, data: fields });
+    return;
+  }
+  await tx.finding.create({
+    data: {
+      ...fields,
+      environmentId: current.environmentId,
+      resourceId: current.targetResourceId,
+      ruleId: finding.ruleId,
+      openedAt: now,
+    },
+  });
+}
+
 async function stepData(
   tx: Prisma.TransactionClient,
   current: Operation,
@@ -420,10 +449,20 @@ async function stepData(
           requestId: null,
         });
       }
+      // A failed automatic rollback is over once an operation on the same target succeeds (a deploy, a rollback).
+      await tx.finding.updateMany({
+        where: { resourceId: current.targetResourceId, ruleId: "deploy_rollback_failed", status: "OPEN" },
+        data: {
+          status: "RESOLVED",
+          resolvedAt: now,
+          resolution: `${current.kind} ${current.id} succeeded: ${outcome.message}`.slice(0, 2000),
+        },
+      });
       return { ...release, status: "SUCCEEDED", result: toJsonValue(outcome.result), finishedAt: now };
     }
     case "failed":
       await event("failed", outcome.message, { code: outcome.code });
+      if (outcome.finding) await openOperationFinding(tx, current, outcome.finding, now);
       return {
         ...release,
         status: "FAILED",

@@ -48,6 +48,10 @@ export const discoverPipelines: KindLister = async (clients, region) => {
         executionMode: pipeline.executionMode ?? null,
         sourceProviders: providersOf("Source"),
         deployProviders: providersOf("Deploy"),
+        // The Beanstalk environment its deploy action updates: what links it to that environment's load balancer.
+        deployEnvironment:
+          actions.find((a) => a.actionTypeId?.category === "Deploy" && a.configuration?.EnvironmentName)?.configuration
+            ?.EnvironmentName ?? null,
       },
     });
   });

@@ -12,6 +12,8 @@ export const HEALTH_RULE_IDS = [
   "db_backup_retention_short",
   "db_no_read_replica",
   "db_no_backup_replication",
+  // Not a sweep's rule: a deploy's health gate opens it when its automatic rollback fails.
+  "deploy_rollback_failed",
 ] as const;
 export type HealthRuleId = (typeof HEALTH_RULE_IDS)[number];
 

@@ -3,8 +3,8 @@ import { isCloudError } from "../../cloud/cloudErrors.ts";
 import type { PipelineExecution } from "../../cloud/cloudTypes.ts";
 import { ConflictError } from "../../errors.ts";
 import { defineOperation } from "../defineOperation.ts";
+import { describeExecution, isRunning, PIPELINE_RECHECK_MS } from "./followedExecution.ts";
 import { ExecutionId, Reason } from "./requestFields.ts";
-import { describeExecution, isRunning, PIPELINE_RECHECK_MS } from "./startDeployment.ts";
 
 const StopDeploymentBody = Type.Object(
   {
