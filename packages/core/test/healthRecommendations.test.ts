@@ -151,7 +151,7 @@ describe("memory-pressure recommendations", () => {
       "rightsize_instance_type",
     );
     assert.deepEqual(rightsize?.proposal, { instanceType: "t3.large" });
-    assert.equal(rightsize?.apply, null, "no operation changes an instance type yet");
+    assert.deepEqual(rightsize?.apply, { operationKind: "change_instance_type", params: { instanceType: "t3.large" } });
     assert.deepEqual(
       rightsize?.options.map((o) => [o.instanceType, o.monthlyCostDeltaUsd, o.projectedPeakPercent]),
       [

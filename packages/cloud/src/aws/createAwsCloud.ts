@@ -1,5 +1,6 @@
 import type { CloudPort } from "@fastier/core";
 import { createAwsAutoScaling } from "./awsAutoScaling.ts";
+import { createAwsBeanstalk } from "./awsBeanstalk.ts";
 import { type AwsCloudOptions, createAwsClients } from "./awsClients.ts";
 import { createAwsDatabases } from "./awsDatabases.ts";
 import { createAwsDiscovery } from "./awsDiscovery.ts";
@@ -13,6 +14,7 @@ export function createAwsCloud(options: AwsCloudOptions): CloudPort {
     provider: "aws",
     region: options.region,
     autoScaling: createAwsAutoScaling(clients),
+    beanstalk: createAwsBeanstalk(clients),
     databases: createAwsDatabases(clients),
     pipelines: createAwsPipelines(clients),
     metrics: createAwsMetrics(clients),

@@ -49,7 +49,8 @@ function beanstalkEnvironment(world: SimWorld): DiscoveredResource {
     (group) => group.instances.filter((i) => i.lifecycleState === "InService").length < group.minSize,
   );
   resource.attributes.health = shortOfMinimum ? "Yellow" : "Green";
-  resource.status = shortOfMinimum ? "degraded" : "active";
+  resource.status =
+    world.environmentConfig.status === "Updating" ? "modifying" : shortOfMinimum ? "degraded" : "active";
   return resource;
 }
 

@@ -1,11 +1,26 @@
 import { FASTIER_DB_PLACEMENT } from "./fastierSeed.ts";
 import { defaultParameterGroupOf, RESTORE_DEFAULTS } from "./simDatabases.ts";
+import { fastierEnvironmentConfig, firstLaunchTemplate } from "./simLaunchTemplates.ts";
 import { SIM_STATE_SCHEMA, type SimAutoScalingGroup, type SimDbInstance, type SimWorld } from "./simState.ts";
 
+/** Fields format 4 added to a group: its launch template's versions and refreshes. */
+type LaunchTemplateFields =
+  | "launchTemplateId"
+  | "launchTemplateVersion"
+  | "launchTemplateVersions"
+  | "instanceRefreshes"
+  | "replacement";
+
+/** A world stored before instance-type changes: no launch template versions, no environment configuration. */
+type SchemaThreeWorld = Omit<SimWorld, "schema" | "groups" | "environmentConfig"> & {
+  schema: 3;
+  groups: Omit<SimAutoScalingGroup, LaunchTemplateFields>[];
+};
+
 /** A world stored before groups kept their scaling policies. */
-type SchemaTwoWorld = Omit<SimWorld, "schema" | "groups"> & {
+type SchemaTwoWorld = Omit<SchemaThreeWorld, "schema" | "groups"> & {
   schema: 2;
-  groups: Omit<SimAutoScalingGroup, "scalingPolicies">[];
+  groups: Omit<SchemaThreeWorld["groups"][number], "scalingPolicies">[];
 };
 
 /** A world stored before databases had a subnet group, security groups, a parameter group and a storage type. */
@@ -21,18 +36,34 @@ type SchemaOneWorld = Omit<SchemaTwoWorld, "schema" | "databases"> & {
  * Reads a world stored by an earlier version in today's format, so a running simulation
  * survives an upgrade. Format 1 → 2: seeded databases get Fastier's placement, restored ones
  * what RDS gives a restore that names none. Format 2 → 3: groups have no scaling policies
- * (the simulator stored none before). Other formats are returned as stored.
+ * (the simulator stored none before). Format 3 → 4: each group has launched from version 1 of
+ * its launch template with its current type, no refresh has run, and the Beanstalk environment is
+ * Ready with the type of the group it owns. Other formats are returned as stored.
  */
-export function upgradeSimWorld(stored: SimWorld | SchemaTwoWorld | SchemaOneWorld): SimWorld {
-  if (stored.schema === 1) return upgradeFromTwo(upgradeFromOne(stored));
-  if (stored.schema === 2) return upgradeFromTwo(stored);
+export function upgradeSimWorld(stored: SimWorld | SchemaThreeWorld | SchemaTwoWorld | SchemaOneWorld): SimWorld {
+  if (stored.schema === 1) return upgradeFromThree(upgradeFromTwo(upgradeFromOne(stored)));
+  if (stored.schema === 2) return upgradeFromThree(upgradeFromTwo(stored));
+  if (stored.schema === 3) return upgradeFromThree(stored);
   return stored as SimWorld;
 }
 
-function upgradeFromTwo(stored: SchemaTwoWorld): SimWorld {
+function upgradeFromThree(stored: SchemaThreeWorld): SimWorld {
+  const owned = stored.groups.find((group) => group.parentCloudId === stored.beanstalkEnvironment.cloudId);
   return {
     ...structuredClone(stored),
     schema: SIM_STATE_SCHEMA,
+    environmentConfig: fastierEnvironmentConfig(owned?.instanceType ?? "t3.medium"),
+    groups: stored.groups.map((group) => ({
+      ...structuredClone(group),
+      ...firstLaunchTemplate(stored.idSalt, group.name, group.instanceType, group.createdAt),
+    })),
+  };
+}
+
+function upgradeFromTwo(stored: SchemaTwoWorld): SchemaThreeWorld {
+  return {
+    ...structuredClone(stored),
+    schema: 3,
     groups: stored.groups.map((group) => ({ ...structuredClone(group), scalingPolicies: [] })),
   };
 }

@@ -1,3 +1,4 @@
+import { changeInstanceType } from "./kinds/changeInstanceType.ts";
 import { createSnapshot } from "./kinds/createSnapshot.ts";
 import { enableMultiAz } from "./kinds/enableMultiAz.ts";
 import { promoteReplica } from "./kinds/promoteReplica.ts";
@@ -27,6 +28,7 @@ export const OPERATION_DEFINITIONS = [
   putMemoryScalingPolicy,
   enableMultiAz,
   setBackupRetention,
+  changeInstanceType,
 ] as const;
 
 export type OperationKind = (typeof OPERATION_DEFINITIONS)[number]["kind"];

@@ -130,8 +130,8 @@ function rightsizeRecommendation(finding: Finding, name: string, plan: Rightsize
     proposal: { instanceType: choice.instanceType },
     monthlyCostDeltaUsd: choice.monthlyCostDeltaUsd,
     options: plan.options,
-    // Changing the type means a new launch template version and an instance refresh: no operation kind for that yet.
-    apply: null,
+    // A Beanstalk environment update or, for a plain group, a launch template version and an instance refresh.
+    apply: { operationKind: "change_instance_type", params: { instanceType: choice.instanceType } },
     manualSteps: null,
   };
 }
