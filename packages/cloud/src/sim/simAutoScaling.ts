@@ -148,8 +148,10 @@ export function scaleDraftGroup(world: SimWorld, group: SimAutoScalingGroup, ctx
 
 /** Launches or picks instances for termination until the live count equals the desired capacity. */
 function matchDesiredCapacity(world: SimWorld, group: SimAutoScalingGroup, ctx: SimContext) {
-  while (liveInstances(group).length < group.desiredCapacity) launchInstance(world, group, ctx);
-  while (liveInstances(group).length > group.desiredCapacity) startTermination(group, ctx);
+  // A refresh's or an update's batch is capacity above the desired one: scaling leaves it alone.
+  const counted = () => liveInstances(group).filter((i) => !group.replacement?.batch.includes(i.instanceId));
+  while (counted().length < group.desiredCapacity) launchInstance(world, group, ctx);
+  while (counted().length > group.desiredCapacity) startTermination(group, ctx, counted());
 }
 
 function countByZone(group: SimAutoScalingGroup): Map<string, number> {
@@ -191,10 +193,11 @@ export function launchInstance(
 }
 
 /** Scale-in keeps the zones balanced and, within the fullest zones, removes the newest instance. */
-function startTermination(group: SimAutoScalingGroup, ctx: SimContext) {
+function startTermination(group: SimAutoScalingGroup, ctx: SimContext, live = liveInstances(group)) {
   const counts = countByZone(group);
   const fullest = Math.max(...counts.values());
-  const candidates = liveInstances(group).filter((instance) => counts.get(instance.availabilityZone) === fullest);
+  let candidates = live.filter((instance) => counts.get(instance.availabilityZone) === fullest);
+  if (candidates.length === 0) candidates = live;
   const newest = candidates.reduce((best, instance) =>
     toMs(instance.launchedAt) >= toMs(best.launchedAt) ? instance : best,
   );

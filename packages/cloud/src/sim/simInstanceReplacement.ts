@@ -124,18 +124,26 @@ function advanceOneBatch(
     finish(world, group, "failed", givenUpAt, end);
     return true;
   }
+  // A scale-in meanwhile may have taken some of the batch: what is left of it counts.
   const arrived = batch.filter((i) => i.lifecycleState !== "Terminating");
   const readyAt = Math.max(toMs(replacement.batchStartedAt), ...arrived.map((i) => toMs(i.inServiceAt)));
   if (readyAt > now) return false;
-  // Oldest first, like a refresh's default order; as many as came in service, so capacity never drops.
+  // Oldest first, like a refresh's default order; as many as came in service but never below the
+  // desired capacity, which scaling may have changed meanwhile.
+  const live = liveInstances(group).length;
   const retiring = oldInstances(group, replacement)
     .sort((a, b) => toMs(a.launchedAt) - toMs(b.launchedAt))
-    .slice(0, Math.max(1, arrived.length));
+    .slice(0, Math.min(arrived.length, Math.max(0, live - group.desiredCapacity)));
   for (const instance of retiring) retireInstance(instance, keyedAt(readyAt));
   replacement.replaced += retiring.length;
   replacement.batch = [];
-  if (oldInstances(group, replacement).length === 0) finish(world, group, "succeeded", readyAt, end);
-  else launchBatch(world, group, replacement, readyAt, note);
+  if (oldInstances(group, replacement).length === 0) {
+    // Scaling out meanwhile launched old-type instances no more: top the group up with the new type.
+    const ctx = keyedAt(readyAt);
+    while (liveInstances(group).length < group.desiredCapacity)
+      launchInstance(world, group, ctx, replacement.instanceType);
+    finish(world, group, "succeeded", readyAt, end);
+  } else launchBatch(world, group, replacement, readyAt, note);
   return true;
 }
 

@@ -84,8 +84,9 @@ export async function waitEnvironmentStep(context: BeanstalkStepContext): Promis
       result: seen,
     };
   }
-  const inService = liveInstances(group).filter((i) => i.lifecycleState === "InService").length;
-  if (environment.status === "Ready" && left === 0 && inService === group.desiredCapacity) {
+  // Scaling may change the desired capacity meanwhile: done is Ready with nothing left to replace or launch.
+  const settled = liveInstances(group).every((i) => i.lifecycleState === "InService");
+  if (environment.status === "Ready" && left === 0 && settled) {
     return {
       type: "advance",
       step: "verify",

@@ -35,7 +35,7 @@ export function runsEverywhere(group: AutoScalingGroupState, instanceType: strin
   const live = liveInstances(group);
   return (
     group.instanceType === instanceType &&
-    live.length === group.desiredCapacity &&
+    live.length > 0 &&
     live.every((i) => i.instanceType === instanceType && i.lifecycleState === "InService")
   );
 }
