@@ -171,6 +171,34 @@ describe("change the instance type of an Auto Scaling group (state machine on th
     assert.match(outcomes[1]?.type === "advance" ? outcomes[1].message : "", /already has InstanceTypes t3\.large/);
   });
 
+  it("ends failed with environment_update_failed when Beanstalk's new instances fail, the configuration rolled back", async () => {
+    const accountId = `itype-${++worlds}`;
+    const cloud = createSimCloud({ pool: db.pool, clock, accountId });
+    await cloud.autoScaling.describeGroups();
+    // Fastier's group carries no failure tag: give it one in the stored world, as a hand edit would.
+    await db.pool.query(
+      `UPDATE sim_accounts SET state = jsonb_set(state, '{groups,0,tags,${FAIL_REPLACEMENT_TAG}}', '"true"') WHERE id = $1`,
+      [accountId],
+    );
+    const result = await driveOperation(changeInstanceType, beanstalkGroup, { instanceType: "t3.large" }, cloud, clock);
+    assert.equal(
+      result.final.type === "failed" && result.final.code,
+      "environment_update_failed",
+      JSON.stringify(result.final),
+    );
+    assert.match(
+      result.final.type === "failed" ? result.final.message : "",
+      /failed their health checks; rolling back the configuration to t3\.medium/,
+    );
+    const environment = await cloud.beanstalk.describeEnvironment("e-fastierprod");
+    assert.deepEqual([environment.status, environment.instanceTypes], ["Ready", ["t3.medium"]]);
+    const after = await group(cloud, ASG_NAME);
+    assert.equal(after.instanceType, "t3.medium");
+    assert.ok(
+      after.instances.filter((i) => i.lifecycleState === "InService").every((i) => i.instanceType === "t3.medium"),
+    );
+  });
+
   it("refuses an unknown type, one too small for the peak, another architecture and an environment already updating", async () => {
     const cloud = freshCloud();
     const plan = (instanceType: string, target = beanstalkGroup) =>
