@@ -1,3 +1,4 @@
+import { type Static, Type } from "typebox";
 import type { CloudPort } from "../../cloud/cloudPort.ts";
 import type { AutoScalingGroupState } from "../../cloud/cloudTypes.ts";
 import type { StepOutcome } from "../operationTypes.ts";
@@ -6,13 +7,14 @@ import { instancesToReplace, liveInstances } from "./instanceTypeFacts.ts";
 /** A rolling update takes minutes per batch; half a minute between looks shows each. */
 export const ENVIRONMENT_RECHECK_MS = 30_000;
 
-export interface BeanstalkState {
-  environmentId?: string;
+export const BeanstalkStateFields = Type.Object({
+  environmentId: Type.Optional(Type.String({ maxLength: 100 })),
   /** When the update was asked for: events from then on are the update's. */
-  requestedAt?: string;
+  requestedAt: Type.Optional(Type.String({ maxLength: 40 })),
   /** The last event already reported, so each shows once in the history. */
-  eventsSeenUntil?: string;
-}
+  eventsSeenUntil: Type.Optional(Type.String({ maxLength: 40 })),
+});
+export type BeanstalkState = Static<typeof BeanstalkStateFields>;
 
 interface BeanstalkStepContext {
   instanceType: string;

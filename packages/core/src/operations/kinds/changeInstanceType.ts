@@ -6,13 +6,14 @@ import { ConflictError } from "../../errors.ts";
 import { ec2TypeOf } from "../../health/recommendations/instanceCatalog.ts";
 import { defineOperation } from "../defineOperation.ts";
 import type { PlanChange, PlanCheck, StepOutcome } from "../operationTypes.ts";
-import { type BeanstalkState, updateEnvironmentStep, waitEnvironmentStep } from "./beanstalkInstanceTypeSteps.ts";
+import { BeanstalkStateFields, updateEnvironmentStep, waitEnvironmentStep } from "./beanstalkInstanceTypeSteps.ts";
+import { describeGroup } from "./groupLookup.ts";
 import {
   createVersionStep,
   DEFAULT_MAX_HEALTHY_PERCENTAGE,
   isActiveRefresh,
   MIN_HEALTHY_PERCENTAGE,
-  type RefreshState,
+  RefreshStateFields,
   startRefreshStep,
   waitRefreshStep,
 } from "./instanceRefreshSteps.ts";
@@ -20,7 +21,6 @@ import {
   assertHoldsPeak,
   catalogType,
   costChange,
-  describeGroup,
   instancesToReplace,
   observedMemoryPeak,
   projectPeak,
@@ -50,16 +50,9 @@ const ChangeInstanceTypeBody = Type.Object(
 );
 export type ChangeInstanceTypeParams = Static<typeof ChangeInstanceTypeBody>;
 
-const ChangeInstanceTypeState = Type.Object({
-  environmentId: Type.Optional(Type.String({ maxLength: 100 })),
-  requestedAt: Type.Optional(Type.String({ maxLength: 40 })),
-  eventsSeenUntil: Type.Optional(Type.String({ maxLength: 40 })),
-  launchTemplateId: Type.Optional(Type.String({ maxLength: 100 })),
-  previousVersion: Type.Optional(Type.Integer({ minimum: 1 })),
-  newVersion: Type.Optional(Type.Integer({ minimum: 1 })),
-  refreshId: Type.Optional(Type.String({ maxLength: 100 })),
-});
-type ChangeInstanceTypeState = Static<typeof ChangeInstanceTypeState> & BeanstalkState & RefreshState;
+/** What each path's steps keep between ticks. */
+const ChangeInstanceTypeState = Type.Object({ ...BeanstalkStateFields.properties, ...RefreshStateFields.properties });
+type ChangeInstanceTypeState = Static<typeof ChangeInstanceTypeState>;
 
 /** The group's refusals at plan time: an update or a refresh already changing it. */
 async function assertNothingInProgress(cloud: CloudPort, group: AutoScalingGroupState) {

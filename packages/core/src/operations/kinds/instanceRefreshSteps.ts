@@ -1,3 +1,4 @@
+import { type Static, Type } from "typebox";
 import type { CloudPort } from "../../cloud/cloudPort.ts";
 import type { AutoScalingGroupState } from "../../cloud/cloudTypes.ts";
 import { type InstanceRefreshState, REFRESH_ACTIVE_STATUSES } from "../../cloud/instanceTypeTypes.ts";
@@ -11,12 +12,14 @@ export const DEFAULT_MAX_HEALTHY_PERCENTAGE = 200;
 /** A refresh replaces instances over minutes; half a minute between looks shows each batch. */
 export const REFRESH_RECHECK_MS = 30_000;
 
-export interface RefreshState {
-  launchTemplateId?: string;
-  previousVersion?: number;
-  newVersion?: number;
-  refreshId?: string;
-}
+export const RefreshStateFields = Type.Object({
+  launchTemplateId: Type.Optional(Type.String({ maxLength: 100 })),
+  /** The version the group launched before, which a rollback returns to. */
+  previousVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+  newVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+  refreshId: Type.Optional(Type.String({ maxLength: 100 })),
+});
+export type RefreshState = Static<typeof RefreshStateFields>;
 
 /** The description that marks a version as this operation's, found again after a crash. */
 export const versionDescriptionOf = (operationId: string, instanceType: string) =>

@@ -1,17 +1,11 @@
 import type { CloudPort } from "../../cloud/cloudPort.ts";
 import type { AutoScalingGroupState } from "../../cloud/cloudTypes.ts";
-import { DomainError, NotFoundError } from "../../errors.ts";
+import { DomainError } from "../../errors.ts";
 import { type Ec2InstanceType, ec2TypeOf, monthlyCostUsd } from "../../health/recommendations/instanceCatalog.ts";
 import { MEMORY_METRIC, MEMORY_PRESSURE_DEFAULTS } from "../../health/rules/memoryPressureRule.ts";
 
 /** The peak the plan projects onto the new type: the last day, like the dashboard's headline. */
 const PEAK_WINDOW_MS = 24 * 3_600_000;
-
-export async function describeGroup(cloud: CloudPort, name: string): Promise<AutoScalingGroupState> {
-  const [group] = await cloud.autoScaling.describeGroups([name]);
-  if (!group) throw new NotFoundError("auto_scaling_group", name);
-  return group;
-}
 
 /** Instances that count: launched or in service, not on their way out. */
 export const liveInstances = (group: AutoScalingGroupState) =>
