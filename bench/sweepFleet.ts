@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { seedFastierWorld } from "../packages/cloud/src/sim/fastierSeed.ts";
+import { firstLaunchTemplate } from "../packages/cloud/src/sim/simLaunchTemplates.ts";
 import type { SimAutoScalingGroup, SimInstance, SimWorld } from "../packages/cloud/src/sim/simState.ts";
 
 /** How big a simulated fleet to build. */
@@ -50,6 +51,7 @@ export function buildFleetWorld(now: number, shape: FleetShape, accountId: strin
       availabilityZones: ZONES,
       instanceType: "t3.medium",
       launchTemplate: `${name}-lt`,
+      ...firstLaunchTemplate(accountId, name, "t3.medium", new Date(now - 30 * DAY).toISOString()),
       healthCheckType: "ELB",
       tags: { app: "fastier-web", env: "production", fleet: "bench" },
       createdAt: new Date(now - 30 * DAY).toISOString(),

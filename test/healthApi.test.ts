@@ -317,7 +317,10 @@ describe("recommendations API: list, apply, dismiss", () => {
     assert.equal(scaleOut.closedAt, null);
     assert.deepEqual(scaleOut.proposal, { desiredCapacity: 3 });
     assert.deepEqual(scaleOut.apply, { operationKind: "scale", params: { desiredCapacity: 3 } });
-    assert.equal(rightsize.apply, null);
+    assert.deepEqual(rightsize.apply, {
+      operationKind: "change_instance_type",
+      params: { instanceType: rightsize.proposal.instanceType },
+    });
     assert.ok(rightsize.options.length > 0);
     assert.equal(rightsize.proposal.instanceType, rightsize.options[0]?.instanceType);
     const one = await get(t, `/v1/recommendations/${scaleOut.id}`);
@@ -374,13 +377,19 @@ describe("recommendations API: list, apply, dismiss", () => {
     assert.equal(after.appliedOperationId, null);
   });
 
-  it("refuses to apply a recommendation that has no operation with 422, and leaves it open", async () => {
-    const body = assertProblem(
-      await post(t, `/v1/recommendations/${rightsize.id}/apply`, {}),
-      422,
-      "recommendation_not_applicable",
+  it("dry-runs the rightsize recommendation as a change_instance_type plan, and leaves it open", async () => {
+    const response = await post(t, `/v1/recommendations/${rightsize.id}/apply`, { dryRun: true });
+    assert.equal(response.statusCode, 200, response.body);
+    const { plan } = response.json();
+    assert.ok(
+      plan.changes.some(
+        (change: { field: string; from: unknown; to: unknown }) =>
+          change.field === "instanceType" &&
+          change.from === "t3.medium" &&
+          change.to === rightsize.proposal.instanceType,
+      ),
+      JSON.stringify(plan),
     );
-    assert.match(body.detail, /by hand/);
     assert.equal((await get(t, `/v1/recommendations/${rightsize.id}`)).json().status, "open");
     assert.equal((await page<unknown>(t, "/v1/operations")).items.length, 0);
   });

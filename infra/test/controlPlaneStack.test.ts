@@ -75,10 +75,16 @@ describe("ControlPlaneStack", () => {
         for (const resource of resources) {
           assert.notEqual(resource, "*", `${policy}: ${actions.join(", ")} on *`);
           const text = JSON.stringify(resource);
-          assert.match(text, /:(autoscaling|rds|codepipeline):/, `${policy}: ${text}`);
+          assert.match(text, /:(autoscaling|ec2|elasticbeanstalk|rds|codepipeline):/, `${policy}: ${text}`);
         }
-        if (actions.some((action) => action.startsWith("autoscaling:"))) {
+        if (actions.some((action) => action.startsWith("autoscaling:") || action.startsWith("ec2:"))) {
           assert.deepEqual(statement.Condition, { StringEquals: { "aws:ResourceTag/app": "fastier-web" } });
+        }
+        if (actions.some((action) => action.startsWith("elasticbeanstalk:"))) {
+          assert.ok(
+            resources.every((resource) => JSON.stringify(resource).includes(":environment/fastier-web/*")),
+            `${actions.join(", ")}: not limited to the fastier-web application's environments`,
+          );
         }
         if (actions.some((action) => action.startsWith("rds:") || action.startsWith("codepipeline:"))) {
           assert.ok(

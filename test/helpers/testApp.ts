@@ -1,4 +1,4 @@
-import { createManualClock, createSimCloud, type ManualClock } from "@fastier/cloud";
+import { createManualClock, createSimCloud, type ManualClock, type PlainGroupSeed } from "@fastier/cloud";
 import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from "@fastier/config";
 import { type ApiKeyStore, type CloudPort, issueApiKey, type Role, SYSTEM_ACTOR } from "@fastier/core";
 import { createPrismaApiKeyStore } from "@fastier/db";
@@ -33,11 +33,11 @@ export async function createKey(store: ApiKeyStore, role: Role, name: string = r
 
 /** A fresh database and app, with a key for every role. Close it in `after`. */
 export async function createTestApp(
-  options: { authCacheSeconds?: number; rateLimit?: RateLimitConfig } = {},
+  options: { authCacheSeconds?: number; rateLimit?: RateLimitConfig; plainGroups?: readonly PlainGroupSeed[] } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const clock = createManualClock(TEST_START);
-  const cloud = createSimCloud({ pool: db.pool, clock, pipelineFailureRate: 0 });
+  const cloud = createSimCloud({ pool: db.pool, clock, pipelineFailureRate: 0, plainGroups: options.plainGroups });
   const app = await buildApp({
     // The production limits unless a test asks for others: every suite runs with the limiter on.
     config: {

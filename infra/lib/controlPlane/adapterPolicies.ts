@@ -39,6 +39,16 @@ function scopesOf(stack: Stack, scope: FastierResourceScope): Record<IamResource
       // Auto Scaling authorises SetDesiredCapacity / UpdateAutoScalingGroup / PutScalingPolicy on the group's tags.
       conditions: { StringEquals: { "aws:ResourceTag/app": scope.appTag } },
     },
+    launchTemplate: {
+      arns: [stack.formatArn({ service: "ec2", resource: "launch-template", resourceName: "*" })],
+      conditions: { StringEquals: { "aws:ResourceTag/app": scope.appTag } },
+    },
+    // Beanstalk environments are named under their application: Fastier's is its app tag.
+    environment: {
+      arns: [
+        stack.formatArn({ service: "elasticbeanstalk", resource: "environment", resourceName: `${scope.appTag}/*` }),
+      ],
+    },
     db: { arns: [rds("db", `${scope.namePrefix}*`)] },
     snapshot: { arns: [rds("snapshot", `${scope.namePrefix}*`)] },
     // A point-in-time restore is also checked against the groups the new instance is given.

@@ -82,10 +82,13 @@ describe("AWS adapter IAM actions", () => {
     assert.deepEqual(adapterIamActionNames({ mutates: true }), [
       "autoscaling:PutScalingPolicy",
       "autoscaling:SetDesiredCapacity",
+      "autoscaling:StartInstanceRefresh",
       "autoscaling:UpdateAutoScalingGroup",
       "codepipeline:RollbackStage",
       "codepipeline:StartPipelineExecution",
       "codepipeline:StopPipelineExecution",
+      "ec2:CreateLaunchTemplateVersion",
+      "elasticbeanstalk:UpdateEnvironment",
       "rds:CreateDBSnapshot",
       "rds:ModifyDBInstance",
       "rds:PromoteReadReplica",

@@ -145,13 +145,28 @@ describe("memory-pressure recommendations", () => {
     assert.match(ofKind(recommendations, "scale_out")?.rationale ?? "", /saturated/);
   });
 
+  it("re-expresses a peak seen on the old type once the group runs another, so a done rightsizing is not proposed again", () => {
+    const afterChange = recommendationsFor(finding("memory_pressure", [90]), {
+      resource: webGroup(undefined, "t3.large"),
+      observedOnMemoryGiB: 4,
+      hasMemoryTargetTracking: true,
+    });
+    // 90% of 4 GiB is 45% of 8 GiB: under the target, nothing to scale or resize.
+    assert.deepEqual(afterChange, []);
+    const sameType = recommendationsFor(finding("memory_pressure", [90]), {
+      resource: webGroup(),
+      observedOnMemoryGiB: 4,
+    });
+    assert.deepEqual(ofKind(sameType, "rightsize_instance_type")?.proposal, { instanceType: "t3.large" });
+  });
+
   it("rightsizes to the cheapest sufficient type and lists every option's monthly delta", () => {
     const rightsize = ofKind(
       recommendationsFor(finding("memory_pressure", [90]), { resource: webGroup() }),
       "rightsize_instance_type",
     );
     assert.deepEqual(rightsize?.proposal, { instanceType: "t3.large" });
-    assert.equal(rightsize?.apply, null, "no operation changes an instance type yet");
+    assert.deepEqual(rightsize?.apply, { operationKind: "change_instance_type", params: { instanceType: "t3.large" } });
     assert.deepEqual(
       rightsize?.options.map((o) => [o.instanceType, o.monthlyCostDeltaUsd, o.projectedPeakPercent]),
       [

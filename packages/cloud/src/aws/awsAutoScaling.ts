@@ -16,9 +16,16 @@ import {
 } from "@fastier/core";
 import type { AwsClients } from "./awsClients.ts";
 import { awsCall } from "./awsErrors.ts";
-import { tagsOf } from "./awsTags.ts";
+import { BEANSTALK_ENVIRONMENT_ID_TAG, tagsOf } from "./awsTags.ts";
 import { definedFields } from "./definedFields.ts";
 import { configuredInstanceTypes } from "./groupInstanceTypes.ts";
+import {
+  createLaunchTemplateVersion,
+  describeInstanceRefreshes,
+  describeLaunchTemplate,
+  listLaunchTemplateVersions,
+  startInstanceRefresh,
+} from "./instanceRefreshes.ts";
 import { describeMemoryTargetTracking, putMemoryTargetTracking } from "./memoryScalingPolicies.ts";
 
 export interface GroupWithInstanceType {
@@ -94,6 +101,7 @@ function groupStateOf({ group, instanceType }: GroupWithInstanceType): AutoScali
     availabilityZones: group.AvailabilityZones ?? [],
     instanceType,
     launchTemplate: launchTemplateNameOf(group),
+    beanstalkEnvironmentId: tagsOf(group.Tags)[BEANSTALK_ENVIRONMENT_ID_TAG] ?? null,
     instances: (group.Instances ?? []).map(groupInstanceOf),
     tags: tagsOf(group.Tags),
     createdAt: group.CreatedTime ?? null,
@@ -185,5 +193,11 @@ export function createAwsAutoScaling(clients: ScalingClients): AutoScalingPort {
       }
       await putMemoryTargetTracking(clients, groupName, policy);
     },
+
+    describeLaunchTemplate: (groupName) => describeLaunchTemplate(clients, groupName),
+    listLaunchTemplateVersions: (templateId) => listLaunchTemplateVersions(clients, templateId),
+    createLaunchTemplateVersion: (request) => createLaunchTemplateVersion(clients, request),
+    startInstanceRefresh: (groupName, request) => startInstanceRefresh(clients, groupName, request),
+    describeInstanceRefreshes: (groupName) => describeInstanceRefreshes(clients, groupName),
   };
 }

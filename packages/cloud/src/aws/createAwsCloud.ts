@@ -1,6 +1,7 @@
 import type { CloudPort } from "@fastier/core";
 import { createAwsAutoScaling } from "./awsAutoScaling.ts";
 import { createAwsBackupReplication } from "./awsBackupReplication.ts";
+import { createAwsBeanstalk } from "./awsBeanstalk.ts";
 import { type AwsCloudOptions, createAwsClients } from "./awsClients.ts";
 import { createAwsDatabases } from "./awsDatabases.ts";
 import { createAwsDiscovery } from "./awsDiscovery.ts";
@@ -15,6 +16,7 @@ export function createAwsCloud(options: AwsCloudOptions): CloudPort {
     provider: "aws",
     region: options.region,
     autoScaling: createAwsAutoScaling(clients),
+    beanstalk: createAwsBeanstalk(clients),
     databases: createAwsDatabases(clients),
     pipelines: createAwsPipelines(clients),
     metrics: createAwsMetrics(clients),

@@ -7,7 +7,17 @@ import type { AwsService } from "./awsErrors.ts";
  * (GetMetricData, the Describe* listings, ListBuckets, ListHostedZones) support
  * no resource-level permissions at all.
  */
-export type IamResourceType = "autoScalingGroup" | "db" | "snapshot" | "og" | "pg" | "subgrp" | "secgrp" | "pipeline";
+export type IamResourceType =
+  | "autoScalingGroup"
+  | "launchTemplate"
+  | "environment"
+  | "db"
+  | "snapshot"
+  | "og"
+  | "pg"
+  | "subgrp"
+  | "secgrp"
+  | "pipeline";
 
 /** One AWS call the adapter makes and the IAM action that authorises it. */
 export interface AdapterIamAction {
@@ -46,6 +56,14 @@ export const AWS_ADAPTER_IAM_ACTIONS: readonly AdapterIamAction[] = [
   write("autoscaling", "SetDesiredCapacity", ["autoScalingGroup"]),
   write("autoscaling", "UpdateAutoScalingGroup", ["autoScalingGroup"]),
   write("autoscaling", "PutScalingPolicy", ["autoScalingGroup"]),
+  read("autoscaling", "DescribeInstanceRefreshes"),
+  write("autoscaling", "StartInstanceRefresh", ["autoScalingGroup"]),
+  // A plain group's new instance type is a new version of its launch template.
+  write("ec2", "CreateLaunchTemplateVersion", ["launchTemplate"]),
+  // A Beanstalk group's instance type is its environment's to change.
+  read("elasticbeanstalk", "DescribeConfigurationSettings"),
+  read("elasticbeanstalk", "DescribeEvents"),
+  write("elasticbeanstalk", "UpdateEnvironment", ["environment"]),
 
   // RDS
   read("rds", "DescribeDBInstances"),

@@ -11,6 +11,7 @@ import {
   updateLimits,
 } from "./simAutoScaling.ts";
 import { describeReplicatedBackup, startReplication, stopReplication } from "./simBackupReplication.ts";
+import { describeEnvironment, describeEvents, updateInstanceTypes } from "./simBeanstalkUpdates.ts";
 import type { SimClock } from "./simClock.ts";
 import {
   describeDatabases,
@@ -20,6 +21,13 @@ import {
   setMultiAz,
 } from "./simDatabases.ts";
 import { discoverWorld } from "./simDiscovery.ts";
+import {
+  createLaunchTemplateVersion,
+  describeInstanceRefreshes,
+  describeLaunchTemplate,
+  listLaunchTemplateVersions,
+  startInstanceRefresh,
+} from "./simInstanceRefresh.ts";
 import { describeTargetHealth, environmentHealth, findBalancerForPipeline } from "./simLoadBalancer.ts";
 import { getMetricData } from "./simMetrics.ts";
 import {
@@ -31,6 +39,7 @@ import {
   startExecution,
   stopExecution,
 } from "./simPipelines.ts";
+import type { PlainGroupSeed } from "./simPlainGroups.ts";
 import { createSnapshot, describeSnapshots } from "./simSnapshots.ts";
 import type { SimChange, SimContext, SimWorld } from "./simState.ts";
 import { createSimStateStore } from "./simStateStore.ts";
@@ -45,6 +54,8 @@ export interface SimCloudOptions {
   pipelineFailureRate?: number;
   /** Replaces the keyed, deterministic draws (pipeline outcomes, boot times) with this generator; ids stay keyed. */
   random?: () => number;
+  /** Groups outside Beanstalk, with launch templates of their own, seeded with a new account (Fastier's has none). */
+  plainGroups?: readonly PlainGroupSeed[];
 }
 
 /** The simulated Fastier AWS account behind the same port as the AWS adapter. */
@@ -60,7 +71,7 @@ export function createSimCloud(options: SimCloudOptions): CloudPort {
     pool: options.pool,
     accountId,
     clock: options.clock,
-    seed: (now) => seedFastierWorld({ now, region, idSalt: accountId }),
+    seed: (now) => seedFastierWorld({ now, region, idSalt: accountId, plainGroups: options.plainGroups }),
   });
 
   const change = <T>(apply: (world: SimWorld, ctx: SimContext) => SimChange<T>): Promise<T> =>
@@ -80,6 +91,19 @@ export function createSimCloud(options: SimCloudOptions): CloudPort {
       describeMemoryTargetTracking: (groupName) => read((world) => memoryPolicyOf(findGroup(world, groupName))),
       putMemoryTargetTracking: (groupName, policy) =>
         change((world) => putMemoryTargetTracking(world, groupName, policy)),
+      describeLaunchTemplate: (groupName) => read((world) => describeLaunchTemplate(world, groupName)),
+      listLaunchTemplateVersions: (templateId) => read((world) => listLaunchTemplateVersions(world, templateId)),
+      createLaunchTemplateVersion: (request) =>
+        change((world, ctx) => createLaunchTemplateVersion(world, ctx, request)),
+      startInstanceRefresh: (groupName, request) =>
+        change((world, ctx) => startInstanceRefresh(world, ctx, groupName, request)),
+      describeInstanceRefreshes: (groupName) => read((world) => describeInstanceRefreshes(world, groupName)),
+    },
+    beanstalk: {
+      describeEnvironment: (environmentId) => read((world) => describeEnvironment(world, environmentId)),
+      updateInstanceTypes: (environmentId, instanceTypes) =>
+        change((world, ctx) => updateInstanceTypes(world, ctx, environmentId, instanceTypes)),
+      describeEvents: (environmentId, since) => read((world) => describeEvents(world, environmentId, since)),
     },
     databases: {
       describeInstances: (identifiers) => read((world, now) => describeDatabases(world, now, identifiers)),

@@ -11,6 +11,8 @@ import {
 import { hexFromDraws, unitHash, uuidFromDraws } from "./keyedRandom.ts";
 import { failureSummary, stageDuration } from "./pipelineStageEngine.ts";
 import { FIRST_COPY_MS } from "./simBackupReplication.ts";
+import { fastierEnvironmentConfig, firstLaunchTemplate } from "./simLaunchTemplates.ts";
+import { type PlainGroupSeed, seedPlainGroup } from "./simPlainGroups.ts";
 import {
   SIM_STATE_SCHEMA,
   type SimDbInstance,
@@ -32,6 +34,8 @@ export interface FastierSeedOptions {
   region: string;
   /** Makes generated ids differ between simulated accounts. */
   idSalt: string;
+  /** Groups besides Beanstalk's, each with a launch template of its own. */
+  plainGroups?: readonly PlainGroupSeed[];
 }
 
 /** The primary has run long enough that its oldest restorable time is set by retention, not by its creation. */
@@ -70,6 +74,9 @@ export function seedFastierWorld(options: FastierSeedOptions): SimWorld {
     advancedTo: toIso(now),
     sequence: 0,
     beanstalkEnvironment: staticFrom(seedResource("beanstalk_environment")),
+    environmentConfig: fastierEnvironmentConfig(
+      seedResource("auto_scaling_group", ASG_NAME).instanceType ?? "t3.medium",
+    ),
     loadBalancer: staticFrom(seedResource("load_balancer")),
     bucket: staticFrom(seedResource("s3_bucket")),
     dnsRecord: staticFrom(seedResource("dns_record")),
@@ -106,6 +113,7 @@ export function seedFastierWorld(options: FastierSeedOptions): SimWorld {
     availabilityZones: zones,
     instanceType: group.instanceType ?? "t3.medium",
     launchTemplate: groupAttributes.launchTemplate,
+    ...firstLaunchTemplate(options.idSalt, ASG_NAME, group.instanceType ?? "t3.medium", toIso(now - GROUP_AGE_MS)),
     healthCheckType: groupAttributes.healthCheckType,
     tags: { ...group.tags },
     createdAt: toIso(now - GROUP_AGE_MS),
@@ -117,6 +125,7 @@ export function seedFastierWorld(options: FastierSeedOptions): SimWorld {
     // Fastier's group scales only by hand or on CPU: nothing tracks memory.
     scalingPolicies: [],
   });
+  for (const plain of options.plainGroups ?? []) world.groups.push(seedPlainGroup(world, plain, now));
 
   world.databases.push(
     seedDatabase(world, seedResource("db_instance", PRIMARY_DB), {

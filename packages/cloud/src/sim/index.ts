@@ -22,3 +22,5 @@ export {
   type ScaledClockOptions,
   type SimClock,
 } from "./simClock.ts";
+export { FAIL_REPLACEMENT_TAG, HEALTH_CHECK_GRACE_MS } from "./simInstanceReplacement.ts";
+export type { PlainGroupSeed } from "./simPlainGroups.ts";

@@ -132,7 +132,7 @@ function requireCount(parameter: string, value: number) {
 }
 
 /** Instances that count towards the desired capacity: everything not on its way out. */
-const liveInstances = (group: SimAutoScalingGroup) =>
+export const liveInstances = (group: SimAutoScalingGroup) =>
   group.instances.filter(
     (instance) => instance.lifecycleState === "Pending" || instance.lifecycleState === "InService",
   );
@@ -148,8 +148,10 @@ export function scaleDraftGroup(world: SimWorld, group: SimAutoScalingGroup, ctx
 
 /** Launches or picks instances for termination until the live count equals the desired capacity. */
 function matchDesiredCapacity(world: SimWorld, group: SimAutoScalingGroup, ctx: SimContext) {
-  while (liveInstances(group).length < group.desiredCapacity) launchInstance(world, group, ctx);
-  while (liveInstances(group).length > group.desiredCapacity) startTermination(group, ctx);
+  // A refresh's or an update's batch is capacity above the desired one: scaling leaves it alone.
+  const counted = () => liveInstances(group).filter((i) => !group.replacement?.batch.includes(i.instanceId));
+  while (counted().length < group.desiredCapacity) launchInstance(world, group, ctx);
+  while (counted().length > group.desiredCapacity) startTermination(group, ctx, counted());
 }
 
 function countByZone(group: SimAutoScalingGroup): Map<string, number> {
@@ -160,8 +162,13 @@ function countByZone(group: SimAutoScalingGroup): Map<string, number> {
   return counts;
 }
 
-/** New instances go to the zone with the fewest, like Auto Scaling's AZ rebalancing. */
-function launchInstance(world: SimWorld, group: SimAutoScalingGroup, ctx: SimContext) {
+/** New instances go to the zone with the fewest, like Auto Scaling's AZ rebalancing; a refresh names the type. */
+export function launchInstance(
+  world: SimWorld,
+  group: SimAutoScalingGroup,
+  ctx: SimContext,
+  instanceType = group.instanceType,
+): SimInstance {
   const counts = countByZone(group);
   const zone = [...counts.entries()].reduce((best, entry) => (entry[1] < best[1] ? entry : best))[0];
   const zoneIndex = group.availabilityZones.indexOf(zone);
@@ -169,32 +176,40 @@ function launchInstance(world: SimWorld, group: SimAutoScalingGroup, ctx: SimCon
   group.nextInstanceNumber += 1;
   const instanceId = newInstanceId(world);
   const bootMs = BOOT_MS + Math.floor(ctx.draw(`boot:${instanceId}`) * BOOT_JITTER_MS);
-  group.instances.push({
+  const instance: SimInstance = {
     instanceId,
     name: `${group.instanceNamePrefix}-${number}`,
     availabilityZone: zone,
-    instanceType: group.instanceType,
+    instanceType,
     privateIp: `10.0.${zoneIndex + 1}.${20 + (number % 230)}`,
     lifecycleState: "Pending",
     launchedAt: toIso(ctx.now),
     inServiceAt: toIso(ctx.now + bootMs),
     terminatingAt: null,
     terminatedAt: null,
-  });
+  };
+  group.instances.push(instance);
+  return instance;
 }
 
 /** Scale-in keeps the zones balanced and, within the fullest zones, removes the newest instance. */
-function startTermination(group: SimAutoScalingGroup, ctx: SimContext) {
+function startTermination(group: SimAutoScalingGroup, ctx: SimContext, live = liveInstances(group)) {
   const counts = countByZone(group);
   const fullest = Math.max(...counts.values());
-  const candidates = liveInstances(group).filter((instance) => counts.get(instance.availabilityZone) === fullest);
+  let candidates = live.filter((instance) => counts.get(instance.availabilityZone) === fullest);
+  if (candidates.length === 0) candidates = live;
   const newest = candidates.reduce((best, instance) =>
     toMs(instance.launchedAt) >= toMs(best.launchedAt) ? instance : best,
   );
-  const shutdownMs = TERMINATION_MS + Math.floor(ctx.draw(`shutdown:${newest.instanceId}`) * TERMINATION_JITTER_MS);
-  newest.lifecycleState = "Terminating";
-  newest.terminatingAt = toIso(ctx.now);
-  newest.terminatedAt = toIso(ctx.now + shutdownMs);
+  retireInstance(newest, ctx);
+}
+
+/** Takes an instance out of the load balancer now; it is gone after the deregistration delay. */
+export function retireInstance(instance: SimInstance, ctx: SimContext) {
+  const shutdownMs = TERMINATION_MS + Math.floor(ctx.draw(`shutdown:${instance.instanceId}`) * TERMINATION_JITTER_MS);
+  instance.lifecycleState = "Terminating";
+  instance.terminatingAt = toIso(ctx.now);
+  instance.terminatedAt = toIso(ctx.now + shutdownMs);
 }
 
 /** Applies every lifecycle change due by `now` to a draft world. */
@@ -228,6 +243,7 @@ export function describeGroup(group: SimAutoScalingGroup): AutoScalingGroupState
     availabilityZones: [...group.availabilityZones],
     instanceType: group.instanceType,
     launchTemplate: group.launchTemplate,
+    beanstalkEnvironmentId: group.parentCloudId,
     instances: group.instances.map((instance) => ({
       instanceId: instance.instanceId,
       availabilityZone: instance.availabilityZone,

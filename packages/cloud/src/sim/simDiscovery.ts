@@ -73,7 +73,8 @@ function beanstalkEnvironment(world: SimWorld): DiscoveredResource {
   const resource = staticResource(world.beanstalkEnvironment, "beanstalk_environment");
   const health = beanstalkHealthOf(world);
   resource.attributes.health = health;
-  resource.status = health === "Yellow" ? "degraded" : "active";
+  resource.status =
+    world.environmentConfig.status === "Updating" ? "modifying" : health === "Yellow" ? "degraded" : "active";
   return resource;
 }
 

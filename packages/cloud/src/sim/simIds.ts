@@ -19,3 +19,6 @@ export const newExecutionId = (world: SimWorld): string => uuidFromDraws(unitHas
 
 /** A git commit id, for executions started without a revision. */
 export const newCommitId = (world: SimWorld): string => hexFromDraws(unitHash, nextKey(world, "commit"), 40);
+
+/** An instance refresh id (a UUID, like Auto Scaling's). */
+export const newRefreshId = (world: SimWorld): string => uuidFromDraws(unitHash, nextKey(world, "refresh"));

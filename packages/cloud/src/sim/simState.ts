@@ -1,6 +1,12 @@
 import type { DbInstanceModification, PipelineExecutionStatus, RdsStorageType, StageStatus } from "@fastier/core";
 import type { DrawSource } from "./keyedRandom.ts";
 import type { DbWorkload } from "./loadModel.ts";
+import type {
+  SimEnvironmentConfig,
+  SimInstanceRefresh,
+  SimLaunchTemplateVersion,
+  SimReplacement,
+} from "./simReplacementState.ts";
 import type { IsoTime } from "./simTime.ts";
 
 /**
@@ -9,7 +15,7 @@ import type { IsoTime } from "./simTime.ts";
  * jsonb unchanged. Changes over time are stored as "what happens when"
  * (a `completesAt`, an `inServiceAt`), applied lazily by worldTransitions.ts.
  */
-export const SIM_STATE_SCHEMA = 4;
+export const SIM_STATE_SCHEMA = 5;
 
 export interface SimWorld {
   schema: typeof SIM_STATE_SCHEMA;
@@ -23,6 +29,8 @@ export interface SimWorld {
   /** Counts generated ids, so each new id is unique and reproducible. */
   sequence: number;
   beanstalkEnvironment: SimStaticResource;
+  /** What the Beanstalk environment runs and whether it is updating. */
+  environmentConfig: SimEnvironmentConfig;
   loadBalancer: SimStaticResource;
   bucket: SimStaticResource;
   dnsRecord: SimStaticResource;
@@ -85,11 +93,18 @@ export interface SimAutoScalingGroup {
   availabilityZones: string[];
   instanceType: string;
   launchTemplate: string;
+  launchTemplateId: string;
+  /** The version the group launches; Beanstalk's groups too, though only Beanstalk may change it. */
+  launchTemplateVersion: number;
+  launchTemplateVersions: SimLaunchTemplateVersion[];
+  instanceRefreshes: SimInstanceRefresh[];
+  /** A refresh or an environment update replacing instances; null when none is. */
+  replacement: SimReplacement | null;
   healthCheckType: string;
   tags: Record<string, string>;
   createdAt: IsoTime;
-  /** The Elastic Beanstalk environment that owns the group. */
-  parentCloudId: string;
+  /** The Elastic Beanstalk environment that owns the group; null for a plain group. */
+  parentCloudId: string | null;
   /** Instances not yet terminated. */
   instances: SimInstance[];
   /**

@@ -1,6 +1,7 @@
 import { applyDuePipelineProgress } from "./pipelineStageEngine.ts";
 import { applyDueInstanceTransitions } from "./simAutoScaling.ts";
 import { applyDueDatabaseChanges } from "./simDatabases.ts";
+import { applyDueInstanceTypeChanges } from "./simInstanceTypeChanges.ts";
 import { applySnapshotProgress } from "./simSnapshots.ts";
 import type { SimWorld } from "./simState.ts";
 import { applyTargetTracking } from "./simTargetTracking.ts";
@@ -19,6 +20,8 @@ export function advanceWorld(world: SimWorld, now: number): SimWorld {
   if (now <= toMs(world.advancedTo)) return world;
   const next = structuredClone(world);
   applyTargetTracking(next, toMs(world.advancedTo), now);
+  // Before lifecycle transitions: a batch launched in the past may be in service by now.
+  applyDueInstanceTypeChanges(next, now);
   applyDueInstanceTransitions(next, now);
   applyDueDatabaseChanges(next, now);
   applySnapshotProgress(next, now);

@@ -71,7 +71,7 @@ describe("simulated account storage", () => {
     assert.equal((await accountRows(world)).length, 1);
   });
 
-  it("reads a world stored in format 1 (before databases had placement) and stores it in format 4", async () => {
+  it("reads a world stored in format 1 (before databases had placement) and stores it in format 5", async () => {
     const world = await openSimWorld();
     await world.cloud.databases.describeInstances();
     // Turn the stored document into what the previous version wrote.
@@ -90,7 +90,7 @@ describe("simulated account storage", () => {
     const { rows } = await world.db.pool.query<{ schema: number }>(
       "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
     );
-    assert.deepEqual(rows, [{ schema: 4 }], "the first change stores the upgraded world");
+    assert.deepEqual(rows, [{ schema: 5 }], "the first change stores the upgraded world");
   });
 
   it("reads a world stored in format 2 (before groups kept scaling policies): its groups have none", async () => {
@@ -109,7 +109,7 @@ describe("simulated account storage", () => {
     const { rows } = await world.db.pool.query<{ schema: number }>(
       "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
     );
-    assert.deepEqual(rows, [{ schema: 4 }]);
+    assert.deepEqual(rows, [{ schema: 5 }]);
   });
 
   it("reads a world stored in format 3 (before backups were replicated to other regions): nothing replicates", async () => {
@@ -129,7 +129,30 @@ describe("simulated account storage", () => {
     const { rows } = await world.db.pool.query<{ schema: number }>(
       "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
     );
-    assert.deepEqual(rows, [{ schema: 4 }]);
+    assert.deepEqual(rows, [{ schema: 5 }]);
+  });
+
+  it("reads a world stored in format 4 (before instance-type changes): version 1 of each template, Beanstalk Ready", async () => {
+    const world = await openSimWorld();
+    await world.cloud.autoScaling.describeGroups();
+    await world.db.pool.query(
+      `UPDATE sim_accounts SET state = jsonb_set(state, '{schema}', '4') #- '{environmentConfig}'
+         #- '{groups,0,launchTemplateId}' #- '{groups,0,launchTemplateVersion}' #- '{groups,0,launchTemplateVersions}'
+         #- '{groups,0,instanceRefreshes}' #- '{groups,0,replacement}'`,
+    );
+    const restarted = world.open();
+    const template = await restarted.autoScaling.describeLaunchTemplate(ASG_NAME);
+    assert.deepEqual([template?.versionNumber, template?.instanceType], [1, "t3.medium"]);
+    assert.match(template?.launchTemplateId ?? "", /^lt-0[0-9a-f]{16}$/);
+    assert.deepEqual(await restarted.autoScaling.describeInstanceRefreshes(ASG_NAME), []);
+    const environment = await restarted.beanstalk.describeEnvironment("e-fastierprod");
+    assert.deepEqual([environment.status, environment.instanceTypes], ["Ready", ["t3.medium"]]);
+    await restarted.beanstalk.updateInstanceTypes("e-fastierprod", ["t3.large"]);
+    assert.equal((await restarted.beanstalk.describeEnvironment("e-fastierprod")).status, "Updating");
+    const { rows } = await world.db.pool.query<{ schema: number }>(
+      "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
+    );
+    assert.deepEqual(rows, [{ schema: 5 }]);
   });
 
   it("keeps separate accounts apart and never moves a world back in time", async () => {

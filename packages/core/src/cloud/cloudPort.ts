@@ -17,6 +17,15 @@ import type {
   RestoreToPointInTimeRequest,
   StartExecutionRequest,
 } from "./cloudTypes.ts";
+import type {
+  BeanstalkEnvironmentState,
+  BeanstalkEvent,
+  GroupLaunchTemplate,
+  InstanceRefreshRequest,
+  InstanceRefreshState,
+  LaunchTemplateVersion,
+  LaunchTemplateVersionRequest,
+} from "./instanceTypeTypes.ts";
 import type { DeployTargetBalancer, TargetHealth } from "./loadBalancerTypes.ts";
 
 /**
@@ -33,6 +42,24 @@ export interface AutoScalingPort {
   describeMemoryTargetTracking(groupName: string): Promise<MemoryScalingPolicy | null>;
   /** Creates the policy, or replaces the group's policy of that name (like PutScalingPolicy). */
   putMemoryTargetTracking(groupName: string, policy: MemoryScalingPolicy): Promise<void>;
+  /** The launch template the group launches from; null for a launch configuration or a mixed-instances group. */
+  describeLaunchTemplate(groupName: string): Promise<GroupLaunchTemplate | null>;
+  /** Versions of a launch template, newest first (EC2 DescribeLaunchTemplateVersions). */
+  listLaunchTemplateVersions(launchTemplateId: string): Promise<LaunchTemplateVersion[]>;
+  createLaunchTemplateVersion(request: LaunchTemplateVersionRequest): Promise<LaunchTemplateVersion>;
+  /** Refused (invalid_state) while another refresh is in progress. */
+  startInstanceRefresh(groupName: string, request: InstanceRefreshRequest): Promise<{ refreshId: string }>;
+  /** Newest first. */
+  describeInstanceRefreshes(groupName: string): Promise<InstanceRefreshState[]>;
+}
+
+/** The Elastic Beanstalk environments that own Auto Scaling groups. */
+export interface BeanstalkPort {
+  describeEnvironment(environmentId: string): Promise<BeanstalkEnvironmentState>;
+  /** UpdateEnvironment with `aws:ec2:instances` / `InstanceTypes`; refused (invalid_state) unless the environment is Ready. */
+  updateInstanceTypes(environmentId: string, instanceTypes: string[]): Promise<void>;
+  /** The environment's events since `since`, oldest first. */
+  describeEvents(environmentId: string, since: Date): Promise<BeanstalkEvent[]>;
 }
 
 export interface DatabasePort {
@@ -96,6 +123,7 @@ export interface CloudPort {
   readonly provider: "aws" | "sim";
   readonly region: string;
   readonly autoScaling: AutoScalingPort;
+  readonly beanstalk: BeanstalkPort;
   readonly databases: DatabasePort;
   readonly pipelines: PipelinePort;
   readonly metrics: MetricsPort;

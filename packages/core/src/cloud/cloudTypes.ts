@@ -19,6 +19,8 @@ export interface AutoScalingGroupState {
   availabilityZones: string[];
   instanceType: string | null;
   launchTemplate: string | null;
+  /** The Elastic Beanstalk environment that owns the group (its `elasticbeanstalk:environment-id` tag); null for a plain group. */
+  beanstalkEnvironmentId: string | null;
   instances: GroupInstance[];
   tags: Record<string, string>;
   createdAt: Date | null;

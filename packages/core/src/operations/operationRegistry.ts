@@ -1,3 +1,4 @@
+import { changeInstanceType } from "./kinds/changeInstanceType.ts";
 import { createSnapshot } from "./kinds/createSnapshot.ts";
 import { enableMultiAz } from "./kinds/enableMultiAz.ts";
 import { promoteReplica } from "./kinds/promoteReplica.ts";
@@ -31,6 +32,7 @@ export const OPERATION_DEFINITIONS = [
   setBackupRetention,
   startBackupReplication,
   stopBackupReplication,
+  changeInstanceType,
 ] as const;
 
 export type OperationKind = (typeof OPERATION_DEFINITIONS)[number]["kind"];

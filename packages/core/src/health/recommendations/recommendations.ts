@@ -65,6 +65,11 @@ export interface RecommendationContext {
   inServiceCount?: number;
   /** Peak `mem_used_percent` to size against; defaults to the highest in the finding's evidence. */
   peakMemoryPercent?: number;
+  /**
+   * Memory of one instance when the peak was seen. When the group has since changed type, the
+   * peak is re-expressed on today's type (the same GiB), so an applied rightsizing is not proposed again.
+   */
+  observedOnMemoryGiB?: number;
   /** Whether the group already scales on memory; only `false` (known to have none) recommends adding one. */
   hasMemoryTargetTracking?: boolean;
   targetMemoryPercent?: number;
@@ -136,8 +141,8 @@ function rightsizeRecommendation(finding: Finding, name: string, plan: Rightsize
     proposal: { instanceType: choice.instanceType },
     monthlyCostDeltaUsd: choice.monthlyCostDeltaUsd,
     options: plan.options,
-    // Changing the type means a new launch template version and an instance refresh: no operation kind for that yet.
-    apply: null,
+    // A Beanstalk environment update or, for a plain group, a launch template version and an instance refresh.
+    apply: { operationKind: "change_instance_type", params: { instanceType: choice.instanceType } },
     manualSteps: null,
   };
 }
@@ -146,9 +151,14 @@ function memoryPressureRecommendations(finding: Finding, context: Recommendation
   const evidencePeak = finding.evidence
     .filter((point) => point.metric === MEMORY_METRIC.metricName)
     .reduce<number | null>((peak, point) => Math.max(peak ?? point.value, point.value), null);
-  const peak = context.peakMemoryPercent ?? evidencePeak;
-  if (peak === null) return [];
+  const observedPeak = context.peakMemoryPercent ?? evidencePeak;
+  if (observedPeak === null) return [];
   const { resource } = context;
+  const nowGiB = ec2TypeOf(resource.instanceType, context.catalog)?.memoryGiB;
+  const peak =
+    context.observedOnMemoryGiB !== undefined && nowGiB !== undefined
+      ? Math.min(100, (observedPeak * context.observedOnMemoryGiB) / nowGiB)
+      : observedPeak;
   const target = context.targetMemoryPercent ?? DEFAULT_TARGET_MEMORY_PERCENT;
   const count = context.inServiceCount ?? resource.capacity?.desiredCapacity ?? 1;
   const plan = planRightsize({

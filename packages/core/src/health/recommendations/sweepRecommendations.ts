@@ -1,5 +1,5 @@
 import type { Resource } from "../../inventory/types.ts";
-import { IN_SERVICE_METRIC } from "../rules/evaluateResource.ts";
+import { IN_SERVICE_METRIC, INSTANCE_MEMORY_METRIC } from "../rules/evaluateResource.ts";
 import type { Finding } from "../rules/findingTypes.ts";
 import type { StoredRecommendation } from "../sweep/sweepTypes.ts";
 import {
@@ -13,6 +13,12 @@ import { type SupersedeResult, supersede } from "./supersedeRecommendations.ts";
 /** The group size the finding's latest memory evidence was seen at, if recorded. */
 function observedGroupSize(finding: Finding): number | undefined {
   return finding.evidence.findLast((point) => point.metric === IN_SERVICE_METRIC)?.value;
+}
+
+/** The memory of one instance when the finding's latest memory evidence was seen, if recorded. */
+function observedInstanceMemoryGiB(finding: Finding): number | undefined {
+  const bytes = finding.evidence.findLast((point) => point.metric === INSTANCE_MEMORY_METRIC)?.value;
+  return bytes === undefined ? undefined : bytes / 1024 ** 3;
 }
 
 /**
@@ -39,6 +45,7 @@ export function recommendationsForFindings(
         ...recommendationsFor(finding, {
           resource,
           inServiceCount: observedGroupSize(finding),
+          observedOnMemoryGiB: observedInstanceMemoryGiB(finding),
           hasMemoryTargetTracking: typeof tracking === "boolean" ? tracking : undefined,
           targetMemoryPercent,
           ...defaults,

@@ -1,5 +1,6 @@
 import type { MetricSeries, MetricStatistic } from "../../cloud/cloudTypes.ts";
 import type { Resource } from "../../inventory/types.ts";
+import { ec2TypeOf } from "../recommendations/instanceCatalog.ts";
 import type { SweepSettings } from "../sweep/sweepSettings.ts";
 import { evaluateFreeableMemory, evaluateReplicaLag } from "./databaseRules.ts";
 import type { EvidencePoint, Finding, HealthRuleId, RuleEvaluation } from "./findingTypes.ts";
@@ -17,12 +18,23 @@ const NO_SERIES: Pick<MetricSeries, "points" | "complete" | "message"> = {
   message: "not collected",
 };
 
+/**
+ * The memory of one instance behind a memory reading, kept in the evidence: a percentage read on
+ * one instance type means other GiB on another, so rightsizing after a type change sizes from it.
+ */
+export const INSTANCE_MEMORY_METRIC = "InstanceMemory";
+
 function withGroupSize(evaluation: RuleEvaluation, resource: Resource): RuleEvaluation {
   const count = resource.capacity?.desiredCapacity;
   if (evaluation.verdict !== "firing" || evaluation.evidence.length === 0 || count === undefined) return evaluation;
   const latest = evaluation.evidence.at(-1) as EvidencePoint;
   const size: EvidencePoint = { metric: IN_SERVICE_METRIC, unit: "Count", timestamp: latest.timestamp, value: count };
-  return { ...evaluation, evidence: [...evaluation.evidence, size] };
+  const memoryGiB = ec2TypeOf(resource.instanceType)?.memoryGiB;
+  const memory: EvidencePoint[] =
+    memoryGiB === undefined
+      ? []
+      : [{ metric: INSTANCE_MEMORY_METRIC, unit: "Bytes", timestamp: latest.timestamp, value: memoryGiB * 1024 ** 3 }];
+  return { ...evaluation, evidence: [...evaluation.evidence, size, ...memory] };
 }
 
 /**

@@ -1,9 +1,9 @@
 import { type Static, Type } from "typebox";
-import type { CloudPort } from "../../cloud/cloudPort.ts";
 import type { AutoScalingGroupState } from "../../cloud/cloudTypes.ts";
-import { NotFoundError, ValidationError } from "../../errors.ts";
+import { ValidationError } from "../../errors.ts";
 import { defineOperation } from "../defineOperation.ts";
 import type { PlanChange } from "../operationTypes.ts";
+import { describeGroup } from "./groupLookup.ts";
 import { Count } from "./requestFields.ts";
 
 const ScaleBody = Type.Object(
@@ -20,12 +20,6 @@ const ScaleState = Type.Object({
 });
 
 const RECHECK_MS = 20_000;
-
-async function describe(cloud: CloudPort, name: string) {
-  const [group] = await cloud.autoScaling.describeGroups([name]);
-  if (!group) throw new NotFoundError("auto_scaling_group", name);
-  return group;
-}
 
 /** The limits after the change: given values replace, the rest stay. */
 function targetOf(group: Pick<AutoScalingGroupState, "minSize" | "maxSize" | "desiredCapacity">, params: ScaleParams) {
@@ -59,7 +53,7 @@ export const scaleGroup = defineOperation({
         { field: "/desiredCapacity", rule: "required", message: "give desiredCapacity, minSize or maxSize" },
       ]);
     }
-    const group = await describe(cloud, target.cloudId);
+    const group = await describeGroup(cloud, target.cloudId);
     const next = targetOf(group, params);
     const problems = [];
     if (next.minSize > next.maxSize) {
@@ -103,7 +97,7 @@ export const scaleGroup = defineOperation({
   },
 
   async step({ operation, target, cloud }) {
-    const group = await describe(cloud, target.cloudId);
+    const group = await describeGroup(cloud, target.cloudId);
     // What `act` asked for; before it has run, the group's own limits stand in.
     const next = targetOf(group, operation.state);
     switch (operation.step) {

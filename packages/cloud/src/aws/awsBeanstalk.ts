@@ -1,0 +1,94 @@
+import {
+  type ConfigurationOptionSetting,
+  DescribeConfigurationSettingsCommand,
+  DescribeEnvironmentsCommand,
+  DescribeEventsCommand,
+  UpdateEnvironmentCommand,
+} from "@aws-sdk/client-elastic-beanstalk";
+import { type BeanstalkEnvironmentState, type BeanstalkPort, CloudError } from "@fastier/core";
+import type { AwsClients } from "./awsClients.ts";
+import { awsCall } from "./awsErrors.ts";
+
+type BeanstalkClients = Pick<AwsClients, "elasticBeanstalk">;
+
+/** Where Beanstalk keeps the instance type: `aws:autoscaling:launchconfiguration InstanceType` is obsolete. */
+export const INSTANCE_TYPES_OPTION = { Namespace: "aws:ec2:instances", OptionName: "InstanceTypes" } as const;
+const ROLLING_UPDATE = "aws:autoscaling:updatepolicy:rollingupdate";
+
+const optionValue = (settings: ConfigurationOptionSetting[], namespace: string, name: string) =>
+  settings.find((s) => s.Namespace === namespace && s.OptionName === name)?.Value;
+
+const countOrNull = (value: string | undefined) => (value && /^\d+$/.test(value) ? Number(value) : null);
+
+async function environmentById(clients: BeanstalkClients, environmentId: string) {
+  const answer = await awsCall("elasticbeanstalk", "DescribeEnvironments", () =>
+    clients.elasticBeanstalk.send(new DescribeEnvironmentsCommand({ EnvironmentIds: [environmentId] })),
+  );
+  const environment = answer.Environments?.find((e) => e.Status !== "Terminated");
+  if (!environment?.EnvironmentName || !environment.ApplicationName) {
+    throw new CloudError("not_found", `Elastic Beanstalk environment not found: ${environmentId}`, {
+      service: "elasticbeanstalk",
+    });
+  }
+  return environment;
+}
+
+export function createAwsBeanstalk(clients: BeanstalkClients): BeanstalkPort {
+  return {
+    async describeEnvironment(environmentId): Promise<BeanstalkEnvironmentState> {
+      const environment = await environmentById(clients, environmentId);
+      const answer = await awsCall("elasticbeanstalk", "DescribeConfigurationSettings", () =>
+        clients.elasticBeanstalk.send(
+          new DescribeConfigurationSettingsCommand({
+            ApplicationName: environment.ApplicationName,
+            EnvironmentName: environment.EnvironmentName,
+          }),
+        ),
+      );
+      const settings = answer.ConfigurationSettings?.[0]?.OptionSettings ?? [];
+      const types = optionValue(settings, INSTANCE_TYPES_OPTION.Namespace, INSTANCE_TYPES_OPTION.OptionName) ?? "";
+      return {
+        environmentId: environment.EnvironmentId ?? environmentId,
+        environmentName: environment.EnvironmentName ?? environmentId,
+        status: environment.Status ?? "Ready",
+        health: environment.Health ?? null,
+        instanceTypes: types
+          .split(",")
+          .map((t) => t.trim())
+          .filter((t) => t.length > 0),
+        rollingUpdate: {
+          enabled: optionValue(settings, ROLLING_UPDATE, "RollingUpdateEnabled") === "true",
+          maxBatchSize: countOrNull(optionValue(settings, ROLLING_UPDATE, "MaxBatchSize")),
+          minInstancesInService: countOrNull(optionValue(settings, ROLLING_UPDATE, "MinInstancesInService")),
+        },
+      };
+    },
+
+    async updateInstanceTypes(environmentId, instanceTypes) {
+      await awsCall("elasticbeanstalk", "UpdateEnvironment", () =>
+        clients.elasticBeanstalk.send(
+          new UpdateEnvironmentCommand({
+            EnvironmentId: environmentId,
+            OptionSettings: [{ ...INSTANCE_TYPES_OPTION, Value: instanceTypes.join(",") }],
+          }),
+        ),
+      );
+    },
+
+    async describeEvents(environmentId, since) {
+      const answer = await awsCall("elasticbeanstalk", "DescribeEvents", () =>
+        clients.elasticBeanstalk.send(
+          new DescribeEventsCommand({ EnvironmentId: environmentId, StartTime: since, MaxRecords: 100 }),
+        ),
+      );
+      // Beanstalk lists newest first.
+      return (answer.Events ?? [])
+        .map((event) => ({
+          at: event.EventDate ?? since,
+          severity: event.Severity ?? "INFO",
+          message: event.Message ?? "",
+        }))
+        .sort((a, b) => a.at.getTime() - b.at.getTime());
+    },
+  };
+}

@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "OperationKind" ADD VALUE 'CHANGE_INSTANCE_TYPE';
+
