@@ -164,8 +164,11 @@ export function endRefresh(group: SimAutoScalingGroup, refreshId: string, outcom
       group.instanceType;
     return;
   }
-  refresh.status = "RollbackSuccessful";
-  refresh.statusReason = `Instances failed to pass health checks within the grace period; rolled back to launch template version ${refresh.previousVersion}.`;
+  // The failed batch is gone either way (none of the old instances was replaced yet).
+  refresh.status = refresh.autoRollback ? "RollbackSuccessful" : "Failed";
+  refresh.statusReason = refresh.autoRollback
+    ? `Instances failed to pass health checks within the grace period; rolled back to launch template version ${refresh.previousVersion}.`
+    : "Instances failed to pass health checks within the grace period.";
 }
 
 /** Newest first, like DescribeInstanceRefreshes. */

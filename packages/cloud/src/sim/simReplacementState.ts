@@ -15,7 +15,7 @@ export interface SimLaunchTemplateVersion {
 
 export interface SimInstanceRefresh {
   refreshId: string;
-  status: "Pending" | "InProgress" | "Successful" | "RollbackInProgress" | "RollbackSuccessful";
+  status: "Pending" | "InProgress" | "Successful" | "Failed" | "RollbackInProgress" | "RollbackSuccessful";
   statusReason: string | null;
   desiredVersion: number;
   /** The version the group used before, which a rollback returns to. */

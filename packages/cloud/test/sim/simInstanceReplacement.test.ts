@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ASG_NAME, type CloudPort } from "@fastier/core";
+import { FAIL_REPLACEMENT_TAG } from "../../src/sim/index.ts";
 import { MINUTE, openSimWorld } from "./simTestWorld.ts";
 
 const PEAK = new Date("2026-11-24T16:30:00.000Z");
@@ -76,5 +77,58 @@ describe("simulated replacements while the group scales", () => {
         ["m6i.large", "InService"],
       ],
     );
+  });
+
+  it("ends a failing refresh Failed without auto rollback, RollbackSuccessful with it, old instances kept either way", async () => {
+    const world = await openSimWorld({
+      plainGroups: [
+        {
+          name: WORKERS,
+          instanceType: "t3.medium",
+          minSize: 1,
+          maxSize: 4,
+          desiredCapacity: 2,
+          tags: { [FAIL_REPLACEMENT_TAG]: "true" },
+        },
+      ],
+    });
+    const { cloud, clock } = world;
+    const template = await cloud.autoScaling.describeLaunchTemplate(WORKERS);
+    assert.ok(template);
+    const version = await cloud.autoScaling.createLaunchTemplateVersion({
+      launchTemplateId: template.launchTemplateId,
+      sourceVersion: 1,
+      instanceType: "t3.large",
+      versionDescription: "t3.large",
+    });
+    const outcomes: string[] = [];
+    for (const autoRollback of [false, true]) {
+      await cloud.autoScaling.startInstanceRefresh(WORKERS, {
+        launchTemplateId: template.launchTemplateId,
+        version: version.versionNumber,
+        minHealthyPercentage: 100,
+        maxHealthyPercentage: 200,
+        autoRollback,
+      });
+      clock.advance(4 * MINUTE);
+      assert.equal(
+        (await cloud.autoScaling.describeInstanceRefreshes(WORKERS))[0]?.status,
+        "InProgress",
+        "within the grace period",
+      );
+      clock.advance(3 * MINUTE);
+      const [refresh] = await cloud.autoScaling.describeInstanceRefreshes(WORKERS);
+      outcomes.push(refresh?.status ?? "none");
+      const { group, live: running } = await live(cloud, WORKERS);
+      assert.equal(group.instanceType, "t3.medium");
+      assert.deepEqual(
+        running.map((i) => [i.instanceType, i.lifecycleState]),
+        [
+          ["t3.medium", "InService"],
+          ["t3.medium", "InService"],
+        ],
+      );
+    }
+    assert.deepEqual(outcomes, ["Failed", "RollbackSuccessful"]);
   });
 });

@@ -179,7 +179,7 @@ describe("simulated account storage", () => {
     const [group] = await world.cloud.autoScaling.describeGroups([ASG_NAME]);
     assert.equal(group?.desiredCapacity, 2);
     const { rows } = await world.db.pool.query(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'idle in transaction'",
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'idle in transaction' AND datname = current_database()",
     );
     assert.equal(rows[0]?.n, 0, "no transaction is left open");
   });
