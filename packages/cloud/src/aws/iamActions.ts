@@ -60,6 +60,8 @@ export const AWS_ADAPTER_IAM_ACTIONS: readonly AdapterIamAction[] = [
   // parameter groups the restore names (the source's unless the caller overrode them) and RDS's
   // default option group.
   write("rds", "RestoreDBInstanceToPointInTime", ["db", "og", "pg", "subgrp", "secgrp"]),
+  // Only DR drills delete, and only the scratch instance they restored.
+  write("rds", "DeleteDBInstance", ["db"]),
 
   // CloudWatch: GetMetricData supports no resource-level permissions.
   read("cloudwatch", "GetMetricData"),

@@ -12,6 +12,7 @@ import {
 } from "./simAutoScaling.ts";
 import type { SimClock } from "./simClock.ts";
 import {
+  deleteInstanceWithoutSnapshot,
   describeDatabases,
   modifyInstance,
   promoteReadReplica,
@@ -89,6 +90,8 @@ export function createSimCloud(options: SimCloudOptions): CloudPort {
       setMultiAz: (identifier, multiAz) => change((world, ctx) => setMultiAz(world, ctx, identifier, multiAz)),
       modifyInstance: (identifier, modification, options) =>
         change((world, ctx) => modifyInstance(world, ctx, identifier, modification, options)),
+      deleteInstanceWithoutSnapshot: (identifier) =>
+        change((world, ctx) => deleteInstanceWithoutSnapshot(world, ctx, identifier)),
     },
     pipelines: {
       describePipeline: (name) => read((world) => describePipeline(world, name)),

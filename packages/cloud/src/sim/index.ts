@@ -21,3 +21,4 @@ export {
   type ScaledClockOptions,
   type SimClock,
 } from "./simClock.ts";
+export { restoreDurationMs } from "./simDatabases.ts";

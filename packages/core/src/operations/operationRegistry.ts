@@ -1,4 +1,5 @@
 import { createSnapshot } from "./kinds/createSnapshot.ts";
+import { drDrill } from "./kinds/drDrill.ts";
 import { enableMultiAz } from "./kinds/enableMultiAz.ts";
 import { promoteReplica } from "./kinds/promoteReplica.ts";
 import { putMemoryScalingPolicy } from "./kinds/putMemoryScalingPolicy.ts";
@@ -27,6 +28,7 @@ export const OPERATION_DEFINITIONS = [
   putMemoryScalingPolicy,
   enableMultiAz,
   setBackupRetention,
+  drDrill,
 ] as const;
 
 export type OperationKind = (typeof OPERATION_DEFINITIONS)[number]["kind"];

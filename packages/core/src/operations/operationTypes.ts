@@ -1,6 +1,7 @@
 import type { Static, TObject } from "typebox";
 import type { Role } from "../auth/roles.ts";
 import type { CloudPort } from "../cloud/cloudPort.ts";
+import type { DrDrillEvidence } from "../dr/drillEvidence.ts";
 import type { Resource, ResourceKind, ResourceSpec } from "../inventory/types.ts";
 
 export const OPERATION_STATUSES = [
@@ -164,6 +165,7 @@ export type StepOutcome<S = Record<string, unknown>> =
       message: string;
       result: Record<string, unknown>;
       inventory?: InventoryEffect;
+      evidence?: DrDrillEvidence;
     }
   | {
       type: "failed";
@@ -172,8 +174,9 @@ export type StepOutcome<S = Record<string, unknown>> =
       result?: Record<string, unknown>;
       /** The cloud's request id and error code when the cloud refused. */
       errorDetails?: Omit<OperationError, "code" | "message">;
+      evidence?: DrDrillEvidence;
     }
-  | { type: "cancelled"; message: string };
+  | { type: "cancelled"; message: string; evidence?: DrDrillEvidence };
 
 export interface PlanContext<P> {
   target: Resource;
@@ -206,6 +209,13 @@ interface OperationDescription<K extends string, Body extends TObject> {
   firstStep: string;
   /** Whether a cancel can still take effect in this step (before anything irreversible happened). */
   cancellableIn(step: string): boolean;
+  /**
+   * A step every ending goes through, for what must not outlive the operation (a scratch
+   * instance): a failure, a cancel, the deadline or workers lost too often first move the
+   * operation into it, and it ends as it would have once the step succeeds (see cleanupStep.ts).
+   * The step gets `graceMinutes` past the deadline; it must not be cancellable.
+   */
+  cleanup?: { step: string; graceMinutes: number };
 }
 
 /**

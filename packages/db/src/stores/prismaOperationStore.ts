@@ -10,6 +10,7 @@ import {
 import { Prisma } from "../generated/prisma/client.ts";
 import type { DatabaseHandle } from "../prismaClient.ts";
 import { writeAudit } from "./auditWriter.ts";
+import { recordDrillEvidence } from "./drDrillRows.ts";
 import { applyInventoryEffect } from "./inventoryEffects.ts";
 import { toJsonValue } from "./jsonValue.ts";
 import { keysetOrder, keysetWhere, toPage } from "./keyset.ts";
@@ -414,6 +415,7 @@ async function stepData(
     }
     case "succeeded": {
       await event("succeeded", outcome.message, outcome.result);
+      if (outcome.evidence) await recordDrillEvidence(tx, current, outcome, outcome.evidence, now);
       if (outcome.inventory) {
         await applyInventoryEffect(tx, current.environmentId, outcome.inventory, {
           actor: { keyId: null, name: `operation:${current.id}`, role: "admin" },
@@ -424,6 +426,7 @@ async function stepData(
     }
     case "failed":
       await event("failed", outcome.message, { code: outcome.code });
+      if (outcome.evidence) await recordDrillEvidence(tx, current, outcome, outcome.evidence, now);
       return {
         ...release,
         status: "FAILED",
@@ -433,6 +436,7 @@ async function stepData(
       };
     case "cancelled":
       await event("cancelled", outcome.message);
+      if (outcome.evidence) await recordDrillEvidence(tx, current, outcome, outcome.evidence, now);
       return { ...release, status: "CANCELLED", finishedAt: now };
   }
 }
