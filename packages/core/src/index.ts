@@ -10,6 +10,7 @@ export * from "./cloud/cloudTypes.ts";
 export * from "./cloud/discoveredResource.ts";
 export * from "./cloud/metricBatches.ts";
 export * from "./dr/drillEvidence.ts";
+export * from "./dr/drillSchedule.ts";
 export * from "./dr/drillStore.ts";
 export * from "./dr/drReadiness.ts";
 export * from "./dr/readinessFromDrills.ts";
