@@ -3,11 +3,20 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { restoreDurationMs } from "@fastier/cloud";
-import { type CloudPort, DRILL_SCRATCH_TAG, MAX_LOST_LEASES, PRIMARY_DB, scratchIdentifierOf } from "@fastier/core";
+import {
+  CloudError,
+  type CloudPort,
+  DRILL_DEADLINE_TAG,
+  DRILL_SCRATCH_TAG,
+  MAX_LOST_LEASES,
+  PRIMARY_DB,
+  scratchIdentifierOf,
+} from "@fastier/core";
 import { createOperationStore } from "@fastier/db";
 import { countingRestoresAndDeletes, crashInStep, scratchInstance } from "./helpers/drills.ts";
 import { reconcilerFor, reconcileToEnd } from "./helpers/reconcile.ts";
-import { type SyncedApp, syncedApp } from "./helpers/syncedApp.ts";
+import { sweepNow } from "./helpers/sweeps.ts";
+import { type SyncedApp, syncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
 import { TEST_START } from "./helpers/testApp.ts";
 
 const TICK_MS = 30_000;
@@ -211,5 +220,57 @@ describe("DR drills", () => {
     assert.equal(done.error?.code, "worker_lost");
     assert.match(done.error?.message ?? "", /scratch instance .* deleted/);
     assert.equal(await scratchInstance(app.t.cloud, scratch), null);
+  });
+
+  it("reports a scratch instance its drill could not delete, once the drill's deadline has passed", async () => {
+    const { id, scratch } = await startDrill({ timeoutMinutes: 60 });
+    // A cloud that refuses deletes, as an account whose policy lacks rds:DeleteDBInstance would.
+    const refusingDeletes: CloudPort = {
+      ...app.t.cloud,
+      databases: {
+        ...app.t.cloud.databases,
+        deleteInstanceWithoutSnapshot: async () => {
+          throw new CloudError("access_denied", "not authorized to perform rds:DeleteDBInstance", {
+            service: "rds",
+            providerCode: "AccessDenied",
+          });
+        },
+      },
+    };
+    await reconcileToEnd(app.t, id, refusingDeletes);
+    const done = await getOperation(id);
+    assert.equal(done.status, "failed");
+    assert.match(done.error?.message ?? "", new RegExp(`scratch instance ${scratch} may still exist and is billed`));
+    const left = await scratchInstance(app.t.cloud, scratch);
+    assert.equal(left?.status, "available");
+    const deadline = Date.parse(left?.tags[DRILL_DEADLINE_TAG] ?? "");
+    assert.equal(
+      deadline,
+      Date.parse((await app.t.db.prisma.operation.findUniqueOrThrow({ where: { id } })).deadlineAt.toISOString()) +
+        60 * 60_000,
+    );
+
+    await syncFromCloud(app.t, app.envId);
+    const scratchResource = await app.t.db.prisma.resource.findFirstOrThrow({ where: { cloudId: scratch } });
+    const openFor = async () =>
+      (await get(`/v1/findings?resourceId=${scratchResource.id}&status=open`)).items.map(
+        (f: { ruleId: string }) => f.ruleId,
+      );
+    await sweepNow(app.t);
+    assert.deepEqual(await openFor(), [], "nothing before the drill's deadline, and no DR gaps for a scratch copy");
+
+    app.t.clock.advance(deadline - app.t.clock.now().getTime() + 60_000);
+    await syncFromCloud(app.t, app.envId);
+    await sweepNow(app.t);
+    assert.deepEqual(await openFor(), ["dr_drill_scratch_left_behind"]);
+    const [finding] = (await get(`/v1/findings?resourceId=${scratchResource.id}&status=open`)).items;
+    assert.match(finding.summary, new RegExp(`scratch instance of DR drill ${id}, left behind`));
+
+    // Deleted by hand, the next sync marks it gone and the sweep resolves the finding.
+    await app.t.cloud.databases.deleteInstanceWithoutSnapshot(scratch);
+    app.t.clock.advance(5 * 60_000);
+    await syncFromCloud(app.t, app.envId);
+    await sweepNow(app.t);
+    assert.deepEqual(await openFor(), []);
   });
 });

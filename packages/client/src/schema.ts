@@ -1678,7 +1678,7 @@ export interface components {
             resourceId: string;
             resourceName: string;
             /** @enum {unknown} */
-            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica";
+            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "dr_drill_scratch_left_behind";
             /** @enum {unknown} */
             severity: "info" | "warning" | "critical";
             /** @enum {unknown} */
@@ -1729,7 +1729,7 @@ export interface components {
              */
             findingId: string;
             /** @enum {unknown} */
-            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica";
+            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "dr_drill_scratch_left_behind";
             /** @enum {unknown} */
             kind: "scale_out" | "raise_max_capacity" | "rightsize_instance_type" | "add_memory_target_tracking" | "install_cloudwatch_agent" | "enable_multi_az" | "raise_backup_retention";
             /** @enum {unknown} */
@@ -1809,7 +1809,7 @@ export interface components {
             resourceId: string;
             resourceName: string;
             /** @enum {unknown} */
-            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica";
+            ruleId: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "dr_drill_scratch_left_behind";
             /** @enum {unknown} */
             severity: "info" | "warning" | "critical";
             /** @enum {unknown} */
@@ -7831,7 +7831,7 @@ export interface operations {
             query?: {
                 status?: "open" | "resolved";
                 severity?: "info" | "warning" | "critical";
-                rule?: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica";
+                rule?: "memory_pressure" | "memory_metrics_missing" | "db_freeable_memory_low" | "db_replica_lag_high" | "db_no_multi_az" | "db_backup_retention_short" | "db_no_read_replica" | "dr_drill_scratch_left_behind";
                 /** @description UUID */
                 environmentId?: string;
                 /** @description UUID */

@@ -27,6 +27,7 @@ export * from "./health/recommendations/recommendations.ts";
 export * from "./health/recommendations/supersedeRecommendations.ts";
 export * from "./health/recommendations/sweepRecommendations.ts";
 export * from "./health/rules/databaseRules.ts";
+export * from "./health/rules/drillScratchRule.ts";
 export * from "./health/rules/evaluateResource.ts";
 export * from "./health/rules/findingTypes.ts";
 export * from "./health/rules/memoryPressureRule.ts";

@@ -11,6 +11,7 @@ export const HEALTH_RULE_IDS = [
   "db_no_multi_az",
   "db_backup_retention_short",
   "db_no_read_replica",
+  "dr_drill_scratch_left_behind",
 ] as const;
 export type HealthRuleId = (typeof HEALTH_RULE_IDS)[number];
 
