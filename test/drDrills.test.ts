@@ -10,6 +10,7 @@ import {
   DRILL_SCRATCH_TAG,
   MAX_LOST_LEASES,
   PRIMARY_DB,
+  REPLICA_DB,
   scratchIdentifierOf,
 } from "@fastier/core";
 import { createOperationStore } from "@fastier/db";
@@ -121,6 +122,25 @@ describe("DR drills", () => {
     assert.equal(drill.checkPassed, true);
     // The simulator takes four minutes to delete.
     assert.ok(Date.parse(drill.deletedAt) - availableAt >= 4 * 60_000, drill.deletedAt);
+  });
+
+  it("refuses bad input naming the field, and a database without backups, and records nothing", async () => {
+    const operationsBefore = await app.t.db.prisma.operation.count();
+    for (const [payload, field] of [
+      [{ pointInTime: "yesterday" }, "/pointInTime"],
+      [{ pointInTime: "latest", restoreTime: "2026-11-25T11:00:00Z" }, "/restoreTime"],
+    ] as const) {
+      const refused = await post(`/v1/resources/${primaryId}/dr-drill`, payload);
+      assert.equal(refused.statusCode, 400, refused.body);
+      assert.equal(refused.json().errors[0].field, field);
+    }
+    const [replica] = await app.t.cloud.databases.describeInstances([REPLICA_DB]);
+    assert.equal(replica?.backupRetentionDays, 0, "the seeded replica keeps no automated backups");
+    const replicaId = (await app.t.db.prisma.resource.findFirstOrThrow({ where: { cloudId: REPLICA_DB } })).id;
+    const noBackups = await post(`/v1/resources/${replicaId}/dr-drill`, {});
+    assert.equal(noBackups.statusCode, 409, noBackups.body);
+    assert.equal(noBackups.json().code, "no_restorable_time");
+    assert.equal(await app.t.db.prisma.operation.count(), operationsBefore);
   });
 
   it("deletes the scratch instance after a failed check and says so", async () => {
@@ -240,7 +260,19 @@ describe("DR drills", () => {
     await reconcileToEnd(app.t, id, refusingDeletes);
     const done = await getOperation(id);
     assert.equal(done.status, "failed");
-    assert.match(done.error?.message ?? "", new RegExp(`scratch instance ${scratch} may still exist and is billed`));
+    assert.equal(done.error?.code, "scratch_delete_refused");
+    assert.match(done.error?.message ?? "", new RegExp(`the scratch instance ${scratch} still exists and is billed`));
+    const [kept] = await drillsOf();
+    assert.deepEqual(
+      {
+        operationId: kept.operationId,
+        errorCode: kept.errorCode,
+        deletedAt: kept.deletedAt,
+        checkPassed: kept.checkPassed,
+      },
+      { operationId: id, errorCode: "scratch_delete_refused", deletedAt: null, checkPassed: true },
+      "the drill's numbers are kept, and it says the scratch instance was not deleted",
+    );
     const left = await scratchInstance(app.t.cloud, scratch);
     assert.equal(left?.status, "available");
     const deadline = Date.parse(left?.tags[DRILL_DEADLINE_TAG] ?? "");

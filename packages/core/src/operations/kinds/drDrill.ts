@@ -192,11 +192,25 @@ async function deleteScratch(
   try {
     await cloud.databases.deleteInstanceWithoutSnapshot(scratch);
   } catch (error) {
+    if (!isCloudError(error)) throw error;
     // The instance moved into a state RDS cannot delete from (or another try is deleting it): look again.
-    if (isCloudError(error) && (error.kind === "invalid_state" || error.kind === "not_found")) {
+    if (error.kind === "invalid_state" || error.kind === "not_found") {
       return waitFor(`${scratch} cannot be deleted yet: ${error.message}`);
     }
-    throw error;
+    // Throttling and outages are retried by the reconciler; a refusal ends the drill with its evidence kept.
+    if (error.retryable) throw error;
+    return {
+      type: "failed",
+      code: "scratch_delete_refused",
+      message: `DeleteDBInstance ${scratch} was refused: ${error.message}; the scratch instance ${scratch} still exists and is billed; delete it (DeleteDBInstance with SkipFinalSnapshot)`,
+      ...((error.requestId || error.providerCode) && {
+        errorDetails: {
+          ...(error.requestId && { cloudRequestId: error.requestId }),
+          ...(error.providerCode && { providerCode: error.providerCode }),
+        },
+      }),
+      evidence: evidenceOf(operation, source, null),
+    };
   }
   return waitFor(
     `asked RDS to delete ${scratch} without a final snapshot`,
@@ -230,8 +244,10 @@ export const drDrill = defineOperation({
   firstStep: "choose",
   cleanup: { step: CLEANUP_STEP, graceMinutes: CLEANUP_GRACE_MINUTES },
 
-  async plan({ target, params }) {
+  async plan({ target, params, cloud }) {
     const pointInTime = params.pointInTime ?? "latest";
+    // A database without automated backups has nothing to drill: refused now rather than failed later.
+    const window = restoreWindowOf(await describeDbInstance(cloud, target.cloudId));
     return {
       summary:
         `restore ${target.cloudId} to ${pointInTime === "latest" ? "its latest restorable time" : "a random time in its restorable window"} ` +
@@ -241,7 +257,13 @@ export const drDrill = defineOperation({
         { field: "scratchInstance", from: null, to: "created, checked, then deleted" },
         { field: "pointInTime", from: null, to: pointInTime },
       ],
-      checks: [],
+      checks: [
+        {
+          name: "restorable window",
+          passed: true,
+          detail: `earliest ${window.earliest.toISOString()}, latest ${window.latest.toISOString()}`,
+        },
+      ],
     };
   },
 
