@@ -87,6 +87,7 @@ describe("AWS adapter IAM actions", () => {
       "codepipeline:StartPipelineExecution",
       "codepipeline:StopPipelineExecution",
       "rds:CreateDBSnapshot",
+      "rds:DeleteDBInstance",
       "rds:ModifyDBInstance",
       "rds:PromoteReadReplica",
       "rds:RestoreDBInstanceToPointInTime",
