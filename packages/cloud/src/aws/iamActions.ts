@@ -7,7 +7,17 @@ import type { AwsService } from "./awsErrors.ts";
  * (GetMetricData, the Describe* listings, ListBuckets, ListHostedZones) support
  * no resource-level permissions at all.
  */
-export type IamResourceType = "autoScalingGroup" | "db" | "snapshot" | "og" | "pg" | "subgrp" | "secgrp" | "pipeline";
+export type IamResourceType =
+  | "autoScalingGroup"
+  | "db"
+  | "snapshot"
+  | "og"
+  | "pg"
+  | "subgrp"
+  | "secgrp"
+  | "pipeline"
+  /** A DR drill's scratch instance: an RDS `db` resource, but only those the drills name and tag. */
+  | "drillScratch";
 
 /** One AWS call the adapter makes and the IAM action that authorises it. */
 export interface AdapterIamAction {
@@ -61,7 +71,7 @@ export const AWS_ADAPTER_IAM_ACTIONS: readonly AdapterIamAction[] = [
   // default option group.
   write("rds", "RestoreDBInstanceToPointInTime", ["db", "og", "pg", "subgrp", "secgrp"]),
   // Only DR drills delete, and only the scratch instance they restored.
-  write("rds", "DeleteDBInstance", ["db"]),
+  write("rds", "DeleteDBInstance", ["drillScratch"]),
 
   // CloudWatch: GetMetricData supports no resource-level permissions.
   read("cloudwatch", "GetMetricData"),
