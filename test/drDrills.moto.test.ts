@@ -86,7 +86,8 @@ describe("a DR drill against moto", { skip: motoSkip }, () => {
     assert.equal(drill.outcome, "succeeded");
     assert.equal(drill.checkPassed, true);
     assert.ok(drill.deletedAt);
-    assert.ok(drill.achievedRpoSeconds >= 0);
+    // moto's latest restorable time is its own now, not five minutes back: within a second of the request.
+    assert.ok(drill.achievedRpoSeconds >= 0 && drill.achievedRpoSeconds <= 1, String(drill.achievedRpoSeconds));
     assert.ok(drill.measuredRtoSeconds >= 0);
   });
 });

@@ -117,7 +117,8 @@ function evidenceOf(operation: DrillOperation, source: string, deletedAt: string
     availableAt: state.availableAt ?? null,
     deletedAt,
     measuredRtoSeconds: state.availableAt ? secondsBetween(requestedAt, state.availableAt) : null,
-    achievedRpoSeconds: state.restorePoint ? secondsBetween(state.restorePoint, requestedAt) : null,
+    // A point chosen after the request (a cloud whose latest restorable time is its own now) loses nothing.
+    achievedRpoSeconds: state.restorePoint ? Math.max(0, secondsBetween(state.restorePoint, requestedAt)) : null,
     checkPassed: state.checkPassed ?? null,
     checkProblems: state.checkProblems ?? [],
   };
