@@ -206,6 +206,45 @@ describe("DR drills", () => {
     );
   });
 
+  it("ends a drill whose delete never gets going by the deadline plus the delete's grace, keeping what it measured", async () => {
+    const { id, scratch } = await startDrill({ timeoutMinutes: 5 });
+    // A cloud that keeps answering that the instance cannot be deleted yet.
+    const neverDeletes: CloudPort = {
+      ...app.t.cloud,
+      databases: {
+        ...app.t.cloud.databases,
+        deleteInstanceWithoutSnapshot: async () => {
+          throw new CloudError("invalid_state", "InvalidDBInstanceState: not now", { service: "rds" });
+        },
+      },
+    };
+    await reconcileToEnd(app.t, id, neverDeletes);
+    const done = await getOperation(id);
+    assert.equal(done.status, "failed");
+    assert.equal(done.error?.code, "timed_out");
+    assert.match(
+      done.error?.message ?? "",
+      new RegExp(`then delete_scratch failed: .*${scratch} may still exist and is billed`),
+    );
+    const row = await app.t.db.prisma.operation.findUniqueOrThrow({ where: { id } });
+    assert.ok(
+      row.finishedAt && row.finishedAt.getTime() >= row.deadlineAt.getTime() + 60 * 60_000,
+      "the delete had its grace",
+    );
+    const [drill] = await drillsOf();
+    assert.deepEqual(
+      { operationId: drill.operationId, errorCode: drill.errorCode, deletedAt: drill.deletedAt },
+      { operationId: id, errorCode: "timed_out", deletedAt: null },
+    );
+    // Timed out while restoring: the restore point is known, the recovery time is not.
+    assert.equal(
+      drill.restoredPointAt,
+      new Date(Date.parse(drill.requestedAt) - LATEST_RESTORABLE_LAG_S * 1000).toISOString(),
+    );
+    assert.equal(drill.measuredRtoSeconds, null);
+    await app.t.cloud.databases.deleteInstanceWithoutSnapshot(scratch);
+  });
+
   it("survives a worker crash in every step: one restore, one delete, one history entry", async () => {
     const counted = countingRestoresAndDeletes(app.t.cloud);
     const { id, scratch } = await startDrill();

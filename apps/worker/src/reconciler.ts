@@ -152,7 +152,9 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
     if (!decided) return;
     const definition = operationDefinition(operation.kind);
     // Every ending of a kind with a cleanup step passes through it first.
-    const outcome = definition ? throughCleanup(definition, operation, decided) : decided;
+    const outcome = definition
+      ? withKindEvidence(definition, operation, throughCleanup(definition, operation, decided))
+      : decided;
     const nextAttemptAt =
       outcome.type === "wait"
         ? dueNoLaterThanDeadline(
@@ -205,6 +207,13 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
       return total;
     },
   };
+}
+
+/** An ending the reconciler made itself (a deadline, lost workers, a refusal) keeps the evidence the kind had gathered. */
+function withKindEvidence(definition: RegisteredOperation, operation: Operation, outcome: StepOutcome): StepOutcome {
+  if (outcome.type === "advance" || outcome.type === "wait" || outcome.evidence) return outcome;
+  const evidence = definition.evidence(operation);
+  return evidence ? { ...outcome, evidence } : outcome;
 }
 
 /** The failure message, with what the failure leaves behind (a billed instance) when the kind says. */

@@ -239,6 +239,11 @@ export interface OperationDefinition<K extends string, Body extends TObject, Sta
    * it to the failures it makes itself (a refused or exhausted step), so no path forgets it.
    */
   leftBehind?(operation: OperationRecord<Static<Body>, Static<State>>): string | null;
+  /**
+   * The DR evidence the operation has gathered so far, for an ending the reconciler makes itself
+   * (a deadline, lost workers, a refused call) that its own steps would have given; null when none.
+   */
+  evidence?(operation: OperationRecord<Static<Body>, Static<State>>): DrDrillEvidence | null;
 }
 
 /**
@@ -251,4 +256,5 @@ export interface RegisteredOperation<K extends string = string> extends Operatio
   plan(context: PlanContext<unknown>): Promise<OperationPlan>;
   step(context: StepContext<unknown, unknown>): Promise<StepOutcome>;
   leftBehind(operation: OperationRecord<unknown, unknown>): string | null;
+  evidence(operation: OperationRecord<unknown, unknown>): DrDrillEvidence | null;
 }

@@ -33,6 +33,8 @@ const SavedInstant = Type.String({ format: "date-time", maxLength: 40 });
 const DrDrillState = Type.Object({
   /** Derived from the source and the operation id; kept for the failure message, which has no target. */
   scratchIdentifier: Type.Optional(Type.String({ maxLength: RDS_IDENTIFIER_MAX_LENGTH })),
+  /** The source's identifier, for the evidence of an ending the reconciler makes (it has no target). */
+  sourceIdentifier: Type.Optional(Type.String({ maxLength: RDS_IDENTIFIER_MAX_LENGTH })),
   /** Chosen once by `choose`, so a step run again after a crash restores to the same point. */
   restorePoint: Type.Optional(SavedInstant),
   restoreRequestedAt: Type.Optional(SavedInstant),
@@ -287,6 +289,7 @@ export const drDrill = defineOperation({
           state: {
             restorePoint: new Date(Math.floor(point.getTime() / 1000) * 1000).toISOString(),
             scratchIdentifier: scratch,
+            sourceIdentifier: source,
           },
         };
       }
@@ -394,6 +397,10 @@ export const drDrill = defineOperation({
 
   // Until the delete, a cancel ends the drill early, through the delete.
   cancellableIn: (step) => step !== CLEANUP_STEP,
+
+  // What was measured so far, for a drill the reconciler ends (its delete timed out, or workers died in it).
+  evidence: (operation) =>
+    operation.state.sourceIdentifier ? evidenceOf(operation, operation.state.sourceIdentifier, null) : null,
 
   // Only a delete that could not finish leaves something behind; every other ending goes through it.
   leftBehind: (operation) =>
