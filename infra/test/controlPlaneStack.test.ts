@@ -86,6 +86,12 @@ describe("ControlPlaneStack", () => {
             `${actions.join(", ")}: not limited to the fastier-web application's environments`,
           );
         }
+        // The one delete is of a DR drill's scratch instance: by its name and its tag, never a database.
+        if (actions.includes("rds:DeleteDBInstance")) {
+          assert.deepEqual(actions, ["rds:DeleteDBInstance"], `${policy}: the delete shares its statement`);
+          assert.ok(resources.every((resource) => JSON.stringify(resource).includes(":db:fastier-*-drill-*")));
+          assert.deepEqual(statement.Condition, { StringLike: { "aws:ResourceTag/fastier:dr-drill": "*" } });
+        }
         if (actions.some((action) => action.startsWith("rds:") || action.startsWith("codepipeline:"))) {
           assert.ok(
             resources.some((resource) => JSON.stringify(resource).includes(":fastier-*")),

@@ -4,6 +4,7 @@ import { type CloudPort, createInventoryService, type SweepSettings } from "@fas
 import {
   createApprovalPolicyStore,
   createDashboardReads,
+  createDrDrillStore,
   createHealthReads,
   createInventoryStore,
   createOperationStore,
@@ -29,6 +30,7 @@ import { approvalRoutes } from "./routes/approvals.ts";
 import { auditRoutes } from "./routes/auditEvents.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { disasterRecoveryRoutes } from "./routes/disasterRecovery.ts";
+import { drDrillRoutes } from "./routes/drDrills.ts";
 import { environmentRoutes } from "./routes/environments.ts";
 import { findingRoutes } from "./routes/findings.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -43,6 +45,7 @@ import { ApiKey } from "./schemas/apiKey.ts";
 import { AuditEvent } from "./schemas/auditEvent.ts";
 import { pageOf } from "./schemas/common.ts";
 import { ActivityEntry, ActivityPage, FleetOverview, MetricSeries } from "./schemas/dashboard.ts";
+import { DrDrill } from "./schemas/drDrill.ts";
 import { DbSnapshot, DrReadinessReport } from "./schemas/drReadiness.ts";
 import { Environment } from "./schemas/environment.ts";
 import {
@@ -105,6 +108,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   for (const schema of [Problem, Environment, Resource, ApiKey, AuditEvent, SyncRun]) app.addSchema(schema);
   for (const schema of [OperationPlan, OperationEvent, Operation, OperationWithEvents, DryRunResult])
     app.addSchema(schema);
+  app.addSchema(DrDrill);
+  app.addSchema(pageOf(Type.Ref("DrDrill"), "DrDrill"));
   app.addSchema(DrReadinessReport);
   app.addSchema(DbSnapshot);
   app.addSchema(pageOf(Type.Ref("Operation"), "Operation"));
@@ -141,7 +146,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(operationRequestRoutes, { inventory, operations, approvals, cloud: deps.cloud, now });
   await app.register(operationRoutes, { operations });
   await app.register(approvalRoutes, { operations, approvals, now });
-  await app.register(disasterRecoveryRoutes, { inventory, cloud: deps.cloud, now });
+  const drills = createDrDrillStore(prisma);
+  await app.register(disasterRecoveryRoutes, { inventory, drills, cloud: deps.cloud, now });
+  await app.register(drDrillRoutes, { inventory, drills });
   await app.register(syncRoutes, { cloud: deps.cloud, inventory, syncs: createPrismaSyncStore(prisma), now });
   const dashboard = createDashboardReads(deps.database);
   await app.register(dashboardRoutes, { dashboard, now });

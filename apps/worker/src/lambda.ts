@@ -135,9 +135,11 @@ export type SyncSummary =
 
 /** Syncs every environment of the cloud's region under the scheduled-sync lock. */
 export async function sync(event: ScheduledEvent, context: LambdaContext): Promise<SyncSummary> {
-  const { syncOnce, log } = await jobs();
+  const { syncOnce, drillsOnce, log } = await jobs();
   const invocation = { eventId: event.id, requestId: context.awsRequestId };
   const runs = await syncOnce(log.child(invocation));
+  // Drills are looked for after each sync, on the inventory it has just brought up to date.
+  await drillsOnce(log.child(invocation));
   if (!runs) {
     log.info(invocation, "sync skipped: another process is syncing");
     return { skipped: true };

@@ -2,16 +2,19 @@ import {
   CloudError,
   type CloudPort,
   DomainError,
+  deadlineOf,
   dueNoLaterThanDeadline,
   type InventoryStore,
+  isCleaningUpAfterEnding,
   isPastDeadline,
-  MAX_LOST_LEASES,
+  lostLeaseLimitOf,
   type Operation,
   type OperationStore,
   operationDefinition,
   type RegisteredOperation,
   type Resource,
   type StepOutcome,
+  throughCleanup,
   timedOut,
   workerLostTooOften,
 } from "@fastier/core";
@@ -67,7 +70,10 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
       return { type: "cancelled", message: `cancelled in step ${operation.step}, before any change` };
     }
     const outcome = await definition.step({ operation, target, cloud: deps.cloud, now });
-    return operation.cancelRequested && !operation.state.cancelRefused
+    // A cleanup after a cancel is the cancel taking effect, not a cancel come too late.
+    return operation.cancelRequested &&
+      !operation.state.cancelRefused &&
+      !isCleaningUpAfterEnding(definition, operation)
       ? noteCancelTooLate(outcome, operation.step)
       : outcome;
   }
@@ -78,7 +84,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
     if (!definition) return { type: "failed", code: "unknown_kind", message: `no definition for ${operation.kind}` };
     const target = await deps.inventory.getResource(operation.targetResourceId);
     const context = { definition, operation, targetName: target?.name ?? operation.targetResourceId };
-    if (operation.lostLeases >= MAX_LOST_LEASES) return workerLostTooOften(context);
+    if (operation.lostLeases >= lostLeaseLimitOf(definition, operation)) return workerLostTooOften(context);
     if (!target) {
       return {
         type: "failed",
@@ -86,7 +92,8 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
         message: withLeftBehind(definition, operation, "the target resource was removed from the inventory"),
       };
     }
-    const late = isPastDeadline(operation, now);
+    const deadline = deadlineOf(definition, operation);
+    const late = isPastDeadline(deadline, now);
     // Past the deadline a step that has changed nothing must not start now.
     if (late && definition.cancellableIn(operation.step)) {
       return timedOut(context, { message: `step ${operation.step} to start` });
@@ -105,7 +112,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
         await deps.operations.recordRetry(operation.id, deps.workerId, {
           message: `attempt ${attempts} of ${maxAttempts} failed: ${message}; retrying in ${Math.round(delay / 1000)} s`,
           attempts,
-          nextAttemptAt: dueNoLaterThanDeadline(operation, new Date(now.getTime() + delay)),
+          nextAttemptAt: dueNoLaterThanDeadline(deadline, new Date(now.getTime() + delay)),
           now,
           ...(error instanceof CloudError && {
             data: { providerCode: error.providerCode, cloudRequestId: error.requestId },
@@ -141,11 +148,19 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
 
   async function advance(operation: Operation): Promise<void> {
     const now = deps.now();
-    const outcome = await decide(operation, now);
-    if (!outcome) return;
+    const decided = await decide(operation, now);
+    if (!decided) return;
+    const definition = operationDefinition(operation.kind);
+    // Every ending of a kind with a cleanup step passes through it first.
+    const outcome = definition
+      ? withKindEvidence(definition, operation, throughCleanup(definition, operation, decided))
+      : decided;
     const nextAttemptAt =
       outcome.type === "wait"
-        ? dueNoLaterThanDeadline(operation, new Date(now.getTime() + outcome.recheckAfterMs))
+        ? dueNoLaterThanDeadline(
+            definition ? deadlineOf(definition, operation) : operation,
+            new Date(now.getTime() + outcome.recheckAfterMs),
+          )
         : now;
     const saved = await deps.operations.recordStep(operation.id, deps.workerId, { outcome, nextAttemptAt, now });
     if (!saved) log.warn({ operationId: operation.id }, "lease lost before the step was saved; another worker has it");
@@ -192,6 +207,13 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
       return total;
     },
   };
+}
+
+/** An ending the reconciler made itself (a deadline, lost workers, a refusal) keeps the evidence the kind had gathered. */
+function withKindEvidence(definition: RegisteredOperation, operation: Operation, outcome: StepOutcome): StepOutcome {
+  if (outcome.type === "advance" || outcome.type === "wait" || outcome.evidence) return outcome;
+  const evidence = definition.evidence(operation);
+  return evidence ? { ...outcome, evidence } : outcome;
 }
 
 /** The failure message, with what the failure leaves behind (a billed instance) when the kind says. */

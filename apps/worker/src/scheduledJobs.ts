@@ -1,5 +1,14 @@
-import type { CloudPort, SweepRun, SweepSettings, SyncRun } from "@fastier/core";
 import {
+  type CloudPort,
+  type ScheduledDrill,
+  type SweepRun,
+  type SweepSettings,
+  type SyncRun,
+  startDueDrills,
+} from "@fastier/core";
+import {
+  createApprovalPolicyStore,
+  createDrDrillStore,
   createInventoryStore,
   createOperationStore,
   createPrismaSyncStore,
@@ -28,6 +37,8 @@ export interface ScheduledJobs {
   syncOnce(log: Logger): Promise<SyncRun[] | undefined>;
   /** One health sweep under the sweep lock, logged; undefined when another process is sweeping. */
   sweepOnce(log: Logger): Promise<SweepRun | undefined>;
+  /** Starts the DR drills the environments' schedules ask for, under the schedule lock; undefined when another process holds it. */
+  drillsOnce(log: Logger): Promise<ScheduledDrill[] | undefined>;
 }
 
 /**
@@ -43,9 +54,18 @@ export function createScheduledJobs(deps: ScheduledJobsDependencies): ScheduledJ
     now: deps.now,
     ...(deps.sweepSettings && { settings: deps.sweepSettings }),
   });
+  const operations = createOperationStore(deps.database);
+  const drillDeps = {
+    inventory,
+    operations,
+    approvals: createApprovalPolicyStore(deps.database.prisma),
+    drills: createDrDrillStore(deps.database.prisma),
+    cloud: deps.cloud,
+    now: deps.now,
+  };
   return {
     reconciler: createReconciler({
-      operations: createOperationStore(deps.database),
+      operations,
       inventory,
       cloud: deps.cloud,
       now: deps.now,
@@ -69,6 +89,17 @@ export function createScheduledJobs(deps: ScheduledJobsDependencies): ScheduledJ
         else log.info(fields, "scheduled sync finished");
       }
       return runs;
+    },
+
+    async drillsOnce(log) {
+      const drills = await withTryAdvisoryLock(deps.database.pool, LOCK_KEYS.drillSchedule, () =>
+        startDueDrills(drillDeps),
+      );
+      for (const drill of drills ?? []) {
+        if (drill.operationId) log.info(drill, "scheduled DR drill started");
+        else log.warn(drill, "scheduled DR drill not started");
+      }
+      return drills;
     },
 
     async sweepOnce(log) {

@@ -48,8 +48,10 @@ export function startWorker(deps: WorkerDependencies): Worker {
   });
   const { reconciler } = jobs;
 
+  // Drills are looked for after each sync, on the inventory it has just brought up to date.
   const syncOnce = async () => {
     if (!(await jobs.syncOnce(log))) log.debug("scheduled sync skipped: another worker holds the lock");
+    if (!(await jobs.drillsOnce(log))) log.debug("DR drill schedule skipped: another worker holds the lock");
   };
   const sync =
     deps.syncIntervalSeconds > 0

@@ -1,4 +1,5 @@
 import { type AdapterIamAction, AWS_ADAPTER_IAM_ACTIONS, type IamResourceType } from "@fastier/cloud";
+import { DRILL_SCRATCH_TAG } from "@fastier/core";
 import { ArnFormat, Stack } from "aws-cdk-lib";
 import { Effect, ManagedPolicy, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Construct } from "constructs";
@@ -50,6 +51,11 @@ function scopesOf(stack: Stack, scope: FastierResourceScope): Record<IamResource
       ],
     },
     db: { arns: [rds("db", `${scope.namePrefix}*`)] },
+    // The only delete the control plane makes: a drill's scratch copy, by its name and its tag, never a database.
+    drillScratch: {
+      arns: [rds("db", `${scope.namePrefix}*-drill-*`)],
+      conditions: { StringLike: { [`aws:ResourceTag/${DRILL_SCRATCH_TAG}`]: "*" } },
+    },
     snapshot: { arns: [rds("snapshot", `${scope.namePrefix}*`)] },
     // A point-in-time restore is also checked against the groups the new instance is given.
     og: { arns: [rds("og", "*")] },

@@ -90,6 +90,7 @@ describe("AWS adapter IAM actions", () => {
       "ec2:CreateLaunchTemplateVersion",
       "elasticbeanstalk:UpdateEnvironment",
       "rds:CreateDBSnapshot",
+      "rds:DeleteDBInstance",
       "rds:ModifyDBInstance",
       "rds:PromoteReadReplica",
       "rds:RestoreDBInstanceToPointInTime",

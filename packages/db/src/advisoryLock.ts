@@ -6,6 +6,7 @@ export const LOCK_KEYS = {
   apiKeys: 72_410_914,
   scheduledSync: 72_410_915,
   healthSweep: 72_410_916,
+  drillSchedule: 72_410_917,
 } as const;
 
 /**

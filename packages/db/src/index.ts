@@ -12,6 +12,7 @@ export { createDashboardReads } from "./stores/dashboardReads.ts";
 export { createPrismaApiKeyStore } from "./stores/prismaApiKeyStore.ts";
 export { createApprovalPolicyStore } from "./stores/prismaApprovalPolicyStore.ts";
 export { createPrismaAuditLog } from "./stores/prismaAuditLog.ts";
+export { createDrDrillStore } from "./stores/prismaDrDrillStore.ts";
 export { createHealthReads } from "./stores/prismaHealthReads.ts";
 export { createHealthStore } from "./stores/prismaHealthStore.ts";
 export { createInventoryStore } from "./stores/prismaInventoryStore.ts";

@@ -1,10 +1,13 @@
 import {
   assessDrReadiness,
   type CloudPort,
+  DRILL_SCRATCH_TAG,
+  type DrDrillStore,
   type InventoryStore,
   NotFoundError,
   readReplicaLag,
   ValidationError,
+  withDrillEvidence,
 } from "@fastier/core";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
@@ -13,6 +16,7 @@ import { problemResponses } from "../schemas/problem.ts";
 
 export interface DisasterRecoveryRoutesOptions {
   inventory: InventoryStore;
+  drills: DrDrillStore;
   cloud: CloudPort;
   now: () => Date;
 }
@@ -28,7 +32,9 @@ export const disasterRecoveryRoutes: FastifyPluginAsyncTypebox<DisasterRecoveryR
         description:
           "Per primary: Multi-AZ, backup retention, replicas and their current lag (CloudWatch ReplicaLag), latest " +
           "restorable time → estimated RPO, estimated RTO for promoting a replica vs restoring to a point in " +
-          "time, and the gaps. From the inventory (sync first for current values) and the cloud's metrics.",
+          "time, and the gaps. From the inventory (sync first for current values) and the cloud's metrics. Beside " +
+          "the estimates, the evidence: the last DR drill's measured RTO and achieved RPO, and whether the " +
+          "environment's objectives are met by a successful drill within the drill schedule's period.",
         params: IdParams,
         response: { 200: Type.Ref("DrReadinessReport"), ...problemResponses(400, 404) },
       },
@@ -36,19 +42,27 @@ export const disasterRecoveryRoutes: FastifyPluginAsyncTypebox<DisasterRecoveryR
     async (request) => {
       const environment = await deps.inventory.getEnvironment(request.params.id);
       if (!environment) throw new NotFoundError("environment", request.params.id);
-      const { items: databases } = await deps.inventory.listResources({
+      const { items: listed } = await deps.inventory.listResources({
         environmentId: environment.id,
         kind: "db_instance",
         sort: "name",
         limit: 200,
       });
+      // A drill's scratch instance is a copy on its way out, not a database to recover.
+      const databases = listed.filter((db) => db.tags[DRILL_SCRATCH_TAG] === undefined);
       const now = deps.now();
       const replicas = databases.filter((db) => db.database?.role === "replica" && db.status !== "gone");
       const lags = await Promise.all(replicas.map((db) => readReplicaLag(deps.cloud, db.cloudId, now)));
       const replicaLagSeconds = Object.fromEntries(
         replicas.map((db, index) => [db.cloudId, lags[index]?.latestSeconds ?? null]),
       );
-      return assessDrReadiness({ environmentName: environment.name, databases, replicaLagSeconds, now });
+      const report = assessDrReadiness({ environmentName: environment.name, databases, replicaLagSeconds, now });
+      const [drills, objectives, schedule] = await Promise.all([
+        deps.drills.latest(report.databases.map((database) => database.resourceId)),
+        deps.drills.getObjectives(environment.id),
+        deps.drills.getSchedule(environment.id),
+      ]);
+      return withDrillEvidence(report, { drills, objectives, periodDays: schedule.everyDays, now });
     },
   );
 

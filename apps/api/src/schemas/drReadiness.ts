@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import { Timestamp, Uuid } from "./common.ts";
+import { DrillEvidence, DrObjectives } from "./drDrill.ts";
 
 const Gap = Type.Object({
   code: Type.String(),
@@ -53,9 +54,11 @@ export const DrReadinessReport = Type.Object(
         }),
         gaps: Type.Array(Gap),
         status: Status,
+        evidence: DrillEvidence,
       }),
     ),
     gaps: Type.Array(Gap),
+    objectives: DrObjectives,
   },
   { $id: "DrReadinessReport" },
 );

@@ -2,6 +2,7 @@ import {
   CreateDBSnapshotCommand,
   type DBInstance,
   type DBSnapshot,
+  DeleteDBInstanceCommand,
   DescribeDBInstancesCommand,
   ModifyDBInstanceCommand,
   type PendingModifiedValues,
@@ -164,6 +165,7 @@ export function createAwsDatabases(clients: RdsClients): DatabasePort {
               DBParameterGroupName: request.dbParameterGroupName,
               StorageType: request.storageType,
             }),
+            ...(request.tags && { Tags: Object.entries(request.tags).map(([Key, Value]) => ({ Key, Value })) }),
           }),
         ),
       );
@@ -232,6 +234,20 @@ export function createAwsDatabases(clients: RdsClients): DatabasePort {
         ),
       );
       return returned(answer.DBInstance, "ModifyDBInstance");
+    },
+
+    // Automated backups go with it: a scratch instance's backups are copies of its source's.
+    async deleteInstanceWithoutSnapshot(identifier) {
+      const answer = await awsCall("rds", "DeleteDBInstance", () =>
+        clients.rds.send(
+          new DeleteDBInstanceCommand({
+            DBInstanceIdentifier: identifier,
+            SkipFinalSnapshot: true,
+            DeleteAutomatedBackups: true,
+          }),
+        ),
+      );
+      return returned(answer.DBInstance, "DeleteDBInstance");
     },
   };
 }

@@ -17,7 +17,9 @@ export type IamResourceType =
   | "pg"
   | "subgrp"
   | "secgrp"
-  | "pipeline";
+  | "pipeline"
+  /** A DR drill's scratch instance: an RDS `db` resource, but only those the drills name and tag. */
+  | "drillScratch";
 
 /** One AWS call the adapter makes and the IAM action that authorises it. */
 export interface AdapterIamAction {
@@ -82,6 +84,8 @@ export const AWS_ADAPTER_IAM_ACTIONS: readonly AdapterIamAction[] = [
   // source also needs kms:CreateGrant and kms:DescribeKey on the destination key (granted on the key).
   write("rds", "StartDBInstanceAutomatedBackupsReplication", ["db"]),
   write("rds", "StopDBInstanceAutomatedBackupsReplication", ["db"]),
+  // Only DR drills delete, and only the scratch instance they restored.
+  write("rds", "DeleteDBInstance", ["drillScratch"]),
 
   // CloudWatch: GetMetricData supports no resource-level permissions.
   read("cloudwatch", "GetMetricData"),

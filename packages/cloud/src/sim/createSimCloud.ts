@@ -14,6 +14,7 @@ import { describeReplicatedBackup, startReplication, stopReplication } from "./s
 import { describeEnvironment, describeEvents, updateInstanceTypes } from "./simBeanstalkUpdates.ts";
 import type { SimClock } from "./simClock.ts";
 import {
+  deleteInstanceWithoutSnapshot,
   describeDatabases,
   modifyInstance,
   promoteReadReplica,
@@ -115,6 +116,8 @@ export function createSimCloud(options: SimCloudOptions): CloudPort {
       setMultiAz: (identifier, multiAz) => change((world, ctx) => setMultiAz(world, ctx, identifier, multiAz)),
       modifyInstance: (identifier, modification, options) =>
         change((world, ctx) => modifyInstance(world, ctx, identifier, modification, options)),
+      deleteInstanceWithoutSnapshot: (identifier) =>
+        change((world, ctx) => deleteInstanceWithoutSnapshot(world, ctx, identifier)),
     },
     pipelines: {
       describePipeline: (name) => read((world) => describePipeline(world, name)),

@@ -22,5 +22,6 @@ export {
   type ScaledClockOptions,
   type SimClock,
 } from "./simClock.ts";
+export { restoreDurationMs } from "./simDatabases.ts";
 export { FAIL_REPLACEMENT_TAG, HEALTH_CHECK_GRACE_MS } from "./simInstanceReplacement.ts";
 export type { PlainGroupSeed } from "./simPlainGroups.ts";

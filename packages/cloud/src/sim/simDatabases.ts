@@ -12,7 +12,12 @@ import type { SimChange, SimContext, SimDbInstance, SimWorld } from "./simState.
 import { DAY, MINUTE, toDate, toIso, toMs } from "./simTime.ts";
 
 const PROMOTION_MS = 3 * MINUTE;
-const RESTORE_MS = 10 * MINUTE;
+/** Creating the instance from the daily snapshot; the log replay comes on top (restoreDurationMs). */
+const RESTORE_FROM_SNAPSHOT_MS = 10 * MINUTE;
+/** Replaying a day of transaction logs takes RDS about 24 minutes for a database of Fastier's size. */
+const REPLAY_MS_PER_LOG_HOUR = MINUTE;
+/** DeleteDBInstance without a final snapshot: a few minutes `deleting`, then gone. */
+const DELETE_MS = 4 * MINUTE;
 const MULTI_AZ_CHANGE_MS = 5 * MINUTE;
 const MODIFY_MS = 5 * MINUTE;
 /** Turning automated backups on or off restarts the instance: a short outage. */
@@ -243,6 +248,51 @@ function requireKnownClass(instanceClass: string, engine: string) {
   }
 }
 
+/**
+ * A restore builds the instance from the last daily snapshot (taken at 00:00 UTC in the simulation)
+ * and replays the logs from there to the restore time, so a restore to late in the day takes longer:
+ * 10 minutes plus one per hour of logs, 10 to 34 minutes.
+ */
+export function restoreDurationMs(restoreTime: number): number {
+  const sinceSnapshot = restoreTime - Math.floor(restoreTime / DAY) * DAY;
+  return RESTORE_FROM_SNAPSHOT_MS + Math.round((sinceSnapshot / (60 * MINUTE)) * REPLAY_MS_PER_LOG_HOUR);
+}
+
+/** Statuses RDS refuses DeleteDBInstance in: the change under way has to finish first. */
+const UNDELETABLE_STATUSES = new Set(["creating", "modifying", "rebooting", "deleting"]);
+
+/**
+ * DeleteDBInstance with SkipFinalSnapshot (and its automated backups): `deleting`, then gone.
+ * Refused for a source of read replicas and while a change is under way, as RDS does.
+ */
+export function deleteInstanceWithoutSnapshot(
+  world: SimWorld,
+  ctx: SimContext,
+  identifier: string,
+): SimChange<DbInstanceState> {
+  const next = structuredClone(world);
+  const db = findDatabase(next, identifier);
+  if (UNDELETABLE_STATUSES.has(db.status)) {
+    throw simError(
+      "invalid_state",
+      "rds",
+      "InvalidDBInstanceState",
+      `Instance ${db.identifier} is currently ${db.status}; it cannot be deleted until that finishes.`,
+    );
+  }
+  if (replicasOf(next, db.identifier).length > 0) {
+    throw simError(
+      "invalid_state",
+      "rds",
+      "InvalidDBInstanceState",
+      `Cannot delete ${db.identifier}: it is the source of read replicas.`,
+    );
+  }
+  db.status = "deleting";
+  db.pendingChange = { kind: "delete", completesAt: toIso(ctx.now + DELETE_MS) };
+  return { world: next, result: describeDatabase(next, db, ctx.now) };
+}
+
 export function restoreToPointInTime(
   world: SimWorld,
   ctx: SimContext,
@@ -319,12 +369,12 @@ export function restoreToPointInTime(
     dbSubnetGroupName: request.dbSubnetGroupName ?? RESTORE_DEFAULTS.dbSubnetGroupName,
     vpcSecurityGroupIds: [...(request.vpcSecurityGroupIds ?? RESTORE_DEFAULTS.vpcSecurityGroupIds)],
     dbParameterGroupName: request.dbParameterGroupName ?? defaultParameterGroupOf(source.engine, source.engineVersion),
-    tags: {},
+    tags: { ...request.tags },
     createdAt: toIso(ctx.now),
     backupsSince: null,
     promotedAt: null,
     restoredFrom: { sourceIdentifier: source.identifier, restoreTime: toIso(restoreTime) },
-    pendingChange: { kind: "create", completesAt: toIso(ctx.now + RESTORE_MS) },
+    pendingChange: { kind: "create", completesAt: toIso(ctx.now + restoreDurationMs(restoreTime)) },
   };
   next.databases.push(restored);
   return { world: next, result: describeDatabase(next, restored, ctx.now) };
@@ -332,9 +382,13 @@ export function restoreToPointInTime(
 
 /** Completes every database change due by `now` on a draft world. */
 export function applyDueDatabaseChanges(world: SimWorld, now: number): void {
+  const isDeleted = (db: SimDbInstance) =>
+    db.pendingChange?.kind === "delete" && toMs(db.pendingChange.completesAt) <= now;
+  world.databases = world.databases.filter((db) => !isDeleted(db));
   for (const db of world.databases) {
     const change = db.pendingChange;
     if (!change || toMs(change.completesAt) > now) continue;
+    if (change.kind === "delete") continue;
     if (change.kind === "promote") {
       db.readReplicaSourceIdentifier = null;
       db.backupRetentionDays = PROMOTED_BACKUP_RETENTION_DAYS;

@@ -137,7 +137,9 @@ export type SimDbChange =
   | { kind: "create"; completesAt: IsoTime }
   | { kind: "promote"; completesAt: IsoTime }
   | { kind: "multi-az"; multiAz: boolean; completesAt: IsoTime }
-  | { kind: "modify"; modification: DbInstanceModification; completesAt: IsoTime };
+  | { kind: "modify"; modification: DbInstanceModification; completesAt: IsoTime }
+  // Added without a format change: worlds stored before never hold one, and read as they are.
+  | { kind: "delete"; completesAt: IsoTime };
 
 export interface SimDbInstance {
   identifier: string;

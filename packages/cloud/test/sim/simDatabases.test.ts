@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { PRIMARY_DB, REPLICA_DB } from "@fastier/core";
+import { restoreDurationMs } from "../../src/sim/simDatabases.ts";
 import { DAY, MINUTE, openSimWorld, rejectsWith, START } from "./simTestWorld.ts";
 
 describe("simulated RDS", () => {
@@ -127,7 +128,7 @@ describe("simulated RDS", () => {
     assert.equal((await cloud.databases.describeInstances()).length, 2, "nothing was created");
   });
 
-  it("restores to a point in time: creating for about ten minutes, then available as asked", async () => {
+  it("restores to a point in time: creating for ten minutes plus the log replay, then available as asked", async () => {
     const { cloud, clock } = await openSimWorld();
     const [primary] = await cloud.databases.describeInstances([PRIMARY_DB]);
     assert.ok(primary?.earliestRestorableTime);
@@ -144,7 +145,10 @@ describe("simulated RDS", () => {
     assert.equal(creating.readReplicaSourceIdentifier, null);
     await rejectsWith(cloud.databases.createSnapshot("fastier-db-restored", "too-early"), "invalid_state");
 
-    clock.advance(9 * MINUTE);
+    // Ten minutes from the daily snapshot (00:00 UTC), and a minute per hour of logs from there to the restore time.
+    const took = restoreDurationMs(restoreTime.getTime());
+    assert.equal(took, 10 * MINUTE + ((restoreTime.getTime() % DAY) / (60 * MINUTE)) * MINUTE);
+    clock.advance(took - MINUTE);
     assert.equal((await cloud.databases.describeInstances(["fastier-db-restored"]))[0]?.status, "creating");
     clock.advance(2 * MINUTE);
     const [restored] = await cloud.databases.describeInstances(["fastier-db-restored"]);
@@ -157,7 +161,7 @@ describe("simulated RDS", () => {
     // Young instance: its earliest restorable time is its own start, not now − retention.
     clock.advance(30 * MINUTE);
     const [aged] = await cloud.databases.describeInstances(["fastier-db-restored"]);
-    assert.equal(aged?.earliestRestorableTime?.getTime(), START.getTime() + 10 * MINUTE);
+    assert.equal(aged?.earliestRestorableTime?.getTime(), START.getTime() + took);
     assert.equal(aged?.latestRestorableTime?.getTime(), clock.now().getTime() - 5 * MINUTE);
 
     const latest = await cloud.databases.restoreToPointInTime({

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ASG_NAME, type DiscoveredResource, FASTIER_PRODUCTION_RESOURCES, PRIMARY_DB, REPLICA_DB } from "@fastier/core";
+import { restoreDurationMs } from "../../src/sim/simDatabases.ts";
 import { DAY, MINUTE, openSimWorld, START } from "./simTestWorld.ts";
 
 const countByKind = (resources: { kind: string }[]) =>
@@ -74,7 +75,8 @@ describe("simulated discovery", () => {
     assert.equal(restored?.status, "pending");
     assert.equal(restored?.database?.role, "standalone");
 
-    clock.advance(15 * MINUTE);
+    // Long enough for the instances to boot and the restore (to five minutes ago) to replay its logs.
+    clock.advance(Math.max(15 * MINUTE, restoreDurationMs(START.getTime() - 5 * MINUTE)));
     ({ resources } = await cloud.discovery.discover());
     assert.ok(resources.filter((r) => r.kind === "instance").every((r) => r.status === "active"));
     assert.equal(resources.find((r) => r.kind === "auto_scaling_group")?.status, "active");

@@ -80,6 +80,11 @@ export interface DatabasePort {
     modification: DbInstanceModification,
     options?: DbModifyOptions,
   ): Promise<DbInstanceState>;
+  /**
+   * DeleteDBInstance without a final snapshot and without keeping automated backups: for scratch
+   * instances only. The instance is `deleting` for a while, then gone (describe answers not_found).
+   */
+  deleteInstanceWithoutSnapshot(identifier: string): Promise<DbInstanceState>;
 }
 
 export interface PipelinePort {

@@ -113,6 +113,8 @@ export interface RestoreToPointInTimeRequest extends DbInstanceSettings {
   /** Exactly one of `restoreTime` and `useLatestRestorableTime`. */
   restoreTime?: Date;
   useLatestRestorableTime?: boolean;
+  /** Tags the new instance carries from its creation (a drill marks its scratch instance). */
+  tags?: Record<string, string>;
 }
 
 /** What ModifyDBInstance changes; only what is given. */

@@ -4,6 +4,7 @@ import {
   drBackupReplications,
   noBackupReplicationGap,
 } from "./backupReplicationReadiness.ts";
+import type { DrillGapCode } from "./drillEvidence.ts";
 
 export type DrStatus = "ready" | "at_risk" | "not_ready";
 /** `critical` makes a database not ready, `warning` at risk; `info` is worth knowing and changes nothing. */
@@ -18,7 +19,8 @@ export type DrGapCode =
   | "replica_lag_unknown"
   | "database_details_missing"
   | "no_backup_replication"
-  | "no_database";
+  | "no_database"
+  | DrillGapCode;
 
 export interface DrGap {
   code: DrGapCode;
@@ -94,7 +96,7 @@ export const RESTORE_RTO_SECONDS = { minSeconds: 20 * 60, maxSeconds: 30 * 60 };
 
 const SEVERITY_RANK: Record<DrGapSeverity, number> = { info: 0, warning: 1, critical: 2 };
 
-function statusOf(gaps: DrGap[]): DrStatus {
+export function statusOf(gaps: DrGap[]): DrStatus {
   const worst = Math.max(0, ...gaps.map((gap) => SEVERITY_RANK[gap.severity]));
   return worst === 2 ? "not_ready" : worst === 1 ? "at_risk" : "ready";
 }

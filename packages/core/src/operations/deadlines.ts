@@ -24,6 +24,8 @@ interface TimeoutContext {
 
 /** What the cloud may still be doing, said plainly, so nobody acts again on a guess. */
 function whatTheCloudMayDo({ definition, operation, targetName }: TimeoutContext): string {
+  const cleanup = definition.cleanup;
+  if (cleanup && cleanup.step !== operation.step) return `step ${cleanup.step} undoes what this operation started`;
   if (definition.cancellableIn(operation.step)) return "nothing had been changed in the cloud";
   return `the cloud may still complete what this operation started; check ${targetName} before acting again`;
 }

@@ -1,7 +1,7 @@
 import type { Static, TObject } from "typebox";
 import { Value } from "typebox/value";
 import { DomainError, type FieldProblem, ValidationError } from "../errors.ts";
-import type { OperationDefinition, RegisteredOperation } from "./operationTypes.ts";
+import type { OperationDefinition, OperationRecord, RegisteredOperation } from "./operationTypes.ts";
 
 /** State read back from the database that its kind's schema does not accept: a bug or a hand edit, never retried. */
 export class CorruptStateError extends DomainError {
@@ -41,7 +41,12 @@ export function defineOperation<K extends string, Body extends TObject, State ex
     if (Value.Check(definition.state, state)) return state;
     throw new CorruptStateError(definition.kind, problemsOf(definition.state, state));
   };
-  const { plan, step, leftBehind, state: _state, ...description } = definition;
+  const { plan, step, leftBehind, evidence, state: _state, ...description } = definition;
+  // Asked while a failure is being written: params or a state that cannot be read cannot add to it.
+  const readable = (
+    operation: OperationRecord<unknown, unknown>,
+  ): operation is OperationRecord<Static<Body>, Static<State>> =>
+    Value.Check(definition.body, operation.params) && Value.Check(definition.state, operation.state);
   return {
     ...description,
     // async: a refused request is a rejected promise, like every other refusal of a plan.
@@ -54,11 +59,7 @@ export function defineOperation<K extends string, Body extends TObject, State ex
       };
       return step({ ...context, operation });
     },
-    leftBehind: (operation) => {
-      // Asked while a failure is being written: a state that cannot be read cannot add to it.
-      if (!Value.Check(definition.body, operation.params) || !Value.Check(definition.state, operation.state))
-        return null;
-      return leftBehind?.({ ...operation, params: operation.params, state: operation.state }) ?? null;
-    },
+    leftBehind: (operation) => (readable(operation) ? (leftBehind?.(operation) ?? null) : null),
+    evidence: (operation) => (readable(operation) ? (evidence?.(operation) ?? null) : null),
   };
 }

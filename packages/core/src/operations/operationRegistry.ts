@@ -1,5 +1,6 @@
 import { changeInstanceType } from "./kinds/changeInstanceType.ts";
 import { createSnapshot } from "./kinds/createSnapshot.ts";
+import { drDrill } from "./kinds/drDrill.ts";
 import { enableMultiAz } from "./kinds/enableMultiAz.ts";
 import { promoteReplica } from "./kinds/promoteReplica.ts";
 import { putMemoryScalingPolicy } from "./kinds/putMemoryScalingPolicy.ts";
@@ -33,6 +34,7 @@ export const OPERATION_DEFINITIONS = [
   startBackupReplication,
   stopBackupReplication,
   changeInstanceType,
+  drDrill,
 ] as const;
 
 export type OperationKind = (typeof OPERATION_DEFINITIONS)[number]["kind"];

@@ -1,6 +1,7 @@
 import type { Static, TObject } from "typebox";
 import type { Role } from "../auth/roles.ts";
 import type { CloudPort } from "../cloud/cloudPort.ts";
+import type { DrDrillEvidence } from "../dr/drillEvidence.ts";
 import type { FindingSeverity, HealthRuleId } from "../health/rules/findingTypes.ts";
 import type { Resource, ResourceKind, ResourceSpec } from "../inventory/types.ts";
 
@@ -184,6 +185,7 @@ export type StepOutcome<S = Record<string, unknown>> =
       message: string;
       result: Record<string, unknown>;
       inventory?: InventoryEffect;
+      evidence?: DrDrillEvidence;
     }
   | {
       type: "failed";
@@ -194,8 +196,9 @@ export type StepOutcome<S = Record<string, unknown>> =
       errorDetails?: Omit<OperationError, "code" | "message">;
       /** A health finding on the target opened with the failure, for what must not wait for someone to read the history. */
       finding?: OperationFinding;
+      evidence?: DrDrillEvidence;
     }
-  | { type: "cancelled"; message: string };
+  | { type: "cancelled"; message: string; evidence?: DrDrillEvidence };
 
 export interface PlanContext<P> {
   target: Resource;
@@ -228,6 +231,13 @@ interface OperationDescription<K extends string, Body extends TObject> {
   firstStep: string;
   /** Whether a cancel can still take effect in this step (before anything irreversible happened). */
   cancellableIn(step: string): boolean;
+  /**
+   * A step every ending goes through, for what must not outlive the operation (a scratch
+   * instance): a failure, a cancel, the deadline or workers lost too often first move the
+   * operation into it, and it ends as it would have once the step succeeds (see cleanupStep.ts).
+   * The step gets `graceMinutes` past the deadline; it must not be cancellable.
+   */
+  cleanup?: { step: string; graceMinutes: number };
 }
 
 /**
@@ -251,6 +261,11 @@ export interface OperationDefinition<K extends string, Body extends TObject, Sta
    * it to the failures it makes itself (a refused or exhausted step), so no path forgets it.
    */
   leftBehind?(operation: OperationRecord<Static<Body>, Static<State>>): string | null;
+  /**
+   * The DR evidence the operation has gathered so far, for an ending the reconciler makes itself
+   * (a deadline, lost workers, a refused call) that its own steps would have given; null when none.
+   */
+  evidence?(operation: OperationRecord<Static<Body>, Static<State>>): DrDrillEvidence | null;
 }
 
 /**
@@ -263,4 +278,5 @@ export interface RegisteredOperation<K extends string = string> extends Operatio
   plan(context: PlanContext<unknown>): Promise<OperationPlan>;
   step(context: StepContext<unknown, unknown>): Promise<StepOutcome>;
   leftBehind(operation: OperationRecord<unknown, unknown>): string | null;
+  evidence(operation: OperationRecord<unknown, unknown>): DrDrillEvidence | null;
 }

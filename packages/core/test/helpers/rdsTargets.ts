@@ -23,7 +23,12 @@ export function dbTarget(cloudId: string, id = `res-${cloudId}`): Resource {
  */
 export function countingDatabaseCalls(
   cloud: CloudPort,
-  method: "promoteReadReplica" | "restoreToPointInTime" | "createSnapshot" | "modifyInstance",
+  method:
+    | "promoteReadReplica"
+    | "restoreToPointInTime"
+    | "createSnapshot"
+    | "modifyInstance"
+    | "deleteInstanceWithoutSnapshot",
 ): { cloud: CloudPort; calls: () => number } {
   let calls = 0;
   const databases: DatabasePort = {
@@ -34,6 +39,7 @@ export function countingDatabaseCalls(
     describeSnapshots: (filter) => cloud.databases.describeSnapshots(filter),
     setMultiAz: (id, multiAz) => cloud.databases.setMultiAz(id, multiAz),
     modifyInstance: (id, modification, options) => cloud.databases.modifyInstance(id, modification, options),
+    deleteInstanceWithoutSnapshot: (id) => cloud.databases.deleteInstanceWithoutSnapshot(id),
   };
   const original = databases[method] as (...args: unknown[]) => Promise<unknown>;
   (databases as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {

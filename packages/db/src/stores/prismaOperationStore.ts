@@ -12,6 +12,7 @@ import { Prisma } from "../generated/prisma/client.ts";
 import type { FindingSeverity } from "../generated/prisma/enums.ts";
 import type { DatabaseHandle } from "../prismaClient.ts";
 import { writeAudit } from "./auditWriter.ts";
+import { recordDrillEvidence } from "./drDrillRows.ts";
 import { applyInventoryEffect } from "./inventoryEffects.ts";
 import { toJsonValue } from "./jsonValue.ts";
 import { keysetOrder, keysetWhere, toPage } from "./keyset.ts";
@@ -443,6 +444,7 @@ async function stepData(
     }
     case "succeeded": {
       await event("succeeded", outcome.message, outcome.result);
+      if (outcome.evidence) await recordDrillEvidence(tx, current, outcome, outcome.evidence, now);
       if (outcome.inventory) {
         await applyInventoryEffect(tx, current.environmentId, outcome.inventory, {
           actor: { keyId: null, name: `operation:${current.id}`, role: "admin" },
@@ -463,6 +465,7 @@ async function stepData(
     case "failed":
       await event("failed", outcome.message, { code: outcome.code });
       if (outcome.finding) await openOperationFinding(tx, current, outcome.finding, now);
+      if (outcome.evidence) await recordDrillEvidence(tx, current, outcome, outcome.evidence, now);
       return {
         ...release,
         status: "FAILED",
@@ -472,6 +475,7 @@ async function stepData(
       };
     case "cancelled":
       await event("cancelled", outcome.message);
+      if (outcome.evidence) await recordDrillEvidence(tx, current, outcome, outcome.evidence, now);
       return { ...release, status: "CANCELLED", finishedAt: now };
   }
 }

@@ -14,6 +14,7 @@ export const HEALTH_RULE_IDS = [
   "db_no_backup_replication",
   // Not a sweep's rule: a deploy's health gate opens it when its automatic rollback fails.
   "deploy_rollback_failed",
+  "dr_drill_scratch_left_behind",
 ] as const;
 export type HealthRuleId = (typeof HEALTH_RULE_IDS)[number];
 

@@ -4,6 +4,7 @@ import type { Resource } from "../../inventory/types.ts";
 import { recommendationsForFindings, settleRecommendations } from "../recommendations/sweepRecommendations.ts";
 import { evaluateBackupReplication } from "../rules/backupReplicationRule.ts";
 import { evaluateDrGaps } from "../rules/databaseRules.ts";
+import { evaluateDrillScratchLeftBehind, isDrillScratch } from "../rules/drillScratchRule.ts";
 import { evaluateResource } from "../rules/evaluateResource.ts";
 import { findingKey, type HealthRuleId, type RuleEvaluation, reconcileFindings } from "../rules/findingTypes.ts";
 import { collectMetrics } from "./collectMetrics.ts";
@@ -146,9 +147,12 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
     }
 
     for (const databases of databasesByEnvironment(resources).values()) {
-      evaluations.push(...evaluateDrGaps({ databases, now: startedAt }));
-      evaluations.push(...evaluateBackupReplication({ databases, now: startedAt }));
+      // A drill's scratch instance is not a database to protect: it only must not be left behind.
+      const protectedDatabases = databases.filter((db) => !isDrillScratch(db));
+      evaluations.push(...evaluateDrGaps({ databases: protectedDatabases, now: startedAt }));
+      evaluations.push(...evaluateBackupReplication({ databases: protectedDatabases, now: startedAt }));
     }
+    for (const resource of resources) evaluations.push(...evaluateDrillScratchLeftBehind(resource, startedAt));
     // A finding about a resource no longer swept (gone, or removed) has nothing left to watch.
     for (const finding of open.values()) {
       if (resourcesById.has(finding.resourceId)) continue;
