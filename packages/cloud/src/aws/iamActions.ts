@@ -33,6 +33,8 @@ export interface AdapterIamAction {
   mutates: boolean;
   /** For mutating actions: every resource type IAM checks the call against. */
   resourceTypes: readonly IamResourceType[];
+  /** Set when IAM checks this action during another of the adapter's calls, which makes no call of its own. */
+  impliedBy?: string;
 }
 
 function read(service: AwsService, operation: string, action = operation): AdapterIamAction {
@@ -41,6 +43,11 @@ function read(service: AwsService, operation: string, action = operation): Adapt
 
 function write(service: AwsService, operation: string, resourceTypes: IamResourceType[]): AdapterIamAction {
   return { service, operation, action: operation, mutates: true, resourceTypes };
+}
+
+/** An action IAM also checks while authorising the adapter's call `by` (tags given at creation, for one). */
+function implied(service: AwsService, action: string, resourceTypes: IamResourceType[], by: string): AdapterIamAction {
+  return { service, operation: action, action, mutates: true, resourceTypes, impliedBy: by };
 }
 
 /**
@@ -80,6 +87,9 @@ export const AWS_ADAPTER_IAM_ACTIONS: readonly AdapterIamAction[] = [
   // parameter groups the restore names (the source's unless the caller overrode them) and RDS's
   // default option group.
   write("rds", "RestoreDBInstanceToPointInTime", ["db", "og", "pg", "subgrp", "secgrp"]),
+  // A restore names the new instance's tags (the source's, or a drill's scratch tags), which RDS
+  // authorises as AddTagsToResource on the new instance.
+  implied("rds", "AddTagsToResource", ["db"], "RestoreDBInstanceToPointInTime"),
   // Sent to the destination region, but authorised against the source instance they name. An encrypted
   // source also needs kms:CreateGrant and kms:DescribeKey on the destination key (granted on the key).
   write("rds", "StartDBInstanceAutomatedBackupsReplication", ["db"]),
