@@ -56,10 +56,18 @@ describe("health: a memory target-tracking policy relieves memory pressure by it
     console.log(JSON.stringify(timeline));
     const resolvedStep = timeline.find((step) => !step.open);
     assert.ok(resolvedStep, `the finding resolved: ${JSON.stringify(timeline)}`);
+    const whileOpen = timeline.filter((step) => step.open).length;
+    assert.ok(whileOpen > 0, "the finding stayed open for a sweep or more after the policy was synced");
     assert.ok(resolvedStep.desired > 2 && resolvedStep.inService === resolvedStep.desired, JSON.stringify(timeline));
     assert.ok(timeline[0]?.open, "not resolved by the first sweep after the scale-out");
     const resolved = await get(`/v1/findings/${finding.id}`);
     assert.match(resolved.resolution, /under 75% for 3 periods/);
+    const closed = await get(`/v1/recommendations/${memory.id}`);
+    assert.deepEqual(
+      [closed.status, closed.closeReason, closed.appliedOperationId],
+      ["applied", "finding_resolved", operation.id],
+      "the applied policy closes with its finding, not before",
+    );
 
     // By itself: the only operation is the policy's; no scale operation ran.
     const operations = await get(`/v1/operations`);

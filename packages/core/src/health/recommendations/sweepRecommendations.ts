@@ -59,18 +59,12 @@ export function recommendationsForFindings(
 }
 
 /**
- * Remedies a sync can see in place: once it does, the recommendation is done
- * with, applied or not (a memory policy, unlike a scale-out, does not depend
- * on the numbers that called for it).
- */
-const OBSERVABLE_REMEDIES: ReadonlySet<RecommendationKind> = new Set(["add_memory_target_tracking"]);
-
-/**
  * `supersede`, except that a recommendation someone acted on (applied or
  * dismissed) stays with its finding until the finding resolves or newer
  * numbers replace it: once a scale-out has run, the same numbers no longer
- * call for it, but it is still the answer to that finding. An applied remedy
- * that sync sees in place closes.
+ * call for it, but it is still the answer to that finding. So an applied
+ * remedy closes as `finding_resolved` once it has relieved the pressure: a
+ * memory policy that sync sees in place has not, by that alone.
  */
 export function settleRecommendations(
   current: StoredRecommendation[],
@@ -81,9 +75,7 @@ export function settleRecommendations(
   return {
     ...result,
     superseded: result.superseded.filter(
-      ({ recommendation, reason }) =>
-        !(actedOn(recommendation) && reason === "no_longer_recommended") ||
-        (recommendation.status === "applied" && OBSERVABLE_REMEDIES.has(recommendation.kind)),
+      ({ recommendation, reason }) => !(actedOn(recommendation) && reason === "no_longer_recommended"),
     ),
   };
 }
