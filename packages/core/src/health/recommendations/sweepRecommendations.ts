@@ -5,7 +5,6 @@ import type { StoredRecommendation } from "../sweep/sweepTypes.ts";
 import {
   type Recommendation,
   type RecommendationContext,
-  type RecommendationKind,
   recommendationsFor,
 } from "./recommendations.ts";
 import { type SupersedeResult, supersede } from "./supersedeRecommendations.ts";
