@@ -118,6 +118,27 @@ describe("blue/green deploy on Elastic Beanstalk (state machine on the simulator
     assert.equal(calls.terminateEnvironment[0], calls.swapEnvironmentCnames[0]?.destinationEnvironmentId);
   });
 
+  it("terminates a green environment that comes up Ready but not Green, and never swaps", async () => {
+    const { cloud, calls } = recordingBlueGreenCalls(freshCloud());
+    const result = await driveOperation(
+      blueGreenDeploy,
+      target,
+      { versionLabel: "faulty-fastier-web-v44" },
+      cloud,
+      clock,
+    );
+    assert.equal(result.final.type, "failed");
+    assert.equal(result.final.type === "failed" ? result.final.code : "", "green_unhealthy");
+    assert.match(
+      result.final.type === "failed" ? result.final.message : "",
+      /Ready but Red.*fastier-prod-b terminated/,
+    );
+    assert.equal(calls.swapEnvironmentCnames.length, 0);
+    assert.equal(calls.terminateEnvironment.length, 1);
+    assert.equal(await environment(cloud, GREEN), null);
+    assert.equal((await environment(cloud, BLUE))?.cname, LIVE_CNAME, "the live environment was not touched");
+  });
+
   it("keeps the old environment when asked, and then refuses a deploy while that green one exists", async () => {
     const cloud = freshCloud();
     const result = await driveOperation(

@@ -1,4 +1,5 @@
 import type { BeanstalkEnvironmentSummary, CloneEnvironmentRequest, ConfigurationTemplateRequest } from "@fastier/core";
+import { FAULTY_REVISION_PREFIX } from "./faultyReleases.ts";
 import { describeEnvironment } from "./simBeanstalkUpdates.ts";
 import { cnameOf } from "./simBlueGreenState.ts";
 import { simError } from "./simErrors.ts";
@@ -10,7 +11,8 @@ import { toIso, toMs } from "./simTime.ts";
  * environment, environments cloned from them with another application version (Launching for
  * a few simulated minutes, then Ready and Green, on a CNAME of their own), the swap of two
  * environments' CNAMEs, and termination over minutes. Statuses follow from the stored times
- * and the clock alone, so nothing needs a transition. A clone serves no load of its own: the
+ * and the clock alone, so nothing needs a transition. A version whose label begins with `faulty-`
+ * (as a faulty release's revision does) comes up Ready but Red: its instances fail their checks. A clone serves no load of its own: the
  * load model stays on the live environment's group.
  */
 
@@ -49,7 +51,7 @@ export function blueGreenEnvironments(world: SimWorld, now: number): BeanstalkEn
       environmentName: clone.name,
       applicationName: clone.applicationName,
       status,
-      health: status === "Ready" ? "Green" : "Grey",
+      health: status !== "Ready" ? "Grey" : clone.versionLabel.startsWith(FAULTY_REVISION_PREFIX) ? "Red" : "Green",
       cname: world.blueGreen.cnames[clone.environmentId] ?? "",
       versionLabel: clone.versionLabel,
     });

@@ -34,7 +34,7 @@ export function initialBlueGreen(
 ): SimBlueGreen {
   const cname = typeof live.attributes.cname === "string" ? live.attributes.cname : cnameOf(live.name, region);
   return {
-    applicationVersions: ["fastier-web-v41", "fastier-web-v42", "fastier-web-v43"],
+    applicationVersions: ["fastier-web-v41", "fastier-web-v42", "fastier-web-v43", "faulty-fastier-web-v44"],
     liveVersionLabel: "fastier-web-v41",
     configurationTemplates: [],
     clones: [],
