@@ -93,5 +93,7 @@ describe("blue/green deploys through the API", () => {
     await syncFromCloud(app.t, app.envId);
     const green = await app.t.db.prisma.resource.findFirst({ where: { name: `${BEANSTALK_ENVIRONMENT_NAME}-b` } });
     assert.equal((green?.attributes as { holdsLiveCname?: boolean } | undefined)?.holdsLiveCname, true);
+    const blue = await app.t.db.prisma.resource.findUnique({ where: { id: blueId } });
+    assert.equal(blue?.status, "GONE", "the terminated environment is gone from the inventory");
   });
 });

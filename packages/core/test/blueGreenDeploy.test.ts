@@ -95,7 +95,11 @@ describe("blue/green deploy on Elastic Beanstalk (state machine on the simulator
     const discovered = await cloud.discovery.discover();
     const greenResource = discovered.resources.find((r) => r.name === GREEN);
     assert.equal(greenResource?.attributes.holdsLiveCname, true);
-    assert.equal(discovered.resources.find((r) => r.name === BLUE)?.attributes.holdsLiveCname, false);
+    assert.equal(
+      discovered.resources.find((r) => r.name === BLUE),
+      undefined,
+      "a terminated environment is not listed",
+    );
   });
 
   it("swaps back in one call (cancel) during the drain and terminates green", async () => {
@@ -150,6 +154,15 @@ describe("blue/green deploy on Elastic Beanstalk (state machine on the simulator
     );
     assert.equal(result.final.type, "succeeded");
     assert.equal((await environment(cloud, BLUE))?.status, "Ready");
+    const listed = (await cloud.discovery.discover()).resources.filter((r) => r.kind === "beanstalk_environment");
+    assert.deepEqual(
+      listed.map((r) => [r.name, r.attributes.holdsLiveCname]),
+      [
+        [BLUE, false],
+        [GREEN, true],
+      ],
+      "discovery shows both environments and which one holds the live CNAME",
+    );
     const error = await refusal(
       blueGreenDeploy.plan({ target, params: { versionLabel: "fastier-web-v43" }, cloud, now: clock.now() }),
     );

@@ -19,7 +19,10 @@ import type { SimAutoScalingGroup, SimDbInstance, SimInstance, SimStaticResource
  */
 export function discoverWorld(world: SimWorld, now: number): DiscoveryResult {
   const resources: DiscoveredResource[] = [
-    beanstalkEnvironment(world, now),
+    // A terminated environment is gone from Beanstalk's answers (its group stays: see simBlueGreen.ts).
+    ...(terminationStatus(world, world.beanstalkEnvironment.cloudId, now) === "Terminated"
+      ? []
+      : [beanstalkEnvironment(world, now)]),
     ...clonedEnvironments(world, now),
     ...world.groups.flatMap((group) => [
       autoScalingGroup(world, group),
