@@ -163,9 +163,11 @@ export const blueGreenDeploy = defineOperation({
     }
   },
 
-  // Saving a template changes nothing that runs; from the green environment on, a cancel undoes instead.
+  // Saving a template changes nothing that runs; from the green environment on, a cancel undoes
+  // instead: launch discards green, and the drain (after a swap) swaps back. Only once the old
+  // environment is being terminated is it too late.
   cancellableIn: (step) => step === "save",
-  undoesOnCancelIn: (step) => ["create", "launch", "drain", "swap-back", "discard"].includes(step),
+  undoesOnCancelIn: (step) => ["create", "launch", "swap", "drain", "swap-back", "discard"].includes(step),
   leftBehind: (operation) =>
     operation.state.greenEnvironmentId && !operation.state.swappedAt
       ? `green environment ${operation.state.greenEnvironmentId} still runs: terminate it or retry`
