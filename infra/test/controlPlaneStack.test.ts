@@ -82,8 +82,10 @@ describe("ControlPlaneStack", () => {
         }
         if (actions.some((action) => action.startsWith("elasticbeanstalk:"))) {
           assert.ok(
-            resources.every((resource) => JSON.stringify(resource).includes(":environment/fastier-web/*")),
-            `${actions.join(", ")}: not limited to the fastier-web application's environments`,
+            resources.every((resource) =>
+              /:(environment|configurationtemplate|applicationversion)\/fastier-web\/\*/.test(JSON.stringify(resource)),
+            ),
+            `${actions.join(", ")}: not limited to the fastier-web application's environments, templates and versions`,
           );
         }
         // The one delete is of a DR drill's scratch instance: by its name and its tag, never a database.

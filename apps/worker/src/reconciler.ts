@@ -72,6 +72,7 @@ export function createReconciler(deps: ReconcilerDependencies): Reconciler {
     const outcome = await definition.step({ operation, target, cloud: deps.cloud, now });
     // A cleanup after a cancel is the cancel taking effect, not a cancel come too late.
     return operation.cancelRequested &&
+      !definition.undoesOnCancelIn?.(operation.step) &&
       !operation.state.cancelRefused &&
       !isCleaningUpAfterEnding(definition, operation)
       ? noteCancelTooLate(outcome, operation.step)

@@ -50,6 +50,25 @@ function scopesOf(stack: Stack, scope: FastierResourceScope): Record<IamResource
         stack.formatArn({ service: "elasticbeanstalk", resource: "environment", resourceName: `${scope.appTag}/*` }),
       ],
     },
+    // A blue/green deploy's template and the versions it deploys, under the same application.
+    configurationTemplate: {
+      arns: [
+        stack.formatArn({
+          service: "elasticbeanstalk",
+          resource: "configurationtemplate",
+          resourceName: `${scope.appTag}/*`,
+        }),
+      ],
+    },
+    applicationVersion: {
+      arns: [
+        stack.formatArn({
+          service: "elasticbeanstalk",
+          resource: "applicationversion",
+          resourceName: `${scope.appTag}/*`,
+        }),
+      ],
+    },
     db: { arns: [rds("db", `${scope.namePrefix}*`)] },
     // The only delete the control plane makes: a drill's scratch copy, by its name and its tag, never a database.
     drillScratch: {

@@ -543,6 +543,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/resources/{id}/blue-green": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Blue/green deploy: clone the environment with a new version, swap CNAMEs, drain, terminate the old one
+         * @description CreateConfigurationTemplate from the live environment, CreateEnvironment from it with VersionLabel (named <env>-a / <env>-b alternately, with a CNAME of its own), wait until Ready and Green, SwapEnvironmentCNAMEs, keep the old environment for drainMinutes (cancel the operation meanwhile to swap back in one call), then TerminateEnvironment unless keepOldEnvironment. Refused (409) unless the environment is Ready, when it carries a database Beanstalk created, when the version is already live, or while the green environment of an earlier deploy still exists.
+         *
+         *     Applies to: beanstalk_environment. Deadline: 300 minutes unless `timeoutMinutes` says otherwise.
+         *
+         *     Requires role: operator.
+         */
+        post: operations["blueGreenDeploy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/operations": {
         parameters: {
             query?: never;
@@ -1308,7 +1332,7 @@ export interface components {
              */
             id: string;
             /** @enum {unknown} */
-            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill";
+            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy";
             /** @enum {unknown} */
             status: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
             /** @description The current step of the operation's state machine */
@@ -1379,7 +1403,7 @@ export interface components {
              */
             id: string;
             /** @enum {unknown} */
-            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill";
+            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy";
             /** @enum {unknown} */
             status: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
             /** @description The current step of the operation's state machine */
@@ -1664,7 +1688,7 @@ export interface components {
                      */
                     id: string;
                     /** @enum {unknown} */
-                    kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill";
+                    kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy";
                     /** @enum {unknown} */
                     status: "pending" | "running";
                     step: string;
@@ -1849,7 +1873,7 @@ export interface components {
             /** @description The operation `apply` requests; null when it must be carried out by hand */
             apply: {
                 /** @enum {unknown} */
-                operationKind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill";
+                operationKind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy";
                 /** @description The operation's parameters */
                 params: {
                     [key: string]: unknown;
@@ -6380,11 +6404,192 @@ export interface operations {
             };
         };
     };
+    blueGreenDeploy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Repeat a request safely: the same key and body return the same operation */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description UUID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The application version the green environment runs (it must exist in the application) */
+                    versionLabel: string;
+                    /**
+                     * Format: int32
+                     * @description Minutes the old environment stays after the swap, ready to swap back (default 15; at least a few DNS TTLs)
+                     */
+                    drainMinutes?: number;
+                    /** @description Keep the old environment after the drain instead of terminating it (default false) */
+                    keepOldEnvironment?: boolean;
+                    /** @description Only plan: answer the plan and change nothing */
+                    dryRun?: boolean;
+                    /**
+                     * Format: int32
+                     * @description End the operation timed_out if it has not ended after this many minutes (default: the kind's)
+                     */
+                    timeoutMinutes?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The plan, with nothing done */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DryRunResult"];
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Operation"];
+                };
+            };
+            /** @description The request is invalid; `errors` names each field and rule */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or an unknown or revoked one */
+            401: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key's role is too weak for this */
+            403: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is too large */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests: the API key (or the address, without a valid key) has used up this minute's requests; retry after `Retry-After` seconds */
+            429: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listOperations: {
         parameters: {
             query?: {
                 status?: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
-                kind?: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill";
+                kind?: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy";
                 /** @description UUID */
                 targetResourceId?: string;
                 /** @description UUID */
@@ -6805,7 +7010,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description Operation kinds that need a second person's approval here; empty for none */
-                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill")[];
+                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy")[];
                         /**
                          * Format: int32
                          * @description How long a request waits for a decision before it expires
@@ -6901,7 +7106,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description Operation kinds that need a second person's approval here; empty for none */
-                    kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill")[];
+                    kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy")[];
                     /**
                      * Format: int32
                      * @description How long a request waits for a decision before it expires
@@ -6922,7 +7127,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description Operation kinds that need a second person's approval here; empty for none */
-                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill")[];
+                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy")[];
                         /**
                          * Format: int32
                          * @description How long a request waits for a decision before it expires

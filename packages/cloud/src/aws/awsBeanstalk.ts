@@ -1,11 +1,21 @@
 import {
   type ConfigurationOptionSetting,
+  CreateConfigurationTemplateCommand,
+  CreateEnvironmentCommand,
   DescribeConfigurationSettingsCommand,
   DescribeEnvironmentsCommand,
   DescribeEventsCommand,
+  type EnvironmentDescription,
+  SwapEnvironmentCNAMEsCommand,
+  TerminateEnvironmentCommand,
   UpdateEnvironmentCommand,
 } from "@aws-sdk/client-elastic-beanstalk";
-import { type BeanstalkEnvironmentState, type BeanstalkPort, CloudError } from "@fastier/core";
+import {
+  type BeanstalkEnvironmentState,
+  type BeanstalkEnvironmentSummary,
+  type BeanstalkPort,
+  CloudError,
+} from "@fastier/core";
 import type { AwsClients } from "./awsClients.ts";
 import { awsCall } from "./awsErrors.ts";
 
@@ -31,6 +41,18 @@ async function environmentById(clients: BeanstalkClients, environmentId: string)
     });
   }
   return environment;
+}
+
+function summaryOf(environment: EnvironmentDescription): BeanstalkEnvironmentSummary {
+  return {
+    environmentId: environment.EnvironmentId ?? "",
+    environmentName: environment.EnvironmentName ?? "",
+    applicationName: environment.ApplicationName ?? "",
+    status: environment.Status ?? "Ready",
+    health: environment.Health ?? null,
+    cname: environment.CNAME ?? "",
+    versionLabel: environment.VersionLabel ?? null,
+  };
 }
 
 export function createAwsBeanstalk(clients: BeanstalkClients): BeanstalkPort {
@@ -89,6 +111,79 @@ export function createAwsBeanstalk(clients: BeanstalkClients): BeanstalkPort {
           message: event.Message ?? "",
         }))
         .sort((a, b) => a.at.getTime() - b.at.getTime());
+    },
+
+    async findEnvironmentByName(environmentName) {
+      const answer = await awsCall("elasticbeanstalk", "DescribeEnvironments", () =>
+        clients.elasticBeanstalk.send(
+          new DescribeEnvironmentsCommand({ EnvironmentNames: [environmentName], IncludeDeleted: false }),
+        ),
+      );
+      const environment = answer.Environments?.find((e) => e.Status !== "Terminated");
+      return environment ? summaryOf(environment) : null;
+    },
+
+    async configurationTemplateExists(applicationName, templateName) {
+      try {
+        await awsCall("elasticbeanstalk", "DescribeConfigurationSettings", () =>
+          clients.elasticBeanstalk.send(
+            new DescribeConfigurationSettingsCommand({ ApplicationName: applicationName, TemplateName: templateName }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        // Beanstalk answers InvalidParameterValue for a template that does not exist.
+        if (error instanceof CloudError && (error.kind === "invalid_request" || error.kind === "not_found"))
+          return false;
+        throw error;
+      }
+    },
+
+    async createConfigurationTemplate(request) {
+      await awsCall("elasticbeanstalk", "CreateConfigurationTemplate", () =>
+        clients.elasticBeanstalk.send(
+          new CreateConfigurationTemplateCommand({
+            ApplicationName: request.applicationName,
+            TemplateName: request.templateName,
+            EnvironmentId: request.environmentId,
+            Description: request.description,
+          }),
+        ),
+      );
+    },
+
+    async createEnvironment(request) {
+      const answer = await awsCall("elasticbeanstalk", "CreateEnvironment", () =>
+        clients.elasticBeanstalk.send(
+          new CreateEnvironmentCommand({
+            ApplicationName: request.applicationName,
+            EnvironmentName: request.environmentName,
+            TemplateName: request.templateName,
+            VersionLabel: request.versionLabel,
+            CNAMEPrefix: request.cnamePrefix,
+          }),
+        ),
+      );
+      return summaryOf(answer);
+    },
+
+    async swapEnvironmentCnames(sourceEnvironmentId, destinationEnvironmentId) {
+      await awsCall("elasticbeanstalk", "SwapEnvironmentCNAMEs", () =>
+        clients.elasticBeanstalk.send(
+          new SwapEnvironmentCNAMEsCommand({
+            SourceEnvironmentId: sourceEnvironmentId,
+            DestinationEnvironmentId: destinationEnvironmentId,
+          }),
+        ),
+      );
+    },
+
+    async terminateEnvironment(environmentId) {
+      await awsCall("elasticbeanstalk", "TerminateEnvironment", () =>
+        clients.elasticBeanstalk.send(
+          new TerminateEnvironmentCommand({ EnvironmentId: environmentId, TerminateResources: true }),
+        ),
+      );
     },
   };
 }

@@ -11,6 +11,8 @@ export type IamResourceType =
   | "autoScalingGroup"
   | "launchTemplate"
   | "environment"
+  | "configurationTemplate"
+  | "applicationVersion"
   | "db"
   | "snapshot"
   | "og"
@@ -73,6 +75,12 @@ export const AWS_ADAPTER_IAM_ACTIONS: readonly AdapterIamAction[] = [
   read("elasticbeanstalk", "DescribeConfigurationSettings"),
   read("elasticbeanstalk", "DescribeEvents"),
   write("elasticbeanstalk", "UpdateEnvironment", ["environment"]),
+  // A blue/green deploy: the live environment's settings saved, a clone from them with another
+  // version, the swap of their CNAMEs, and the old one terminated.
+  write("elasticbeanstalk", "CreateConfigurationTemplate", ["configurationTemplate", "environment"]),
+  write("elasticbeanstalk", "CreateEnvironment", ["environment", "configurationTemplate", "applicationVersion"]),
+  write("elasticbeanstalk", "SwapEnvironmentCNAMEs", ["environment"]),
+  write("elasticbeanstalk", "TerminateEnvironment", ["environment"]),
 
   // RDS
   read("rds", "DescribeDBInstances"),

@@ -12,6 +12,14 @@ import {
 } from "./simAutoScaling.ts";
 import { describeReplicatedBackup, startReplication, stopReplication } from "./simBackupReplication.ts";
 import { describeEnvironment, describeEvents, updateInstanceTypes } from "./simBeanstalkUpdates.ts";
+import {
+  configurationTemplateExists,
+  createConfigurationTemplate,
+  createEnvironment,
+  findEnvironmentByName,
+  swapEnvironmentCnames,
+  terminateEnvironment,
+} from "./simBlueGreen.ts";
 import type { SimClock } from "./simClock.ts";
 import {
   deleteInstanceWithoutSnapshot,
@@ -105,6 +113,15 @@ export function createSimCloud(options: SimCloudOptions): CloudPort {
       updateInstanceTypes: (environmentId, instanceTypes) =>
         change((world, ctx) => updateInstanceTypes(world, ctx, environmentId, instanceTypes)),
       describeEvents: (environmentId, since) => read((world) => describeEvents(world, environmentId, since)),
+      findEnvironmentByName: (name) => read((world, now) => findEnvironmentByName(world, now, name)),
+      configurationTemplateExists: (applicationName, templateName) =>
+        read((world) => configurationTemplateExists(world, applicationName, templateName)),
+      createConfigurationTemplate: (request) =>
+        change((world, ctx) => createConfigurationTemplate(world, ctx, request)),
+      createEnvironment: (request) => change((world, ctx) => createEnvironment(world, ctx, request)),
+      swapEnvironmentCnames: (sourceId, destinationId) =>
+        change((world, ctx) => swapEnvironmentCnames(world, ctx, sourceId, destinationId)),
+      terminateEnvironment: (environmentId) => change((world, ctx) => terminateEnvironment(world, ctx, environmentId)),
     },
     databases: {
       describeInstances: (identifiers) => read((world, now) => describeDatabases(world, now, identifiers)),

@@ -11,6 +11,7 @@ import {
 import { hexFromDraws, unitHash, uuidFromDraws } from "./keyedRandom.ts";
 import { failureSummary, stageDuration } from "./pipelineStageEngine.ts";
 import { FIRST_COPY_MS } from "./simBackupReplication.ts";
+import { initialBlueGreen } from "./simBlueGreenState.ts";
 import { fastierEnvironmentConfig, firstLaunchTemplate } from "./simLaunchTemplates.ts";
 import { type PlainGroupSeed, seedPlainGroup } from "./simPlainGroups.ts";
 import {
@@ -85,6 +86,7 @@ export function seedFastierWorld(options: FastierSeedOptions): SimWorld {
     snapshots: [],
     pipelines: [],
     replicatedBackups: [],
+    blueGreen: initialBlueGreen(staticFrom(seedResource("beanstalk_environment")), region),
   };
 
   const group = seedResource("auto_scaling_group", ASG_NAME);

@@ -8,6 +8,7 @@ import {
 import { deploysToEnvironment } from "./faultyReleases.ts";
 import { memoryPolicyOf } from "./simAutoScaling.ts";
 import { replicationsOfSource } from "./simBackupReplication.ts";
+import { blueGreenEnvironments, terminationStatus } from "./simBlueGreen.ts";
 import { endpointAddressOf, restorableWindow, roleOf } from "./simDatabases.ts";
 import type { SimAutoScalingGroup, SimDbInstance, SimInstance, SimStaticResource, SimWorld } from "./simState.ts";
 
@@ -18,7 +19,11 @@ import type { SimAutoScalingGroup, SimDbInstance, SimInstance, SimStaticResource
  */
 export function discoverWorld(world: SimWorld, now: number): DiscoveryResult {
   const resources: DiscoveredResource[] = [
-    beanstalkEnvironment(world),
+    // A terminated environment is gone from Beanstalk's answers (its group stays: see simBlueGreen.ts).
+    ...(terminationStatus(world, world.beanstalkEnvironment.cloudId, now) === "Terminated"
+      ? []
+      : [beanstalkEnvironment(world, now)]),
+    ...clonedEnvironments(world, now),
     ...world.groups.flatMap((group) => [
       autoScalingGroup(world, group),
       ...group.instances.map((i) => instance(world, group, i)),
@@ -69,13 +74,48 @@ export function beanstalkHealthOf(world: SimWorld): "Green" | "Yellow" {
   return shortOfMinimum ? "Yellow" : "Green";
 }
 
-function beanstalkEnvironment(world: SimWorld): DiscoveredResource {
+function beanstalkEnvironment(world: SimWorld, now: number): DiscoveredResource {
   const resource = staticResource(world.beanstalkEnvironment, "beanstalk_environment");
   const health = beanstalkHealthOf(world);
   resource.attributes.health = health;
-  resource.status =
-    world.environmentConfig.status === "Updating" ? "modifying" : health === "Yellow" ? "degraded" : "active";
+  Object.assign(resource.attributes, cnameAttributes(world, world.beanstalkEnvironment.cloudId));
+  const terminating = terminationStatus(world, world.beanstalkEnvironment.cloudId, now) !== null;
+  resource.status = terminating
+    ? "modifying"
+    : world.environmentConfig.status === "Updating"
+      ? "modifying"
+      : health === "Yellow"
+        ? "degraded"
+        : "active";
   return resource;
+}
+
+/** Which environment answers on the live host name: a blue/green swap moves it. */
+function cnameAttributes(world: SimWorld, environmentId: string) {
+  const cname = world.blueGreen.cnames[environmentId] ?? null;
+  return { cname, holdsLiveCname: cname !== null && cname === world.beanstalkEnvironment.attributes.cname };
+}
+
+/** Environments a blue/green deploy cloned, until they are terminated. */
+function clonedEnvironments(world: SimWorld, now: number): DiscoveredResource[] {
+  return blueGreenEnvironments(world, now)
+    .filter((e) => e.environmentId !== world.beanstalkEnvironment.cloudId && e.status !== "Terminated")
+    .map((e) => ({
+      ...discoveredResource({
+        kind: "beanstalk_environment",
+        cloudId: e.environmentId,
+        name: e.environmentName,
+        region: world.region,
+      }),
+      status: e.status === "Ready" ? "active" : e.status === "Terminating" ? "modifying" : "pending",
+      attributes: {
+        applicationName: e.applicationName,
+        versionLabel: e.versionLabel,
+        health: e.health,
+        environmentStatus: e.status,
+        ...cnameAttributes(world, e.environmentId),
+      },
+    }));
 }
 
 function autoScalingGroup(world: SimWorld, group: SimAutoScalingGroup): DiscoveredResource {

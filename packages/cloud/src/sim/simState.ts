@@ -1,6 +1,7 @@
 import type { DbInstanceModification, PipelineExecutionStatus, RdsStorageType, StageStatus } from "@fastier/core";
 import type { DrawSource } from "./keyedRandom.ts";
 import type { DbWorkload } from "./loadModel.ts";
+import type { SimBlueGreen } from "./simBlueGreenState.ts";
 import type {
   SimEnvironmentConfig,
   SimInstanceRefresh,
@@ -15,7 +16,7 @@ import type { IsoTime } from "./simTime.ts";
  * jsonb unchanged. Changes over time are stored as "what happens when"
  * (a `completesAt`, an `inServiceAt`), applied lazily by worldTransitions.ts.
  */
-export const SIM_STATE_SCHEMA = 5;
+export const SIM_STATE_SCHEMA = 6;
 
 export interface SimWorld {
   schema: typeof SIM_STATE_SCHEMA;
@@ -40,6 +41,8 @@ export interface SimWorld {
   pipelines: SimPipeline[];
   /** Automated backups replicated to other regions (simBackupReplication.ts). */
   replicatedBackups: SimReplicatedBackup[];
+  /** Configuration templates, cloned environments, CNAMEs and terminations of blue/green deploys. */
+  blueGreen: SimBlueGreen;
 }
 
 /** One source instance's automated backups replicated into another region. */

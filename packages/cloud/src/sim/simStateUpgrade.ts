@@ -1,4 +1,5 @@
 import { FASTIER_DB_PLACEMENT } from "./fastierSeed.ts";
+import { initialBlueGreen } from "./simBlueGreenState.ts";
 import { defaultParameterGroupOf, RESTORE_DEFAULTS } from "./simDatabases.ts";
 import { fastierEnvironmentConfig, firstLaunchTemplate } from "./simLaunchTemplates.ts";
 import { SIM_STATE_SCHEMA, type SimAutoScalingGroup, type SimDbInstance, type SimWorld } from "./simState.ts";
@@ -11,8 +12,11 @@ type LaunchTemplateFields =
   | "instanceRefreshes"
   | "replacement";
 
+/** A world stored before blue/green deploys: one environment, no templates, no clones. */
+type SchemaFiveWorld = Omit<SimWorld, "schema" | "blueGreen"> & { schema: 5 };
+
 /** A world stored before instance-type changes: no launch template versions, no environment configuration. */
-type SchemaFourWorld = Omit<SimWorld, "schema" | "groups" | "environmentConfig"> & {
+type SchemaFourWorld = Omit<SchemaFiveWorld, "schema" | "groups" | "environmentConfig"> & {
   schema: 4;
   groups: Omit<SimAutoScalingGroup, LaunchTemplateFields>[];
 };
@@ -35,7 +39,7 @@ type SchemaOneWorld = Omit<SchemaTwoWorld, "schema" | "databases"> & {
   >[];
 };
 
-type StoredWorld = SimWorld | SchemaFourWorld | SchemaThreeWorld | SchemaTwoWorld | SchemaOneWorld;
+type StoredWorld = SimWorld | SchemaFiveWorld | SchemaFourWorld | SchemaThreeWorld | SchemaTwoWorld | SchemaOneWorld;
 
 /**
  * Reads a world stored by an earlier version in today's format, so a running simulation
@@ -44,21 +48,33 @@ type StoredWorld = SimWorld | SchemaFourWorld | SchemaThreeWorld | SchemaTwoWorl
  * (the simulator stored none before). Format 3 → 4: no backups are replicated to other regions.
  * Format 4 → 5: each group has launched from version 1 of its launch template with its current
  * type, no refresh has run, and the Beanstalk environment is Ready with the type of the group it
- * owns. Other formats are returned as stored.
+ * owns. Format 5 → 6: the live environment is the only one, on its own CNAME, with no
+ * configuration templates saved. Other formats are returned as stored.
  */
 export function upgradeSimWorld(stored: StoredWorld): SimWorld {
-  if (stored.schema === 1) return upgradeFromFour(upgradeFromThree(upgradeFromTwo(upgradeFromOne(stored))));
-  if (stored.schema === 2) return upgradeFromFour(upgradeFromThree(upgradeFromTwo(stored)));
-  if (stored.schema === 3) return upgradeFromFour(upgradeFromThree(stored));
-  if (stored.schema === 4) return upgradeFromFour(stored);
+  if (stored.schema === 1) {
+    return upgradeFromFive(upgradeFromFour(upgradeFromThree(upgradeFromTwo(upgradeFromOne(stored)))));
+  }
+  if (stored.schema === 2) return upgradeFromFive(upgradeFromFour(upgradeFromThree(upgradeFromTwo(stored))));
+  if (stored.schema === 3) return upgradeFromFive(upgradeFromFour(upgradeFromThree(stored)));
+  if (stored.schema === 4) return upgradeFromFive(upgradeFromFour(stored));
+  if (stored.schema === 5) return upgradeFromFive(stored);
   return stored as SimWorld;
 }
 
-function upgradeFromFour(stored: SchemaFourWorld): SimWorld {
-  const owned = stored.groups.find((group) => group.parentCloudId === stored.beanstalkEnvironment.cloudId);
+function upgradeFromFive(stored: SchemaFiveWorld): SimWorld {
   return {
     ...structuredClone(stored),
     schema: SIM_STATE_SCHEMA,
+    blueGreen: initialBlueGreen(stored.beanstalkEnvironment, stored.region),
+  };
+}
+
+function upgradeFromFour(stored: SchemaFourWorld): SchemaFiveWorld {
+  const owned = stored.groups.find((group) => group.parentCloudId === stored.beanstalkEnvironment.cloudId);
+  return {
+    ...structuredClone(stored),
+    schema: 5,
     environmentConfig: fastierEnvironmentConfig(owned?.instanceType ?? "t3.medium"),
     groups: stored.groups.map((group) => ({
       ...structuredClone(group),

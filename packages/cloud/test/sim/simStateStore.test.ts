@@ -90,7 +90,7 @@ describe("simulated account storage", () => {
     const { rows } = await world.db.pool.query<{ schema: number }>(
       "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
     );
-    assert.deepEqual(rows, [{ schema: 5 }], "the first change stores the upgraded world");
+    assert.deepEqual(rows, [{ schema: 6 }], "the first change stores the upgraded world");
   });
 
   it("reads a world stored in format 2 (before groups kept scaling policies): its groups have none", async () => {
@@ -109,7 +109,7 @@ describe("simulated account storage", () => {
     const { rows } = await world.db.pool.query<{ schema: number }>(
       "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
     );
-    assert.deepEqual(rows, [{ schema: 5 }]);
+    assert.deepEqual(rows, [{ schema: 6 }]);
   });
 
   it("reads a world stored in format 3 (before backups were replicated to other regions): nothing replicates", async () => {
@@ -129,7 +129,7 @@ describe("simulated account storage", () => {
     const { rows } = await world.db.pool.query<{ schema: number }>(
       "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
     );
-    assert.deepEqual(rows, [{ schema: 5 }]);
+    assert.deepEqual(rows, [{ schema: 6 }]);
   });
 
   it("reads a world stored in format 4 (before instance-type changes): version 1 of each template, Beanstalk Ready", async () => {
@@ -152,7 +152,31 @@ describe("simulated account storage", () => {
     const { rows } = await world.db.pool.query<{ schema: number }>(
       "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
     );
-    assert.deepEqual(rows, [{ schema: 5 }]);
+    assert.deepEqual(rows, [{ schema: 6 }]);
+  });
+
+  it("reads a world stored in format 5 (before blue/green deploys): the live environment alone on its CNAME", async () => {
+    const world = await openSimWorld();
+    await world.cloud.autoScaling.describeGroups();
+    await world.db.pool.query(`UPDATE sim_accounts SET state = jsonb_set(state, '{schema}', '5') #- '{blueGreen}'`);
+    const restarted = world.open();
+    const live = await restarted.beanstalk.findEnvironmentByName("fastier-prod");
+    assert.deepEqual(
+      [live?.status, live?.cname, live?.versionLabel],
+      ["Ready", "fastier-prod.us-east-1.elasticbeanstalk.com", "fastier-web-v41"],
+    );
+    assert.equal(await restarted.beanstalk.findEnvironmentByName("fastier-prod-b"), null);
+    await restarted.beanstalk.createConfigurationTemplate({
+      applicationName: "fastier-web",
+      templateName: "after-upgrade",
+      environmentId: "e-fastierprod",
+      description: "upgrade",
+    });
+    assert.equal(await restarted.beanstalk.configurationTemplateExists("fastier-web", "after-upgrade"), true);
+    const { rows } = await world.db.pool.query<{ schema: number }>(
+      "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
+    );
+    assert.deepEqual(rows, [{ schema: 6 }]);
   });
 
   it("keeps separate accounts apart and never moves a world back in time", async () => {

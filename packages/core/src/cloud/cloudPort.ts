@@ -1,5 +1,10 @@
 import type { BackupReplicationPort } from "./backupReplicationPort.ts";
 import type {
+  BeanstalkEnvironmentSummary,
+  CloneEnvironmentRequest,
+  ConfigurationTemplateRequest,
+} from "./blueGreenTypes.ts";
+import type {
   AutoScalingGroupState,
   CapacityLimits,
   DbInstanceModification,
@@ -60,6 +65,15 @@ export interface BeanstalkPort {
   updateInstanceTypes(environmentId: string, instanceTypes: string[]): Promise<void>;
   /** The environment's events since `since`, oldest first. */
   describeEvents(environmentId: string, since: Date): Promise<BeanstalkEvent[]>;
+  /** The environment of that name unless it is Terminated; null when there is none. */
+  findEnvironmentByName(environmentName: string): Promise<BeanstalkEnvironmentSummary | null>;
+  configurationTemplateExists(applicationName: string, templateName: string): Promise<boolean>;
+  createConfigurationTemplate(request: ConfigurationTemplateRequest): Promise<void>;
+  /** Refused (conflict) when an environment of that name or a CNAME with that prefix exists. */
+  createEnvironment(request: CloneEnvironmentRequest): Promise<BeanstalkEnvironmentSummary>;
+  /** SwapEnvironmentCNAMEs; refused (invalid_state) unless both are Ready. */
+  swapEnvironmentCnames(sourceEnvironmentId: string, destinationEnvironmentId: string): Promise<void>;
+  terminateEnvironment(environmentId: string): Promise<void>;
 }
 
 export interface DatabasePort {

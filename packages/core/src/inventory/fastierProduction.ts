@@ -47,6 +47,8 @@ export const FASTIER_PRODUCTION_RESOURCES: SeedResource[] = [
       applicationName: "fastier-web",
       platform: "Python 3.11 running on 64bit Amazon Linux 2023",
       cname: "fastier-prod.us-east-1.elasticbeanstalk.com",
+      /** Whether this environment answers on the live host name (a blue/green swap moves it). */
+      holdsLiveCname: true,
       deploymentPolicy: "RollingWithAdditionalBatch",
       health: "Green",
     },

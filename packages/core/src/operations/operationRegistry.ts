@@ -1,3 +1,4 @@
+import { blueGreenDeploy } from "./kinds/blueGreenDeploy.ts";
 import { changeInstanceType } from "./kinds/changeInstanceType.ts";
 import { createSnapshot } from "./kinds/createSnapshot.ts";
 import { drDrill } from "./kinds/drDrill.ts";
@@ -35,6 +36,7 @@ export const OPERATION_DEFINITIONS = [
   stopBackupReplication,
   changeInstanceType,
   drDrill,
+  blueGreenDeploy,
 ] as const;
 
 export type OperationKind = (typeof OPERATION_DEFINITIONS)[number]["kind"];

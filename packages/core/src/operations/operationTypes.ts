@@ -232,6 +232,12 @@ interface OperationDescription<K extends string, Body extends TObject> {
   /** Whether a cancel can still take effect in this step (before anything irreversible happened). */
   cancellableIn(step: string): boolean;
   /**
+   * Steps that answer a cancel themselves by undoing what was done (a blue/green deploy swaps
+   * back during its drain): the step reads `cancelRequested`, and the reconciler neither ends the
+   * operation before it nor calls the cancel too late. None when omitted.
+   */
+  undoesOnCancelIn?(step: string): boolean;
+  /**
    * A step every ending goes through, for what must not outlive the operation (a scratch
    * instance): a failure, a cancel, the deadline or workers lost too often first move the
    * operation into it, and it ends as it would have once the step succeeds (see cleanupStep.ts).

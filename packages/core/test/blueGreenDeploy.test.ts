@@ -1,0 +1,221 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { createManualClock, createSimCloud, type ManualClock } from "@fastier/cloud";
+import { driveOperation, storedOperation } from "../../../test/helpers/driveOperation.ts";
+import { createTestDatabase, type TestDatabase } from "../../../test/helpers/testDatabase.ts";
+import {
+  BEANSTALK_DATABASE_ATTRIBUTE,
+  BEANSTALK_ENVIRONMENT_NAME,
+  blueGreenDeploy,
+  type CloudPort,
+  DomainError,
+  type StepOutcome,
+} from "../src/index.ts";
+import { environmentTarget, recordingBlueGreenCalls } from "./helpers/blueGreenTargets.ts";
+import { resumeOperation } from "./helpers/rdsTargets.ts";
+
+const BLUE = BEANSTALK_ENVIRONMENT_NAME;
+const GREEN = `${BLUE}-b`;
+const LIVE_CNAME = "fastier-prod.us-east-1.elasticbeanstalk.com";
+const NEXT_VERSION = "fastier-web-v42";
+
+describe("blue/green deploy on Elastic Beanstalk (state machine on the simulator)", () => {
+  let db: TestDatabase;
+  let clock: ManualClock;
+  let worlds = 0;
+  const target = environmentTarget();
+
+  before(async () => {
+    db = await createTestDatabase();
+    clock = createManualClock(new Date("2026-11-25T12:00:00Z"));
+  });
+  after(() => db.drop());
+
+  const freshCloud = (): CloudPort => createSimCloud({ pool: db.pool, clock, accountId: `bluegreen-${++worlds}` });
+  const environment = (cloud: CloudPort, name: string) => cloud.beanstalk.findEnvironmentByName(name);
+  const refusal = async (promise: Promise<unknown>) => {
+    const error = await promise.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof DomainError, `expected a refusal, got ${String(error)}`);
+    return error;
+  };
+
+  it("plans the clone, its name and the swap", async () => {
+    const plan = await blueGreenDeploy.plan({
+      target,
+      params: { versionLabel: NEXT_VERSION },
+      cloud: freshCloud(),
+      now: clock.now(),
+    });
+    assert.match(
+      plan.summary,
+      /fastier-prod \(fastier-web-v41\) → fastier-prod-b with fastier-web-v42, then swap fastier-prod\.us-east-1/,
+    );
+    assert.deepEqual(plan.changes[0], { field: "versionLabel", from: "fastier-web-v41", to: NEXT_VERSION });
+    assert.match(plan.checks.find((c) => c.name === "swap back")?.detail ?? "", /stays 15 minute\(s\)/);
+  });
+
+  it("creates green from a template, swaps once, drains, then terminates the old environment", async () => {
+    const { cloud, calls } = recordingBlueGreenCalls(freshCloud());
+    const result = await driveOperation(
+      blueGreenDeploy,
+      target,
+      { versionLabel: NEXT_VERSION, drainMinutes: 20 },
+      cloud,
+      clock,
+    );
+    assert.equal(result.final.type, "succeeded", JSON.stringify(result.final));
+    assert.equal(calls.createConfigurationTemplate.length, 1);
+    assert.deepEqual(calls.createEnvironment, [
+      {
+        applicationName: "fastier-web",
+        environmentName: GREEN,
+        templateName: calls.createConfigurationTemplate[0]?.templateName,
+        versionLabel: NEXT_VERSION,
+        cnamePrefix: GREEN,
+      },
+    ]);
+    assert.equal(calls.swapEnvironmentCnames.length, 1);
+    assert.deepEqual(calls.terminateEnvironment, ["e-fastierprod"]);
+    const green = await environment(cloud, GREEN);
+    assert.equal(green?.cname, LIVE_CNAME, "green answers on the live host name");
+    assert.equal(green?.versionLabel, NEXT_VERSION);
+    assert.equal(await environment(cloud, BLUE), null, "the old environment is terminated");
+    // The old one was terminated only after the drain: 20 minutes after the swap at the earliest.
+    const swapped = result.outcomes.findIndex((o) => o.type === "advance" && o.step === "drain");
+    const drainWaits = result.outcomes
+      .slice(swapped + 1)
+      .filter((o) => o.type === "wait" && /draining/.test(o.message));
+    assert.equal(
+      drainWaits.reduce((ms, o) => ms + (o.type === "wait" ? o.recheckAfterMs : 0), 0),
+      20 * 60_000,
+    );
+    const discovered = await cloud.discovery.discover();
+    const greenResource = discovered.resources.find((r) => r.name === GREEN);
+    assert.equal(greenResource?.attributes.holdsLiveCname, true);
+    assert.equal(
+      discovered.resources.find((r) => r.name === BLUE),
+      undefined,
+      "a terminated environment is not listed",
+    );
+  });
+
+  it("swaps back in one call (cancel) during the drain and terminates green", async () => {
+    const { cloud, calls } = recordingBlueGreenCalls(freshCloud());
+    const result = await driveOperation(blueGreenDeploy, target, { versionLabel: NEXT_VERSION }, cloud, clock, {
+      beforeStep: (operation) => {
+        if (operation.step === "drain") operation.cancelRequested = true;
+      },
+    });
+    assert.equal(result.final.type, "cancelled", JSON.stringify(result.final));
+    assert.match(
+      result.final.type === "cancelled" ? result.final.message : "",
+      /swapped back.*fastier-prod-b terminated/,
+    );
+    assert.equal(calls.swapEnvironmentCnames.length, 2);
+    const blue = await environment(cloud, BLUE);
+    assert.equal(blue?.cname, LIVE_CNAME, "blue answers on the live host name again");
+    assert.equal(await environment(cloud, GREEN), null);
+    assert.equal(calls.terminateEnvironment.length, 1);
+    assert.equal(calls.terminateEnvironment[0], calls.swapEnvironmentCnames[0]?.destinationEnvironmentId);
+  });
+
+  it("terminates a green environment that comes up Ready but not Green, and never swaps", async () => {
+    const { cloud, calls } = recordingBlueGreenCalls(freshCloud());
+    const result = await driveOperation(
+      blueGreenDeploy,
+      target,
+      { versionLabel: "faulty-fastier-web-v44" },
+      cloud,
+      clock,
+    );
+    assert.equal(result.final.type, "failed");
+    assert.equal(result.final.type === "failed" ? result.final.code : "", "green_unhealthy");
+    assert.match(
+      result.final.type === "failed" ? result.final.message : "",
+      /Ready but Red.*fastier-prod-b terminated/,
+    );
+    assert.equal(calls.swapEnvironmentCnames.length, 0);
+    assert.equal(calls.terminateEnvironment.length, 1);
+    assert.equal(await environment(cloud, GREEN), null);
+    assert.equal((await environment(cloud, BLUE))?.cname, LIVE_CNAME, "the live environment was not touched");
+  });
+
+  it("keeps the old environment when asked, and then refuses a deploy while that green one exists", async () => {
+    const cloud = freshCloud();
+    const result = await driveOperation(
+      blueGreenDeploy,
+      target,
+      { versionLabel: NEXT_VERSION, keepOldEnvironment: true, drainMinutes: 5 },
+      cloud,
+      clock,
+    );
+    assert.equal(result.final.type, "succeeded");
+    assert.equal((await environment(cloud, BLUE))?.status, "Ready");
+    const listed = (await cloud.discovery.discover()).resources.filter((r) => r.kind === "beanstalk_environment");
+    assert.deepEqual(
+      listed.map((r) => [r.name, r.attributes.holdsLiveCname]),
+      [
+        [BLUE, false],
+        [GREEN, true],
+      ],
+      "discovery shows both environments and which one holds the live CNAME",
+    );
+    const error = await refusal(
+      blueGreenDeploy.plan({ target, params: { versionLabel: "fastier-web-v43" }, cloud, now: clock.now() }),
+    );
+    assert.equal(error.code, "green_environment_exists");
+  });
+
+  it("refuses an environment that is not Ready, one with a Beanstalk database, and a version already live", async () => {
+    const cloud = freshCloud();
+    const plan = (params: { versionLabel: string }, on = target) =>
+      blueGreenDeploy.plan({ target: on, params, cloud, now: clock.now() });
+    const database = await refusal(
+      plan({ versionLabel: NEXT_VERSION }, environmentTarget({ [BEANSTALK_DATABASE_ATTRIBUTE]: true })),
+    );
+    assert.equal(database.code, "environment_has_database");
+    assert.equal((await refusal(plan({ versionLabel: "fastier-web-v41" }))).code, "version_already_live");
+    await cloud.beanstalk.updateInstanceTypes("e-fastierprod", ["t3.large"]);
+    const updating = await refusal(plan({ versionLabel: NEXT_VERSION }));
+    assert.equal(updating.code, "environment_not_ready");
+    assert.match(updating.message, /is Updating/);
+    assert.equal(await environment(cloud, GREEN), null, "a refusal creates nothing");
+  });
+
+  const boundaries = ["create", "launch", "swap", "drain", "retire"];
+  for (const boundary of boundaries) {
+    it(`resumes after a crash before step ${boundary} without a second environment or swap`, async () => {
+      const { cloud, calls } = recordingBlueGreenCalls(freshCloud());
+      const operation = storedOperation(blueGreenDeploy, target, { versionLabel: NEXT_VERSION }, clock.now());
+      const outcomes = await resumeOperation(blueGreenDeploy, operation, target, cloud, clock, {
+        crashAfter: (o: StepOutcome) => o.type === "advance" && o.step === boundary,
+      });
+      assert.equal(outcomes.at(-1)?.type, "succeeded", JSON.stringify(outcomes.at(-1)));
+      assert.equal(calls.createConfigurationTemplate.length, 1);
+      assert.equal(calls.createEnvironment.length, 1);
+      assert.equal(calls.swapEnvironmentCnames.length, 1);
+      assert.equal(calls.terminateEnvironment.length, 1);
+      assert.equal((await environment(cloud, GREEN))?.cname, LIVE_CNAME);
+    });
+  }
+
+  for (const boundary of ["swap-back", "discard"]) {
+    it(`swaps back once after a crash before step ${boundary}`, async () => {
+      const { cloud, calls } = recordingBlueGreenCalls(freshCloud());
+      const operation = storedOperation(blueGreenDeploy, target, { versionLabel: NEXT_VERSION }, clock.now());
+      const outcomes = await resumeOperation(blueGreenDeploy, operation, target, cloud, clock, {
+        crashAfter: (o: StepOutcome) => {
+          if (o.type === "advance" && o.step === "drain") operation.cancelRequested = true;
+          return o.type === "advance" && o.step === boundary;
+        },
+      });
+      assert.equal(outcomes.at(-1)?.type, "cancelled", JSON.stringify(outcomes.at(-1)));
+      assert.equal(calls.swapEnvironmentCnames.length, 2);
+      assert.equal(calls.terminateEnvironment.length, 1);
+      assert.equal((await environment(cloud, BLUE))?.cname, LIVE_CNAME);
+    });
+  }
+});

@@ -1,0 +1,57 @@
+import {
+  BEANSTALK_ENVIRONMENT_NAME,
+  type BeanstalkPort,
+  type CloneEnvironmentRequest,
+  type CloudPort,
+  type ConfigurationTemplateRequest,
+  type Resource,
+} from "../../src/index.ts";
+
+/** Fastier's live Beanstalk environment as the operations receive it: its name is what they look up. */
+export const environmentTarget = (attributes: Record<string, unknown> = {}, name = BEANSTALK_ENVIRONMENT_NAME) =>
+  ({
+    id: `res-${name}`,
+    environmentId: "env-1",
+    kind: "beanstalk_environment",
+    cloudId: "e-fastierprod",
+    name,
+    attributes,
+    parentId: null,
+  }) as unknown as Resource;
+
+export interface BlueGreenCalls {
+  createConfigurationTemplate: ConfigurationTemplateRequest[];
+  createEnvironment: CloneEnvironmentRequest[];
+  swapEnvironmentCnames: { sourceEnvironmentId: string; destinationEnvironmentId: string }[];
+  terminateEnvironment: string[];
+}
+
+/** Every call of a blue/green deploy that changes the cloud, recorded with its input, passed through. */
+export function recordingBlueGreenCalls(cloud: CloudPort): { cloud: CloudPort; calls: BlueGreenCalls } {
+  const calls: BlueGreenCalls = {
+    createConfigurationTemplate: [],
+    createEnvironment: [],
+    swapEnvironmentCnames: [],
+    terminateEnvironment: [],
+  };
+  const beanstalk: BeanstalkPort = {
+    ...cloud.beanstalk,
+    createConfigurationTemplate: (request) => {
+      calls.createConfigurationTemplate.push(request);
+      return cloud.beanstalk.createConfigurationTemplate(request);
+    },
+    createEnvironment: (request) => {
+      calls.createEnvironment.push(request);
+      return cloud.beanstalk.createEnvironment(request);
+    },
+    swapEnvironmentCnames: (sourceEnvironmentId, destinationEnvironmentId) => {
+      calls.swapEnvironmentCnames.push({ sourceEnvironmentId, destinationEnvironmentId });
+      return cloud.beanstalk.swapEnvironmentCnames(sourceEnvironmentId, destinationEnvironmentId);
+    },
+    terminateEnvironment: (environmentId) => {
+      calls.terminateEnvironment.push(environmentId);
+      return cloud.beanstalk.terminateEnvironment(environmentId);
+    },
+  };
+  return { cloud: { ...cloud, beanstalk }, calls };
+}

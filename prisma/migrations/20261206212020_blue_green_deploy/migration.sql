@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "OperationKind" ADD VALUE 'BLUE_GREEN_DEPLOY';
+

@@ -1,0 +1,99 @@
+// A blue/green deploy through the API, carried out by the reconciler on the simulator with a
+// controlled clock: bad input, a deploy run to its end, and a swap back asked during the drain.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { BEANSTALK_ENVIRONMENT_NAME } from "@fastier/core";
+import { createOperationStore } from "@fastier/db";
+import { reconcilerFor, reconcileToEnd } from "./helpers/reconcile.ts";
+import { type SyncedApp, syncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
+import { createTestApp } from "./helpers/testApp.ts";
+
+const LIVE_CNAME = "fastier-prod.us-east-1.elasticbeanstalk.com";
+
+describe("blue/green deploys through the API", () => {
+  let app: SyncedApp;
+  let blueId = "";
+  const post = (url: string, payload?: object) =>
+    app.t.app.inject({ method: "POST", url, headers: app.t.auth("operator"), ...(payload && { payload }) });
+  const get = async (url: string) => {
+    const response = await app.t.app.inject({ method: "GET", url, headers: app.t.auth("viewer") });
+    assert.equal(response.statusCode, 200, response.body);
+    return response.json();
+  };
+  const environment = (name: string) => app.t.cloud.beanstalk.findEnvironmentByName(name);
+
+  before(async () => {
+    app = await syncedApp(await createTestApp());
+    const blue = await app.t.db.prisma.resource.findFirst({ where: { name: BEANSTALK_ENVIRONMENT_NAME } });
+    assert.ok(blue);
+    blueId = blue.id;
+  });
+  after(() => app.t.close());
+
+  it("refuses bad input with problems naming the field and rule, and changes nothing", async () => {
+    const cases: [object, string, string][] = [
+      [{ versionLabel: "v 42" }, "/versionLabel", "pattern"],
+      [{ versionLabel: "fastier-web-v42", drainMinutes: 2 }, "/drainMinutes", "minimum"],
+      [{ versionLabel: "fastier-web-v42", drainMinutes: 241 }, "/drainMinutes", "maximum"],
+      [{ versionLabel: "fastier-web-v42", swapNow: true }, "/swapNow", "additionalProperties"],
+    ];
+    for (const [payload, field, rule] of cases) {
+      const response = await post(`/v1/resources/${blueId}/blue-green`, payload);
+      assert.equal(response.statusCode, 400, response.body);
+      assert.match(String(response.headers["content-type"]), /application\/problem\+json/);
+      const problem = response.json();
+      assert.ok(
+        problem.errors?.some((p: { field: string; rule: string }) => p.field.startsWith(field) && p.rule === rule),
+        JSON.stringify(problem),
+      );
+    }
+    assert.equal(await app.t.db.prisma.operation.count(), 0);
+    assert.equal(await environment(`${BEANSTALK_ENVIRONMENT_NAME}-b`), null);
+  });
+
+  it("swaps back in one call during the drain: the old environment is live again and green is gone", async () => {
+    const accepted = await post(`/v1/resources/${blueId}/blue-green`, { versionLabel: "fastier-web-v42" });
+    assert.equal(accepted.statusCode, 202, accepted.body);
+    const operation = accepted.json();
+    const reconciler = reconcilerFor(app.t);
+    const operations = createOperationStore(app.t.db);
+    for (let i = 0; i < 100 && (await operations.get(operation.id))?.step !== "drain"; i += 1) {
+      await reconciler.tick();
+      app.t.clock.advance(30_000);
+    }
+    assert.equal((await environment(`${BEANSTALK_ENVIRONMENT_NAME}-b`))?.cname, LIVE_CNAME, "green is live");
+    const cancel = await post(`/v1/operations/${operation.id}/cancel`);
+    assert.equal(cancel.statusCode, 202, cancel.body);
+    await reconcileToEnd(app.t, operation.id);
+    const done = await get(`/v1/operations/${operation.id}`);
+    assert.equal(done.status, "cancelled", JSON.stringify(done));
+    const messages = done.events.map((e: { message: string }) => e.message).join("\n");
+    assert.match(
+      messages,
+      /swapped back: fastier-prod\.us-east-1\.elasticbeanstalk\.com answers from fastier-prod again/,
+    );
+    assert.doesNotMatch(messages, /cancel came too late/);
+    assert.equal((await environment(BEANSTALK_ENVIRONMENT_NAME))?.cname, LIVE_CNAME);
+    assert.equal(await environment(`${BEANSTALK_ENVIRONMENT_NAME}-b`), null);
+  });
+
+  it("runs a deploy to its end and the next sync shows the green environment holding the live CNAME", async () => {
+    const dryRun = await post(`/v1/resources/${blueId}/blue-green`, { versionLabel: "fastier-web-v43", dryRun: true });
+    assert.equal(dryRun.statusCode, 200, dryRun.body);
+    assert.equal(dryRun.json().plan.deadline.timeoutMinutes, 300);
+    const accepted = await post(`/v1/resources/${blueId}/blue-green`, {
+      versionLabel: "fastier-web-v43",
+      drainMinutes: 5,
+    });
+    assert.equal(accepted.statusCode, 202, accepted.body);
+    await reconcileToEnd(app.t, accepted.json().id);
+    const done = await get(`/v1/operations/${accepted.json().id}`);
+    assert.equal(done.status, "succeeded", JSON.stringify(done.error));
+    assert.equal(done.result.oldEnvironment, "terminated");
+    await syncFromCloud(app.t, app.envId);
+    const green = await app.t.db.prisma.resource.findFirst({ where: { name: `${BEANSTALK_ENVIRONMENT_NAME}-b` } });
+    assert.equal((green?.attributes as { holdsLiveCname?: boolean } | undefined)?.holdsLiveCname, true);
+    const blue = await app.t.db.prisma.resource.findUnique({ where: { id: blueId } });
+    assert.equal(blue?.status, "GONE", "the terminated environment is gone from the inventory");
+  });
+});
