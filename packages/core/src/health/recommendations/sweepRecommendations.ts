@@ -2,11 +2,7 @@ import type { Resource } from "../../inventory/types.ts";
 import { IN_SERVICE_METRIC, INSTANCE_MEMORY_METRIC } from "../rules/evaluateResource.ts";
 import type { Finding } from "../rules/findingTypes.ts";
 import type { StoredRecommendation } from "../sweep/sweepTypes.ts";
-import {
-  type Recommendation,
-  type RecommendationContext,
-  recommendationsFor,
-} from "./recommendations.ts";
+import { type Recommendation, type RecommendationContext, recommendationsFor } from "./recommendations.ts";
 import { type SupersedeResult, supersede } from "./supersedeRecommendations.ts";
 
 /** The group size the finding's latest memory evidence was seen at, if recorded. */
