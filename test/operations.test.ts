@@ -250,6 +250,7 @@ describe("operations: failures, retries and crashed workers", () => {
     assert.equal(requested.statusCode, 202);
     assert.equal(requested.json().status, "running");
     assert.equal(requested.json().cancelRequested, true);
+    const requestedAt = t.clock.now().toISOString();
     t.clock.advance(2_000);
     await reconcilerFor(t).tick();
     const done = await getOperation(t, op.id);
@@ -262,6 +263,8 @@ describe("operations: failures, retries and crashed workers", () => {
       done.events?.map((e) => e.type),
       ["created", "started", "cancel_requested", "retry", "cancelled"],
     );
+    // On the control plane's clock, like the steps' events, so the history reads in order under the simulator.
+    assert.equal(done.events?.find((e) => e.type === "cancel_requested")?.at, requestedAt);
   });
 
   it("finishes exactly once when a worker dies between act and verify", async () => {

@@ -144,7 +144,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const approvals = createApprovalPolicyStore(prisma);
   const now = deps.now ?? (() => new Date());
   await app.register(operationRequestRoutes, { inventory, operations, approvals, cloud: deps.cloud, now });
-  await app.register(operationRoutes, { operations });
+  await app.register(operationRoutes, { operations, now });
   await app.register(approvalRoutes, { operations, approvals, now });
   const drills = createDrDrillStore(prisma);
   await app.register(disasterRecoveryRoutes, { inventory, drills, cloud: deps.cloud, now });

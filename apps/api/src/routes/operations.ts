@@ -10,6 +10,8 @@ import { streamOperationEvents } from "./operationEventStream.ts";
 
 export interface OperationRoutesOptions {
   operations: OperationStore;
+  /** The control plane's clock: the simulated one under the simulator. */
+  now: () => Date;
   /** How often the event stream looks for new events. */
   eventPollMs?: number;
 }
@@ -76,7 +78,7 @@ export const operationRoutes: FastifyPluginAsyncTypebox<OperationRoutesOptions> 
       },
     },
     async (request, reply) => {
-      const operation = await operations.requestCancel(request.params.id, auditContext(request));
+      const operation = await operations.requestCancel(request.params.id, auditContext(request), options.now());
       return reply.status(202).send(operation);
     },
   );

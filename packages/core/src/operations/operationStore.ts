@@ -82,7 +82,8 @@ export interface OperationStore {
   recordStep(operationId: string, workerId: string, record: StepRecord): Promise<Operation | null>;
   /** Persists a retryable failure with its backoff, and releases the lease. */
   recordRetry(operationId: string, workerId: string, record: RetryRecord): Promise<Operation | null>;
-  requestCancel(id: string, audit: AuditContext): Promise<Operation>;
+  /** `now` is the control plane's clock (the simulated one under the simulator), like every step's events. */
+  requestCancel(id: string, audit: AuditContext, now: Date): Promise<Operation>;
   /**
    * Approves (the operation becomes pending, its deadline counted from now) or
    * rejects (it ends, nothing done in the cloud) an operation awaiting

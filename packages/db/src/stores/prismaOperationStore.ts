@@ -331,7 +331,7 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
       return rowCount ?? 0;
     },
 
-    async requestCancel(id, audit) {
+    async requestCancel(id, audit, now) {
       return prisma.$transaction(async (tx) => {
         if (!(await lockRow(tx, "operations", id))) throw new NotFoundError("operation", id);
         const row = await tx.operation.findUniqueOrThrow({ where: { id } });
@@ -340,7 +340,6 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
             status: row.status.toLowerCase(),
           });
         }
-        const now = new Date();
         await writeAudit(tx, audit, { action: "operation.cancel", targetType: "operation", targetId: id });
         if ((row.status === "PENDING" || row.status === "AWAITING_APPROVAL") && !row.leaseOwner) {
           // Not started yet: nothing in the cloud to undo.
@@ -349,6 +348,7 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
               operationId: id,
               type: "cancelled",
               step: row.step,
+              at: now,
               message: `cancelled by ${audit.actor.name} before it started`,
             },
           });
@@ -364,6 +364,7 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
             operationId: id,
             type: "cancel_requested",
             step: row.step,
+            at: now,
             message: `cancel requested by ${audit.actor.name}; it takes effect if the current step allows`,
           },
         });
