@@ -14,7 +14,7 @@ interface OperationJson {
   kind: string;
   error: { code: string; message: string } | null;
   result: Record<string, unknown> | null;
-  events?: { type: string; message: string; step: string }[];
+  events?: { type: string; message: string; step: string; at: string }[];
 }
 
 async function runToEnd(t: TestApp, operationId: string, cloud: CloudPort = t.cloud) {
