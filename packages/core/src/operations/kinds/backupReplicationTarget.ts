@@ -2,7 +2,10 @@ import { Type } from "typebox";
 import { AWS_REGION_PATTERN, type ReplicatedBackup } from "../../cloud/backupReplicationPort.ts";
 import type { CloudPort } from "../../cloud/cloudPort.ts";
 import type { DbInstanceState } from "../../cloud/cloudTypes.ts";
+import { type BackupReplicationRecord, withBackupReplication } from "../../dr/backupReplications.ts";
 import { ConflictError, ValidationError } from "../../errors.ts";
+import type { Resource } from "../../inventory/types.ts";
+import type { InventoryEffect } from "../operationTypes.ts";
 import { describeDbInstance } from "./dbInstanceLookup.ts";
 
 /** The request field both replication kinds take. */
@@ -45,3 +48,20 @@ export const liveReplication = (backup: ReplicatedBackup | null): ReplicatedBack
 
 /** While RDS copies the first backup: a minute between looks is plenty. */
 export const REPLICATION_RECHECK_MS = 60_000;
+
+/** What a start (`record`) or a stop (`null`) leaves in the inventory: the target's entry for that region. */
+export function replicationInventoryEffect(
+  target: Pick<Resource, "id" | "attributes">,
+  destinationRegion: string,
+  record: BackupReplicationRecord | null,
+): InventoryEffect {
+  return {
+    updates: [
+      {
+        resourceId: target.id,
+        changes: { attributes: withBackupReplication(target.attributes, destinationRegion, record) },
+      },
+    ],
+    creates: [],
+  };
+}

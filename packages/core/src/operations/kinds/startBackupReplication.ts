@@ -1,6 +1,6 @@
 import { type Static, Type } from "typebox";
 import { regionOfArn } from "../../cloud/backupReplicationPort.ts";
-import { backupReplicationRecord, withBackupReplication } from "../../dr/backupReplications.ts";
+import { backupReplicationRecord } from "../../dr/backupReplications.ts";
 import { ConflictError, ValidationError } from "../../errors.ts";
 import { MAX_BACKUP_RETENTION_DAYS } from "../../inventory/resourceRules.ts";
 import { defineOperation } from "../defineOperation.ts";
@@ -10,6 +10,7 @@ import {
   liveReplication,
   REPLICATION_RECHECK_MS,
   refuseHomeRegion,
+  replicationInventoryEffect,
   replicationSource,
 } from "./backupReplicationTarget.ts";
 
@@ -198,15 +199,7 @@ export const startBackupReplication = defineOperation({
           type: "succeeded",
           message: `automated backups of ${instance.identifier} replicate to ${destinationRegion}`,
           result: { identifier: instance.identifier, ...record, kmsKeyId: backup.kmsKeyId, arn: backup.arn },
-          inventory: {
-            updates: [
-              {
-                resourceId: target.id,
-                changes: { attributes: withBackupReplication(target.attributes, destinationRegion, record) },
-              },
-            ],
-            creates: [],
-          },
+          inventory: replicationInventoryEffect(target, destinationRegion, record),
         };
       }
       default:

@@ -1,11 +1,11 @@
 import { type Static, Type } from "typebox";
-import { withBackupReplication } from "../../dr/backupReplications.ts";
 import { defineOperation } from "../defineOperation.ts";
 import {
   DestinationRegion,
   liveReplication,
   REPLICATION_RECHECK_MS,
   refuseHomeRegion,
+  replicationInventoryEffect,
   replicationSource,
 } from "./backupReplicationTarget.ts";
 
@@ -100,15 +100,7 @@ export const stopBackupReplication = defineOperation({
           type: "succeeded",
           message: `automated backups of ${instance.identifier} no longer replicate to ${destinationRegion}`,
           result: { identifier: instance.identifier, destinationRegion, retained: described?.status === "retained" },
-          inventory: {
-            updates: [
-              {
-                resourceId: target.id,
-                changes: { attributes: withBackupReplication(target.attributes, destinationRegion, null) },
-              },
-            ],
-            creates: [],
-          },
+          inventory: replicationInventoryEffect(target, destinationRegion, null),
         };
       }
       default:
