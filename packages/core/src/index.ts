@@ -1,7 +1,15 @@
+export { type DrDrillParams, drDrill, scratchIdentifierOf } from "./operations/kinds/drDrill.ts";
+export {
+  DB_PARAMETER_GROUP_NAME,
+  DB_SUBNET_GROUP_NAME,
+  MAX_SECURITY_GROUPS,
+  type RestoreSettings,
+  SECURITY_GROUP_ID,
+} from "./operations/kinds/restoreSettings.ts";
 export * from "./audit/auditLog.ts";
 export * from "./audit/types.ts";
-export * from "./auth/apiKeyStore.ts";
 export * from "./auth/apiKeys.ts";
+export * from "./auth/apiKeyStore.ts";
 export * from "./auth/firstAdminKey.ts";
 export * from "./auth/roles.ts";
 export * from "./cloud/backupReplicationPort.ts";
@@ -48,6 +56,14 @@ export * from "./inventory/inventoryStore.ts";
 export * from "./inventory/resourceRules.ts";
 export * from "./inventory/seedInventory.ts";
 export * from "./inventory/types.ts";
+export * from "./notifications/deliverWebhooks.ts";
+export * from "./notifications/deliveryQueue.ts";
+export * from "./notifications/deliveryRetries.ts";
+export * from "./notifications/notificationEvents.ts";
+export * from "./notifications/slackMessage.ts";
+export * from "./notifications/webhookSignature.ts";
+export * from "./notifications/webhookSubscriptions.ts";
+export * from "./notifications/webhookTargets.ts";
 export * from "./operations/approvals.ts";
 export * from "./operations/cleanupStep.ts";
 export * from "./operations/deadlines.ts";
@@ -58,20 +74,12 @@ export * from "./operations/healthGate/healthGateSettings.ts";
 export * from "./operations/kinds/blueGreenDeploy.ts";
 export * from "./operations/kinds/changeInstanceType.ts";
 export * from "./operations/kinds/createSnapshot.ts";
-export { type DrDrillParams, drDrill, scratchIdentifierOf } from "./operations/kinds/drDrill.ts";
 export * from "./operations/kinds/enableMultiAz.ts";
 export * from "./operations/kinds/followedExecution.ts";
 export * from "./operations/kinds/pipelineReleases.ts";
 export * from "./operations/kinds/promoteReplica.ts";
 export * from "./operations/kinds/putMemoryScalingPolicy.ts";
 export * from "./operations/kinds/restorePointInTime.ts";
-export {
-  DB_PARAMETER_GROUP_NAME,
-  DB_SUBNET_GROUP_NAME,
-  MAX_SECURITY_GROUPS,
-  type RestoreSettings,
-  SECURITY_GROUP_ID,
-} from "./operations/kinds/restoreSettings.ts";
 export * from "./operations/kinds/rollbackStage.ts";
 export * from "./operations/kinds/scaleGroup.ts";
 export * from "./operations/kinds/setBackupRetention.ts";
