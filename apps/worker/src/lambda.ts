@@ -52,6 +52,7 @@ const jobs = lazily(async () => {
       log,
       workerId: `lambda:${config.lambda?.functionName ?? "local"}:${randomUUID().slice(0, 8)}`,
       sweepSettings: sweepSettingsOf(config.health),
+      webhooks: { dashboardBaseUrl: config.webhooks.dashboardBaseUrl },
     }),
   };
 });
@@ -64,12 +65,16 @@ export interface ReconcileSummary {
   durationMs: number;
 }
 
-/** Advances due operations until none is due or the safety margin before the timeout is reached. */
+/**
+ * Advances due operations until none is due or the safety margin before the timeout is reached,
+ * then sends due webhook deliveries with the time left (the schedule's minute is their retry tick).
+ */
 export async function reconcile(event: ScheduledEvent, context: LambdaContext): Promise<ReconcileSummary> {
   const started = Date.now();
   const deadline = started + context.getRemainingTimeInMillis() - RECONCILE_SAFETY_MARGIN_MS;
-  const { reconciler, log } = await jobs();
+  const { reconciler, log, deliverOnce } = await jobs();
   const advanced = await reconciler.runUntil(deadline);
+  if (Date.now() < deadline) await deliverOnce(log);
   const summary: ReconcileSummary = {
     advanced,
     stoppedBy: Date.now() >= deadline ? "deadline" : "idle",

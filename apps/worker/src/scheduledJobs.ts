@@ -1,13 +1,17 @@
 import {
   type CloudPort,
+  type DeliveryRound,
+  deliverWebhooks,
   type ScheduledDrill,
   type SweepRun,
   type SweepSettings,
   type SyncRun,
   startDueDrills,
+  type WebhookSender,
 } from "@fastier/core";
 import {
   createApprovalPolicyStore,
+  createDeliveryQueue,
   createDrDrillStore,
   createInventoryStore,
   createOperationStore,
@@ -20,6 +24,7 @@ import { createSweepRunner } from "@fastier/runtime";
 import type { Logger } from "pino";
 import { createReconciler, type Reconciler } from "./reconciler.ts";
 import { syncAllEnvironments } from "./syncAllEnvironments.ts";
+import { createWebhookSender } from "./webhookSender.ts";
 
 export interface ScheduledJobsDependencies {
   database: DatabaseHandle;
@@ -29,6 +34,16 @@ export interface ScheduledJobsDependencies {
   /** The reconciler's lease holder name, unique per process or container. */
   workerId: string;
   sweepSettings?: Partial<SweepSettings>;
+  webhooks?: WebhookDeliverySettings;
+}
+
+export interface WebhookDeliverySettings {
+  dashboardBaseUrl: string;
+  /** Retries wait in real time (the wall clock) even under the simulator: receivers live in the real world. */
+  now?: () => Date;
+  random?: () => number;
+  sender?: WebhookSender;
+  leaseMs?: number;
 }
 
 export interface ScheduledJobs {
@@ -39,7 +54,12 @@ export interface ScheduledJobs {
   sweepOnce(log: Logger): Promise<SweepRun | undefined>;
   /** Starts the DR drills the environments' schedules ask for, under the schedule lock; undefined when another process holds it. */
   drillsOnce(log: Logger): Promise<ScheduledDrill[] | undefined>;
+  /** Fans out new events and sends due webhook deliveries until none is left due; returns the rounds' totals. */
+  deliverOnce(log: Logger): Promise<DeliveryRound>;
 }
+
+/** Rounds of delivery in one call, so a backlog drains without waiting an interval per batch. */
+const MAX_DELIVERY_ROUNDS = 50;
 
 /**
  * The worker's jobs over one database and cloud, shared by the long-running
@@ -62,6 +82,15 @@ export function createScheduledJobs(deps: ScheduledJobsDependencies): ScheduledJ
     drills: createDrDrillStore(deps.database.prisma),
     cloud: deps.cloud,
     now: deps.now,
+  };
+  const deliveryDeps = {
+    queue: createDeliveryQueue(deps.database),
+    sender: deps.webhooks?.sender ?? createWebhookSender(),
+    workerId: deps.workerId,
+    now: deps.webhooks?.now ?? (() => new Date()),
+    dashboardBaseUrl: deps.webhooks?.dashboardBaseUrl ?? "http://127.0.0.1:3000",
+    ...(deps.webhooks?.random && { random: deps.webhooks.random }),
+    ...(deps.webhooks?.leaseMs && { leaseMs: deps.webhooks.leaseMs }),
   };
   return {
     reconciler: createReconciler({
@@ -100,6 +129,20 @@ export function createScheduledJobs(deps: ScheduledJobsDependencies): ScheduledJ
         else log.warn(drill, "scheduled DR drill not started");
       }
       return drills;
+    },
+
+    async deliverOnce(log) {
+      const total: DeliveryRound = { fannedOut: 0, attempted: 0, delivered: 0 };
+      for (let round = 0; round < MAX_DELIVERY_ROUNDS; round++) {
+        const done = await deliverWebhooks(deliveryDeps);
+        total.fannedOut += done.fannedOut;
+        total.attempted += done.attempted;
+        total.delivered += done.delivered;
+        if (done.fannedOut === 0 && done.attempted === 0) break;
+      }
+      if (total.attempted > total.delivered) log.warn(total, "some webhook deliveries failed; they are retried later");
+      else if (total.attempted > 0) log.debug(total, "webhooks delivered");
+      return total;
     },
 
     async sweepOnce(log) {

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Config } from "@fastier/config";
-import type { CloudPort, SweepRun, SweepSettings } from "@fastier/core";
+import type { CloudPort, DeliveryRound, SweepRun, SweepSettings } from "@fastier/core";
 import { type DatabaseHandle, isDatabaseUnavailable } from "@fastier/db";
 import { type Runtime, sweepSettingsOf } from "@fastier/runtime";
 import type { Logger } from "pino";
 import { startPeriodicTask } from "./periodicTask.ts";
-import { createScheduledJobs } from "./scheduledJobs.ts";
+import { createScheduledJobs, type WebhookDeliverySettings } from "./scheduledJobs.ts";
 
 export interface WorkerDependencies {
   database: DatabaseHandle;
@@ -19,7 +19,12 @@ export interface WorkerDependencies {
   /** Milliseconds between health sweeps; 0 runs sweeps only on demand. */
   sweepIntervalMs?: number;
   sweepSettings?: Partial<SweepSettings>;
+  /** Milliseconds between webhook delivery rounds; 0 delivers only on demand. */
+  webhookIntervalMs?: number;
+  webhooks?: WebhookDeliverySettings;
   now?: () => Date;
+  /** The lease holder's name; unique per process by default. */
+  workerId?: string;
 }
 
 export interface Worker {
@@ -29,6 +34,8 @@ export interface Worker {
   reconcileNow(): Promise<number>;
   /** One health sweep now; undefined when another process is sweeping. */
   sweepNow(): Promise<SweepRun | undefined>;
+  /** Webhook delivery now, until nothing is due. */
+  deliverNow(): Promise<DeliveryRound>;
   stop(): Promise<void>;
 }
 
@@ -43,8 +50,9 @@ export function startWorker(deps: WorkerDependencies): Worker {
     cloud: deps.cloud,
     now: deps.now ?? (() => new Date()),
     log,
-    workerId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    workerId: deps.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     ...(deps.sweepSettings && { sweepSettings: deps.sweepSettings }),
+    ...(deps.webhooks && { webhooks: deps.webhooks }),
   });
   const { reconciler } = jobs;
 
@@ -79,6 +87,18 @@ export function startWorker(deps: WorkerDependencies): Worker {
           runAtStart: true,
         })
       : undefined;
+  const deliverOnce = () => jobs.deliverOnce(log);
+  const deliver =
+    (deps.webhookIntervalMs ?? 0) > 0
+      ? startPeriodicTask({
+          name: "webhooks",
+          intervalMs: deps.webhookIntervalMs ?? 0,
+          run: async () => {
+            await deliverOnce();
+          },
+          onError: jobFailed(log, "webhook delivery"),
+        })
+      : undefined;
   // Stopping lets the step in flight finish and gives back claims not yet started.
   const stopping = new AbortController();
   const reconcile =
@@ -98,6 +118,7 @@ export function startWorker(deps: WorkerDependencies): Worker {
       syncIntervalSeconds: deps.syncIntervalSeconds,
       reconcileIntervalMs: deps.reconcileIntervalMs,
       sweepIntervalMs: deps.sweepIntervalMs ?? 0,
+      webhookIntervalMs: deps.webhookIntervalMs ?? 0,
     },
     "worker started",
   );
@@ -106,9 +127,10 @@ export function startWorker(deps: WorkerDependencies): Worker {
     syncNow: () => (sync ? sync.runNow() : syncOnce()),
     reconcileNow: () => reconciler.tick(),
     sweepNow: sweepOnce,
+    deliverNow: deliverOnce,
     async stop() {
       stopping.abort();
-      await Promise.all([sweep?.stop(), reconcile?.stop(), sync?.stop()]);
+      await Promise.all([sweep?.stop(), reconcile?.stop(), sync?.stop(), deliver?.stop()]);
       log.info("worker stopped");
     },
   };
@@ -147,5 +169,7 @@ export function startWorkerOn(runtime: Runtime, config: Config, log: Logger): Wo
     reconcileIntervalMs: config.reconcileIntervalMs,
     sweepIntervalMs: (config.health.sweepIntervalSeconds * 1000) / scale,
     sweepSettings: sweepSettingsOf(config.health),
+    webhookIntervalMs: config.webhooks.deliveryIntervalMs,
+    webhooks: { dashboardBaseUrl: config.webhooks.dashboardBaseUrl },
   });
 }

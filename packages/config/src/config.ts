@@ -88,6 +88,19 @@ const schema = {
       description:
         "KMS key per destination region for replicated backups of encrypted databases, e.g. us-west-2=arn:aws:kms:us-west-2:123456789012:key/…",
     },
+    WEBHOOK_DELIVERY_INTERVAL_MS: {
+      type: "integer",
+      minimum: 0,
+      maximum: 600000,
+      default: 500,
+      description: "How often the worker looks for webhook deliveries to send; 0 turns delivery off",
+    },
+    DASHBOARD_BASE_URL: {
+      type: "string",
+      pattern: "^https?://[^\\s]+$",
+      maxLength: 2000,
+      description: "Where links in notifications point (the dashboard's address); the API's own address by default",
+    },
     AWS_LAMBDA_FUNCTION_NAME: {
       type: "string",
       minLength: 1,
@@ -117,11 +130,19 @@ export interface Config {
   /** How often the worker looks for due operation steps. */
   reconcileIntervalMs: number;
   health: HealthConfig;
+  webhooks: WebhookConfig;
   /**
    * Set when the process is an AWS Lambda function: the database is DATABASE_URL or
    * DATABASE_SECRET_ARN (never embedded) and migrations run only in the `migrate` handler.
    */
   lambda: { functionName: string } | undefined;
+}
+
+export interface WebhookConfig {
+  /** How often the worker sends due webhook deliveries; 0 turns delivery off. */
+  deliveryIntervalMs: number;
+  /** The dashboard's base URL, for links in notifications. */
+  dashboardBaseUrl: string;
 }
 
 /** Requests a minute per process; 0 turns a limit off. */
@@ -184,6 +205,8 @@ interface RawConfig {
   TARGET_MEMORY_PERCENT: number;
   BACKUP_REPLICATION_REGIONS?: string;
   BACKUP_REPLICATION_KMS_KEYS?: string;
+  WEBHOOK_DELIVERY_INTERVAL_MS: number;
+  DASHBOARD_BASE_URL?: string;
   AWS_LAMBDA_FUNCTION_NAME?: string;
 }
 
@@ -236,6 +259,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     syncIntervalSeconds: raw.SYNC_INTERVAL_SECONDS,
     reconcileIntervalMs: raw.RECONCILE_INTERVAL_MS,
     health: healthConfig(raw),
+    webhooks: {
+      deliveryIntervalMs: raw.WEBHOOK_DELIVERY_INTERVAL_MS,
+      dashboardBaseUrl: (raw.DASHBOARD_BASE_URL || `http://${raw.HOST}:${raw.PORT}`).replace(/\/+$/, ""),
+    },
     lambda,
   };
 }

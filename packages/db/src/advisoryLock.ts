@@ -7,6 +7,7 @@ export const LOCK_KEYS = {
   scheduledSync: 72_410_915,
   healthSweep: 72_410_916,
   drillSchedule: 72_410_917,
+  notificationFanOut: 72_410_918,
 } as const;
 
 /**

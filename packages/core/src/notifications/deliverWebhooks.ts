@@ -48,7 +48,7 @@ export function webhookRequest(delivery: ClaimedDelivery, dashboardBaseUrl: stri
  */
 export async function deliverWebhooks(deps: WebhookDeliveryDependencies): Promise<DeliveryRound> {
   const random = deps.random ?? Math.random;
-  const fannedOut = await deps.queue.fanOut(deps.batchSize ?? 100);
+  const fannedOut = await deps.queue.fanOut(100, deps.now());
   const now = deps.now();
   const claimed = await deps.queue.claimDue(
     deps.workerId,

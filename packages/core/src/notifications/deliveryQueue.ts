@@ -24,7 +24,7 @@ export interface AttemptRecord {
 /** The outbox and its deliveries, as the worker sees them. */
 export interface DeliveryQueue {
   /** Turns outbox events into one delivery per matching subscription, in event order; returns how many events it handled. */
-  fanOut(limit: number): Promise<number>;
+  fanOut(limit: number, now: Date): Promise<number>;
   /**
    * Leases due deliveries (`FOR UPDATE SKIP LOCKED`), at most one per subscription and resource:
    * a later event waits until the earlier one is delivered or given up.

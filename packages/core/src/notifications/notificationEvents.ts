@@ -29,16 +29,18 @@ export interface EventSubject {
 export interface NotificationEventInput {
   type: NotificationEventType;
   occurredAt: Date;
-  /** Null for events of the whole control plane (a failed sweep). */
-  environmentId: string | null;
-  subject: EventSubject;
+  /** Left out for a resource's event (the resource's environment); null for the whole control plane (a failed sweep). */
+  environmentId?: string | null;
+  /** A resource's kind and name are read from the inventory when left out. */
+  subject: Pick<EventSubject, "id"> & Partial<EventSubject>;
   /** A finding's severity, for subscriptions' `minSeverity`. */
   severity: FindingSeverity | null;
   data: Record<string, unknown>;
 }
 
 /** An event as the outbox keeps it. */
-export interface NotificationEvent extends Omit<NotificationEventInput, "environmentId"> {
+export interface NotificationEvent extends Omit<NotificationEventInput, "environmentId" | "subject"> {
+  subject: EventSubject;
   id: string;
   environment: { id: string; name: string } | null;
   /** When the outbox row was written (the database's clock): subscriptions get events written after they were created. */

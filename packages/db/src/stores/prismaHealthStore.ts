@@ -1,11 +1,18 @@
 import { randomUUID } from "node:crypto";
-import type { Finding, HealthStore } from "@fastier/core";
+import {
+  FINDING_SEVERITIES,
+  type Finding,
+  type FindingSeverity,
+  type HealthStore,
+  type NotificationEventInput,
+} from "@fastier/core";
 import type { SweepStatus as SweepStatusRow } from "../generated/prisma/enums.ts";
 import type { DatabaseHandle } from "../prismaClient.ts";
 import { findingFromRow, recommendationFromRow, sweepFromRow } from "./healthRows.ts";
+import { onPgClient, onPrismaTransaction, writeNotifications } from "./notificationOutbox.ts";
 import { inTransaction } from "./pgTransaction.ts";
 import { RESOURCE_COLUMNS, type ResourceColumnsRow } from "./resourceColumns.ts";
-import { resourceFromRow, toDbEnum } from "./rowMapping.ts";
+import { fromDbEnum, resourceFromRow, toDbEnum } from "./rowMapping.ts";
 
 const SWEPT_KINDS = ["AUTO_SCALING_GROUP", "INSTANCE", "DB_INSTANCE"] as const;
 
@@ -70,11 +77,13 @@ export function createHealthStore({ prisma, pool }: Pick<DatabaseHandle, "prisma
 
     async applyFindingChanges(sweepId, changes) {
       await inTransaction(pool, async (client) => {
+        const events: NotificationEventInput[] = [];
         if (changes.toResolve.length > 0) {
-          await client.query(
+          const { rows } = await client.query<FindingEventRow & { resolution: string; resolved_at: Date }>(
             `UPDATE findings f SET status = 'RESOLVED', resolved_at = x.resolved_at, resolution = x.resolution, last_sweep_id = $2
                FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, resolved_at timestamptz, resolution text)
-              WHERE f.id = x.id AND f.status = 'OPEN'`,
+              WHERE f.id = x.id AND f.status = 'OPEN'
+             RETURNING ${FINDING_EVENT_COLUMNS}, f.resolution, f.resolved_at`,
             [
               JSON.stringify(
                 changes.toResolve.map((f) => ({ id: f.id, resolved_at: f.resolvedAt, resolution: f.resolution })),
@@ -82,20 +91,38 @@ export function createHealthStore({ prisma, pool }: Pick<DatabaseHandle, "prisma
               sweepId,
             ],
           );
+          events.push(
+            ...rows.map((row) =>
+              findingEvent("finding.resolved", row, row.resolved_at, { resolution: row.resolution }, row.resolution),
+            ),
+          );
         }
         if (changes.toUpdate.length > 0) {
-          await client.query(
+          // The self-join reads each row as it was before this statement: the severity it escalates from.
+          const { rows } = await client.query<FindingEventRow & { previous: string; last_seen_at: Date }>(
             `UPDATE findings f SET severity = x.severity::finding_severity, evidence = x.evidence, summary = x.summary,
                     last_seen_at = x.last_seen_at, last_sweep_id = $2
-               FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, severity text, evidence jsonb, summary text, last_seen_at timestamptz)
-              WHERE f.id = x.id AND f.status = 'OPEN'`,
+               FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, severity text, evidence jsonb, summary text, last_seen_at timestamptz),
+                    findings before
+              WHERE f.id = x.id AND before.id = f.id AND f.status = 'OPEN'
+             RETURNING ${FINDING_EVENT_COLUMNS}, before.severity::text AS previous, f.last_seen_at`,
             [JSON.stringify(changes.toUpdate.map((f) => findingColumns(f))), sweepId],
+          );
+          const rank = (severity: string) => FINDING_SEVERITIES.indexOf(fromDbEnum<FindingSeverity>(severity));
+          events.push(
+            ...rows
+              .filter((row) => rank(row.severity) > rank(row.previous))
+              .map((row) =>
+                findingEvent("finding.escalated", row, row.last_seen_at, {
+                  previousSeverity: fromDbEnum(row.previous),
+                }),
+              ),
           );
         }
         if (changes.toOpen.length > 0) {
           // An open finding already there for the same (resource, rule) wins: the partial unique index makes this a no-op.
-          await client.query(
-            `INSERT INTO findings (id, environment_id, resource_id, rule_id, severity, status, summary, evidence,
+          const { rows } = await client.query<FindingEventRow & { opened_at: Date }>(
+            `INSERT INTO findings AS f (id, environment_id, resource_id, rule_id, severity, status, summary, evidence,
                                    opened_at, last_seen_at, opened_by_sweep_id, last_sweep_id)
              SELECT x.id, r.environment_id, x.resource_id, x.rule_id, x.severity::finding_severity, 'OPEN', x.summary,
                     x.evidence, x.opened_at, x.last_seen_at, $2, $2
@@ -103,7 +130,8 @@ export function createHealthStore({ prisma, pool }: Pick<DatabaseHandle, "prisma
                     AS x(id uuid, resource_id uuid, rule_id text, severity text, summary text, evidence jsonb,
                          opened_at timestamptz, last_seen_at timestamptz)
                JOIN resources r ON r.id = x.resource_id
-             ON CONFLICT DO NOTHING`,
+             ON CONFLICT DO NOTHING
+             RETURNING ${FINDING_EVENT_COLUMNS}, f.opened_at`,
             [
               JSON.stringify(
                 changes.toOpen.map((f) => ({
@@ -116,7 +144,9 @@ export function createHealthStore({ prisma, pool }: Pick<DatabaseHandle, "prisma
               sweepId,
             ],
           );
+          events.push(...rows.map((row) => findingEvent("finding.opened", row, row.opened_at, {})));
         }
+        await writeNotifications(onPgClient(client), events);
       });
       return this.openFindings();
     },
@@ -202,18 +232,59 @@ export function createHealthStore({ prisma, pool }: Pick<DatabaseHandle, "prisma
     },
 
     async finishSweep(id, outcome) {
-      const row = await prisma.healthSweep.update({
-        where: { id },
-        data: {
-          status: toDbEnum<SweepStatusRow>(outcome.status),
-          finishedAt: outcome.finishedAt,
-          ...outcome.stats,
-          errors: outcome.errors as object[],
-          error: outcome.error?.slice(0, 2000) ?? null,
-        },
+      return prisma.$transaction(async (tx) => {
+        const row = await tx.healthSweep.update({
+          where: { id },
+          data: {
+            status: toDbEnum<SweepStatusRow>(outcome.status),
+            finishedAt: outcome.finishedAt,
+            ...outcome.stats,
+            errors: outcome.errors as object[],
+            error: outcome.error?.slice(0, 2000) ?? null,
+          },
+        });
+        if (outcome.status === "failed") {
+          await writeNotifications(onPrismaTransaction(tx), [
+            {
+              type: "sweep.failed",
+              occurredAt: outcome.finishedAt,
+              environmentId: null,
+              subject: { id, kind: "health_sweep", name: `${row.trigger} sweep` },
+              severity: null,
+              data: { sweepId: id, summary: outcome.error ?? "the sweep failed", error: outcome.error ?? null },
+            },
+          ]);
+        }
+        return sweepFromRow(row);
       });
-      return sweepFromRow(row);
     },
+  };
+}
+
+/** What a finding event needs of the row a statement changed. */
+const FINDING_EVENT_COLUMNS = "f.id, f.resource_id, f.rule_id, f.severity::text AS severity, f.summary";
+interface FindingEventRow {
+  id: string;
+  resource_id: string;
+  rule_id: string;
+  severity: string;
+  summary: string;
+}
+
+function findingEvent(
+  type: "finding.opened" | "finding.escalated" | "finding.resolved",
+  row: FindingEventRow,
+  occurredAt: Date,
+  extra: Record<string, unknown>,
+  summary = row.summary,
+): NotificationEventInput {
+  const severity = fromDbEnum<FindingSeverity>(row.severity);
+  return {
+    type,
+    occurredAt,
+    subject: { id: row.resource_id },
+    severity,
+    data: { findingId: row.id, ruleId: row.rule_id, severity, summary, ...extra },
   };
 }
 

@@ -2,10 +2,12 @@ import {
   ACTIVE_STATUSES,
   ConflictError,
   DomainError,
+  type NotificationEventInput,
   NotFoundError,
   type Operation,
   type OperationFinding,
   type OperationStore,
+  operationOutcomeEvent,
   type StepOutcome,
 } from "@fastier/core";
 import { Prisma } from "../generated/prisma/client.ts";
@@ -15,6 +17,7 @@ import { writeAudit } from "./auditWriter.ts";
 import { recordDrillEvidence } from "./drDrillRows.ts";
 import { applyInventoryEffect } from "./inventoryEffects.ts";
 import { toJsonValue } from "./jsonValue.ts";
+import { onPrismaTransaction, writeNotifications } from "./notificationOutbox.ts";
 import { keysetOrder, keysetWhere, toPage } from "./keyset.ts";
 import {
   OPERATION_COLUMNS,
@@ -136,6 +139,24 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
             targetId: input.targetResourceId,
             after: { operationId: row.id, params: input.params, plan: input.plan },
           });
+          if (input.approvalExpiresAt) {
+            await writeNotifications(onPrismaTransaction(tx), [
+              {
+                type: "approval.requested",
+                occurredAt: input.dueAt,
+                subject: { id: input.targetResourceId },
+                severity: null,
+                data: {
+                  operationId: row.id,
+                  kind: input.kind,
+                  requestedBy: audit.actor.name,
+                  approverRole: input.plan.approval?.approverRole ?? "admin",
+                  expiresAt: input.approvalExpiresAt.toISOString(),
+                  summary: `${audit.actor.name} asks for approval: ${input.plan.summary}`,
+                },
+              },
+            ]);
+          }
           return operationFromRow(row);
         }, TRANSACTION);
         return { operation, created: true };
@@ -229,6 +250,7 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
         const current = operationFromRow(held);
         const data = await stepData(tx, current, record.outcome, record.now, record.nextAttemptAt);
         const row = await tx.operation.update({ where: { id: operationId }, data });
+        await writeNotifications(onPrismaTransaction(tx), outcomeEvents(current, record.outcome, record.now));
         return operationFromRow(row);
       }, TRANSACTION);
     },
@@ -397,7 +419,7 @@ async function openOperationFinding(
     await tx.finding.update({ where: { id: open.id }, data: fields });
     return;
   }
-  await tx.finding.create({
+  const created = await tx.finding.create({
     data: {
       ...fields,
       environmentId: current.environmentId,
@@ -406,6 +428,43 @@ async function openOperationFinding(
       openedAt: now,
     },
   });
+  await writeNotifications(onPrismaTransaction(tx), [
+    {
+      type: "finding.opened",
+      occurredAt: now,
+      subject: { id: current.targetResourceId },
+      severity: finding.severity,
+      data: {
+        findingId: created.id,
+        ruleId: finding.ruleId,
+        severity: finding.severity,
+        summary: finding.summary,
+        operationId: current.id,
+      },
+    },
+  ]);
+}
+
+/** The notification an operation's end raises (a cancel raises none: someone asked for it). */
+function outcomeEvents(current: Operation, outcome: StepOutcome, now: Date): NotificationEventInput[] {
+  if (outcome.type !== "succeeded" && outcome.type !== "failed") return [];
+  const code = outcome.type === "failed" ? outcome.code : null;
+  return [
+    {
+      type: operationOutcomeEvent(outcome.type, code),
+      occurredAt: now,
+      subject: { id: current.targetResourceId },
+      severity: null,
+      data: {
+        operationId: current.id,
+        kind: current.kind,
+        status: outcome.type,
+        code,
+        requestedBy: current.requestedByName,
+        summary: outcome.message,
+      },
+    },
+  ];
 }
 
 async function stepData(

@@ -12,6 +12,7 @@ import {
 import type { Prisma, PrismaClient, SyncRun as SyncRunRow } from "../generated/prisma/client.ts";
 import { writeAudit } from "./auditWriter.ts";
 import { toJsonValue } from "./jsonValue.ts";
+import { onPrismaTransaction, writeNotifications } from "./notificationOutbox.ts";
 import { lockRow } from "./rowLock.ts";
 import { resourceFromRow, resourceSpecColumns, toDbKind } from "./rowMapping.ts";
 
@@ -56,16 +57,28 @@ export function createPrismaSyncStore(prisma: PrismaClient): SyncStore {
     },
 
     async failRun(runId, error, failures) {
-      const row = await prisma.syncRun.update({
-        where: { id: runId },
-        data: {
-          status: "FAILED",
-          finishedAt: new Date(),
-          error: error.slice(0, 2000),
-          failures: toJsonValue(failures),
-        },
+      return prisma.$transaction(async (tx) => {
+        const row = await tx.syncRun.update({
+          where: { id: runId },
+          data: {
+            status: "FAILED",
+            finishedAt: new Date(),
+            error: error.slice(0, 2000),
+            failures: toJsonValue(failures),
+          },
+        });
+        await writeNotifications(onPrismaTransaction(tx), [
+          {
+            type: "sync.failed",
+            occurredAt: row.finishedAt ?? row.startedAt,
+            environmentId: row.environmentId,
+            subject: { id: row.environmentId, kind: "environment" },
+            severity: null,
+            data: { syncRunId: row.id, trigger: row.trigger, error: row.error, summary: `sync failed: ${row.error}` },
+          },
+        ]);
+        return syncRunFromRow(row);
       });
-      return syncRunFromRow(row);
     },
 
     async listRuns(environmentId, limit) {
