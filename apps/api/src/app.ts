@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "@fastier/config";
-import { type CloudPort, createInventoryService, type SweepSettings } from "@fastier/core";
+import { type CloudPort, createInventoryService, type ResolveHost, type SweepSettings } from "@fastier/core";
 import {
   createApprovalPolicyStore,
   createDashboardReads,
@@ -11,6 +11,7 @@ import {
   createPrismaApiKeyStore,
   createPrismaAuditLog,
   createPrismaSyncStore,
+  createWebhookStore,
   type DatabaseHandle,
 } from "@fastier/db";
 import { createSweepRunner, loggerOptions } from "@fastier/runtime";
@@ -41,6 +42,7 @@ import { resourceMetricsRoutes } from "./routes/resourceMetrics.ts";
 import { resourceRoutes } from "./routes/resources.ts";
 import { sweepRoutes } from "./routes/sweeps.ts";
 import { syncRoutes } from "./routes/syncs.ts";
+import { webhookRoutes } from "./routes/webhookSubscriptions.ts";
 import { ApiKey } from "./schemas/apiKey.ts";
 import { AuditEvent } from "./schemas/auditEvent.ts";
 import { pageOf } from "./schemas/common.ts";
@@ -60,6 +62,7 @@ import { DryRunResult, Operation, OperationEvent, OperationPlan, OperationWithEv
 import { Problem } from "./schemas/problem.ts";
 import { Resource } from "./schemas/resource.ts";
 import { SyncRun } from "./schemas/syncRun.ts";
+import { WebhookDelivery, WebhookSubscription } from "./schemas/webhook.ts";
 
 export interface AppDependencies {
   config: Pick<Config, "logLevel" | "authCacheSeconds" | "rateLimit"> & Partial<Pick<Config, "lambda">>;
@@ -69,6 +72,10 @@ export interface AppDependencies {
   now?: () => Date;
   /** Settings of the sweeps run through `POST /v1/sweeps`; the defaults otherwise. */
   sweepSettings?: Partial<SweepSettings>;
+  /** The clock webhook deliveries are due on (the worker's); the wall clock by default. */
+  webhookNow?: () => Date;
+  /** DNS for webhook targets; the system resolver by default. */
+  resolveHost?: ResolveHost;
   /** Override logging (tests pass `false`). */
   logger?: FastifyServerOptions["logger"];
 }
@@ -122,6 +129,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   app.addSchema(pageOf(Type.Ref("Finding"), "Finding"));
   app.addSchema(pageOf(Type.Ref("Recommendation"), "Recommendation"));
   app.addSchema(pageOf(Type.Ref("HealthSweep"), "HealthSweep"));
+  for (const schema of [WebhookSubscription, WebhookDelivery]) app.addSchema(schema);
+  app.addSchema(pageOf(Type.Ref("WebhookSubscription"), "WebhookSubscription"));
+  app.addSchema(pageOf(Type.Ref("WebhookDelivery"), "WebhookDelivery"));
 
   const { prisma, pool } = deps.database;
   const inventory = createInventoryStore(deps.database);
@@ -164,5 +174,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     ...(deps.sweepSettings && { settings: deps.sweepSettings }),
   });
   await app.register(sweepRoutes, { health, sweeps });
+  await app.register(webhookRoutes, {
+    webhooks: createWebhookStore(prisma),
+    ...(deps.webhookNow && { now: deps.webhookNow }),
+    ...(deps.resolveHost && { resolveHost: deps.resolveHost }),
+  });
   return app;
 }

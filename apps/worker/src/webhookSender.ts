@@ -77,7 +77,10 @@ export function createWebhookSender(options: WebhookSenderOptions = {}): Webhook
           },
         );
         req.on("error", (error: NodeJS.ErrnoException) => {
-          const reason = error.name === "AbortError" || error.name === "TimeoutError" ? `no answer within ${timeoutMs} ms` : error.message;
+          const reason =
+            error.name === "AbortError" || error.name === "TimeoutError"
+              ? `no answer within ${timeoutMs} ms`
+              : error.message;
           finish(null, reason);
         });
         req.end(request.body);

@@ -1,15 +1,7 @@
-export { type DrDrillParams, drDrill, scratchIdentifierOf } from "./operations/kinds/drDrill.ts";
-export {
-  DB_PARAMETER_GROUP_NAME,
-  DB_SUBNET_GROUP_NAME,
-  MAX_SECURITY_GROUPS,
-  type RestoreSettings,
-  SECURITY_GROUP_ID,
-} from "./operations/kinds/restoreSettings.ts";
 export * from "./audit/auditLog.ts";
 export * from "./audit/types.ts";
-export * from "./auth/apiKeys.ts";
 export * from "./auth/apiKeyStore.ts";
+export * from "./auth/apiKeys.ts";
 export * from "./auth/firstAdminKey.ts";
 export * from "./auth/roles.ts";
 export * from "./cloud/backupReplicationPort.ts";
@@ -74,12 +66,20 @@ export * from "./operations/healthGate/healthGateSettings.ts";
 export * from "./operations/kinds/blueGreenDeploy.ts";
 export * from "./operations/kinds/changeInstanceType.ts";
 export * from "./operations/kinds/createSnapshot.ts";
+export { type DrDrillParams, drDrill, scratchIdentifierOf } from "./operations/kinds/drDrill.ts";
 export * from "./operations/kinds/enableMultiAz.ts";
 export * from "./operations/kinds/followedExecution.ts";
 export * from "./operations/kinds/pipelineReleases.ts";
 export * from "./operations/kinds/promoteReplica.ts";
 export * from "./operations/kinds/putMemoryScalingPolicy.ts";
 export * from "./operations/kinds/restorePointInTime.ts";
+export {
+  DB_PARAMETER_GROUP_NAME,
+  DB_SUBNET_GROUP_NAME,
+  MAX_SECURITY_GROUPS,
+  type RestoreSettings,
+  SECURITY_GROUP_ID,
+} from "./operations/kinds/restoreSettings.ts";
 export * from "./operations/kinds/rollbackStage.ts";
 export * from "./operations/kinds/scaleGroup.ts";
 export * from "./operations/kinds/setBackupRetention.ts";

@@ -18,5 +18,5 @@ export { createHealthStore } from "./stores/prismaHealthStore.ts";
 export { createInventoryStore } from "./stores/prismaInventoryStore.ts";
 export { createOperationStore } from "./stores/prismaOperationStore.ts";
 export { createPrismaSyncStore } from "./stores/prismaSyncStore.ts";
-export { createDeliveryQueue } from "./stores/webhookDeliveryQueue.ts";
 export { createWebhookStore } from "./stores/prismaWebhookStore.ts";
+export { createDeliveryQueue } from "./stores/webhookDeliveryQueue.ts";

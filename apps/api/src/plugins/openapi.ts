@@ -52,6 +52,11 @@ export const openapiPlugin = fp(
           },
           { name: "audit", description: "Who changed what" },
           { name: "dashboard", description: "Fleet overview, metric series for charts and recent activity" },
+          {
+            name: "webhooks",
+            description:
+              "Signed webhooks (and Slack) for findings, operation outcomes, approvals and failed syncs or sweeps",
+          },
         ],
       },
       transformObject: (document) =>

@@ -1,5 +1,5 @@
-import { nextRetryAt } from "./deliveryRetries.ts";
 import type { AttemptRecord, ClaimedDelivery, DeliveryQueue, WebhookRequest, WebhookSender } from "./deliveryQueue.ts";
+import { nextRetryAt } from "./deliveryRetries.ts";
 import { webhookBody } from "./notificationEvents.ts";
 import { slackMessage } from "./slackMessage.ts";
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from "./webhookSignature.ts";

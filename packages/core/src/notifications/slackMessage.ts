@@ -18,7 +18,8 @@ const LABELS: Record<NotificationEventType, string> = {
 export function dashboardPath(event: Pick<NotificationEvent, "type" | "data">): string {
   const id = (key: string) => encodeURIComponent(String(event.data[key] ?? ""));
   if (event.type.startsWith("finding.")) return `/findings/${id("findingId")}`;
-  if (event.type.startsWith("operation.") || event.type === "approval.requested") return `/operations/${id("operationId")}`;
+  if (event.type.startsWith("operation.") || event.type === "approval.requested")
+    return `/operations/${id("operationId")}`;
   if (event.type === "sync.failed") return "/inventory";
   if (event.type === "sweep.failed") return "/activity";
   return "/";

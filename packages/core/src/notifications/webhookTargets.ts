@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import type { FieldProblem } from "../errors.ts";
+import { type FieldProblem, ValidationError } from "../errors.ts";
 
 export type AddressClass = "loopback" | "metadata" | "link_local" | "unspecified" | "private" | "public";
 
@@ -89,7 +89,8 @@ export function parseWebhookTarget(raw: string, field = "/url"): WebhookTarget |
   } catch {
     return problem("url", "is not an absolute URL");
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return problem("scheme", "must be https (or http to loopback)");
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    return problem("scheme", "must be https (or http to loopback)");
   if (url.username || url.password) return problem("credentials", "must not carry a user name or password");
   if (url.hash) return problem("fragment", "must not have a #fragment");
   const host = url.hostname.replace(/^\[|\]$/g, "");
@@ -109,4 +110,30 @@ export function resolvedRefusal(target: WebhookTarget, addresses: string[]): str
     if (refusal) return `${target.host} resolves to ${address}: ${refusal}`;
   }
   return null;
+}
+
+/** Resolves a host name to its addresses (DNS); injected, so the rules stay free of I/O. */
+export type ResolveHost = (host: string) => Promise<string[]>;
+
+/**
+ * The check made when a subscription is saved: the URL's shape, then every address its name
+ * resolves to now. Delivery checks again on the addresses it connects to.
+ */
+export async function checkWebhookTarget(raw: string, resolve: ResolveHost): Promise<void> {
+  const target = parseWebhookTarget(raw);
+  if (Array.isArray(target)) throw new ValidationError(target, "webhook_target_refused");
+  if (!target.hostIsName) return;
+  let addresses: string[];
+  try {
+    addresses = await resolve(target.host);
+  } catch (error) {
+    throw new ValidationError(
+      [{ field: "/url", rule: "resolvable", message: `${target.host} does not resolve (${(error as Error).message})` }],
+      "webhook_target_refused",
+    );
+  }
+  const refusal = resolvedRefusal(target, addresses);
+  if (refusal) {
+    throw new ValidationError([{ field: "/url", rule: "address", message: refusal }], "webhook_target_refused");
+  }
 }

@@ -2,8 +2,8 @@ import {
   ACTIVE_STATUSES,
   ConflictError,
   DomainError,
-  type NotificationEventInput,
   NotFoundError,
+  type NotificationEventInput,
   type Operation,
   type OperationFinding,
   type OperationStore,
@@ -17,8 +17,8 @@ import { writeAudit } from "./auditWriter.ts";
 import { recordDrillEvidence } from "./drDrillRows.ts";
 import { applyInventoryEffect } from "./inventoryEffects.ts";
 import { toJsonValue } from "./jsonValue.ts";
-import { onPrismaTransaction, writeNotifications } from "./notificationOutbox.ts";
 import { keysetOrder, keysetWhere, toPage } from "./keyset.ts";
+import { onPrismaTransaction, writeNotifications } from "./notificationOutbox.ts";
 import {
   OPERATION_COLUMNS,
   operationEventFromRow,

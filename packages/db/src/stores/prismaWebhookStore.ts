@@ -124,7 +124,10 @@ export function createWebhookStore(prisma: PrismaClient): WebhookSubscriptionSto
         const delivery = await tx.webhookDelivery.findFirst({ where: { id: deliveryId, subscriptionId: id } });
         if (!delivery) throw new NotFoundError("webhook_delivery", deliveryId);
         if (delivery.leaseExpiresAt && delivery.leaseExpiresAt > now) {
-          throw new ConflictError("delivery_in_flight", `delivery ${deliveryId} is being sent right now; try again shortly`);
+          throw new ConflictError(
+            "delivery_in_flight",
+            `delivery ${deliveryId} is being sent right now; try again shortly`,
+          );
         }
         // A fresh retry window; the event id stays the same, so a receiver that had it can drop it.
         const row = await tx.webhookDelivery.update({
