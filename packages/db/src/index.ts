@@ -19,4 +19,5 @@ export { createInventoryStore } from "./stores/prismaInventoryStore.ts";
 export { createOperationStore } from "./stores/prismaOperationStore.ts";
 export { createPrismaSyncStore } from "./stores/prismaSyncStore.ts";
 export { createWebhookStore } from "./stores/prismaWebhookStore.ts";
+export { onPgClient, writeNotifications } from "./stores/notificationOutbox.ts";
 export { createDeliveryQueue } from "./stores/webhookDeliveryQueue.ts";

@@ -132,8 +132,8 @@ export function createDeliveryQueue({ pool }: Pick<DatabaseHandle, "pool">): Del
         const { rows } = await client.query<{ subscription_id: string }>(
           `UPDATE webhook_deliveries
               SET status = $3::webhook_delivery_status, lease_owner = NULL, lease_expires_at = NULL,
-                  last_attempt_at = $4, last_status_code = $5, last_duration_ms = $6, last_error = $7,
-                  next_attempt_at = COALESCE($8, next_attempt_at), delivered_at = CASE WHEN $9 THEN $4 END
+                  last_attempt_at = $4::timestamptz, last_status_code = $5, last_duration_ms = $6, last_error = $7,
+                  next_attempt_at = COALESCE($8, next_attempt_at), delivered_at = CASE WHEN $9::boolean THEN $4::timestamptz END
             WHERE id = $1 AND lease_owner = $2 AND status = 'PENDING'
            RETURNING subscription_id`,
           [
