@@ -126,7 +126,10 @@ describe("webhook subscriptions API", () => {
     await deliveryWorker(t, deliveryClock()).deliver();
     const slack = receiver.accepted().at(-1);
     assert.ok(slack);
-    assert.match(JSON.parse(slack.body).text, /^\*Test event\* webhook_subscription 127\.0\.0\.1:\d+: test event sent by admin <https:\/\/dash\.example\.com\/\|Open in the dashboard>$/);
+    assert.match(
+      JSON.parse(slack.body).text,
+      /^\*Test event\* webhook_subscription 127\.0\.0\.1:\d+: test event sent by admin <https:\/\/dash\.example\.com\/\|Open in the dashboard>$/,
+    );
     const log = await t.app.inject({ url: `${BASE}/${subscription.id}/deliveries`, headers: t.auth("admin") });
     const [delivery] = log.json().items;
     assert.equal(delivery.eventType, "webhook.test");
@@ -146,7 +149,11 @@ describe("webhook subscriptions API", () => {
     const sent = receiver.accepted().filter((hook) => hook.headers["fastier-event-id"] === delivery.eventId);
     assert.equal(sent.length, 2, "sent again, with the same event id");
 
-    const deleted = await t.app.inject({ method: "DELETE", url: `${BASE}/${subscription.id}`, headers: t.auth("admin") });
+    const deleted = await t.app.inject({
+      method: "DELETE",
+      url: `${BASE}/${subscription.id}`,
+      headers: t.auth("admin"),
+    });
     assert.equal(deleted.statusCode, 204);
     const gone = await t.app.inject({ url: `${BASE}/${subscription.id}`, headers: t.auth("admin") });
     assert.equal(gone.statusCode, 404);

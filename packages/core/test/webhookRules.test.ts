@@ -107,7 +107,10 @@ describe("retries", () => {
       now = next;
       attempt++;
     }
-    assert.ok(now.getTime() - T0.getTime() >= 24 * 3_600_000, `gave up after ${attempt} attempts at ${now.toISOString()}`);
+    assert.ok(
+      now.getTime() - T0.getTime() >= 24 * 3_600_000,
+      `gave up after ${attempt} attempts at ${now.toISOString()}`,
+    );
     assert.ok(now.getTime() - T0.getTime() <= RETRY_WINDOW_MS);
   });
 });

@@ -9,6 +9,7 @@ export { type MigratedDatabase, openMigratedDatabase } from "./openMigratedDatab
 export { diffDatamodels, isEmptyMigration } from "./prismaCli.ts";
 export { type DatabaseHandle, openDatabaseHandle } from "./prismaClient.ts";
 export { createDashboardReads } from "./stores/dashboardReads.ts";
+export { onPgClient, writeNotifications } from "./stores/notificationOutbox.ts";
 export { createPrismaApiKeyStore } from "./stores/prismaApiKeyStore.ts";
 export { createApprovalPolicyStore } from "./stores/prismaApprovalPolicyStore.ts";
 export { createPrismaAuditLog } from "./stores/prismaAuditLog.ts";
@@ -19,5 +20,4 @@ export { createInventoryStore } from "./stores/prismaInventoryStore.ts";
 export { createOperationStore } from "./stores/prismaOperationStore.ts";
 export { createPrismaSyncStore } from "./stores/prismaSyncStore.ts";
 export { createWebhookStore } from "./stores/prismaWebhookStore.ts";
-export { onPgClient, writeNotifications } from "./stores/notificationOutbox.ts";
 export { createDeliveryQueue } from "./stores/webhookDeliveryQueue.ts";

@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { runSweep } from "@fastier/core";
+import { createHealthStore, createPrismaSyncStore } from "@fastier/db";
+import { reconcileToEnd } from "./helpers/reconcile.ts";
+import { sweepNow, syncedAppAtPeak } from "./helpers/sweeps.ts";
+import type { SyncedApp } from "./helpers/syncedApp.ts";
+
+/** The outbox as the worker will read it, oldest first. */
+const outbox = (app: SyncedApp) => app.t.db.prisma.notificationEvent.findMany({ orderBy: { sequence: "asc" } });
+
+describe("the outbox is written with the change that causes each event", () => {
+  let app: SyncedApp;
+  before(async () => {
+    app = await syncedAppAtPeak();
+  });
+  after(() => app.t.close());
+
+  it("a sweep writes finding.opened once per finding it opens, and nothing when it only updates them", async () => {
+    await sweepNow(app.t);
+    const opened = (await outbox(app)).filter((e) => e.type === "finding.opened");
+    const findings = await app.t.db.prisma.finding.findMany({ where: { status: "OPEN" } });
+    assert.deepEqual(
+      opened.map((e) => (e.data as { findingId: string }).findingId).sort(),
+      findings.map((f) => f.id).sort(),
+    );
+    assert.ok(opened.every((e) => e.environmentName === "production" && e.severity === "WARNING"));
+    app.t.clock.advance(5 * 60_000);
+    await sweepNow(app.t);
+    const after = (await outbox(app)).filter((e) => e.type === "finding.opened");
+    assert.equal(after.length, opened.length, "the same open findings raise no new event");
+  });
+
+  it("an operation's success, and an approval request, are in the outbox", async () => {
+    const scaled = await app.t.app.inject({
+      method: "POST",
+      url: `/v1/resources/${app.groupId}/scale`,
+      headers: app.t.auth("operator"),
+      payload: { desiredCapacity: 3 },
+    });
+    assert.equal(scaled.statusCode, 202, scaled.body);
+    await reconcileToEnd(app.t, scaled.json().id);
+    const succeeded = (await outbox(app)).filter((e) => e.type === "operation.succeeded");
+    assert.equal(succeeded.length, 1);
+    assert.equal(succeeded[0]?.subjectId, app.groupId);
+    assert.equal((succeeded[0]?.data as { operationId: string }).operationId, scaled.json().id);
+
+    const policy = await app.t.app.inject({
+      method: "PUT",
+      url: `/v1/environments/${app.envId}/approval-policy`,
+      headers: app.t.auth("admin"),
+      payload: { kinds: ["scale"], expiresAfterMinutes: 240 },
+    });
+    assert.equal(policy.statusCode, 200, policy.body);
+    const waiting = await app.t.app.inject({
+      method: "POST",
+      url: `/v1/resources/${app.groupId}/scale`,
+      headers: app.t.auth("operator"),
+      payload: { desiredCapacity: 4 },
+    });
+    assert.equal(waiting.json().status, "awaiting_approval", waiting.body);
+    const requested = (await outbox(app)).filter((e) => e.type === "approval.requested");
+    assert.equal(requested.length, 1);
+    assert.equal((requested[0]?.data as { operationId: string }).operationId, waiting.json().id);
+    assert.equal((requested[0]?.data as { requestedBy: string }).requestedBy, "operator");
+  });
+
+  it("a failed sweep and a failed sync are in the outbox", async () => {
+    // The inventory read failing fails the whole sweep; the sweep's end is then saved by the real store.
+    const health = createHealthStore(app.t.db);
+    const run = await runSweep(
+      {
+        cloud: app.t.cloud,
+        health: {
+          ...health,
+          sweepResources: async () => {
+            throw new Error("the inventory could not be read");
+          },
+        },
+        now: () => app.t.clock.now(),
+      },
+      "schedule",
+    );
+    assert.equal(run.status, "failed");
+    const syncs = createPrismaSyncStore(app.t.db.prisma);
+    const syncRun = await syncs.startRun(app.envId, "api");
+    await syncs.failRun(syncRun.id, "the cloud refused: AccessDenied", []);
+    const events = await outbox(app);
+    const sweepFailed = events.filter((e) => e.type === "sweep.failed");
+    assert.equal(sweepFailed.length, 1);
+    assert.equal(sweepFailed[0]?.environmentId, null);
+    assert.equal(sweepFailed[0]?.subjectId, run.id);
+    assert.match(String((sweepFailed[0]?.data as { summary: string }).summary), /inventory could not be read/);
+    const syncFailed = events.filter((e) => e.type === "sync.failed");
+    assert.equal(syncFailed.length, 1);
+    assert.equal(syncFailed[0]?.subjectId, app.envId);
+    assert.equal(syncFailed[0]?.subjectName, "production");
+    assert.match(String((syncFailed[0]?.data as { summary: string }).summary), /AccessDenied/);
+  });
+});
