@@ -6,6 +6,9 @@ import { reconcileToEnd } from "./helpers/reconcile.ts";
 import { sweepNow, syncedAppAtPeak } from "./helpers/sweeps.ts";
 import type { SyncedApp } from "./helpers/syncedApp.ts";
 
+/** An outbox event's data, to read its fields. */
+const dataOf = (event: { data: unknown } | undefined) => (event?.data ?? {}) as Record<string, unknown>;
+
 /** The outbox as the worker will read it, oldest first. */
 const outbox = (app: SyncedApp) => app.t.db.prisma.notificationEvent.findMany({ orderBy: { sequence: "asc" } });
 
@@ -43,7 +46,7 @@ describe("the outbox is written with the change that causes each event", () => {
     const succeeded = (await outbox(app)).filter((e) => e.type === "operation.succeeded");
     assert.equal(succeeded.length, 1);
     assert.equal(succeeded[0]?.subjectId, app.groupId);
-    assert.equal((succeeded[0]?.data as { operationId: string }).operationId, scaled.json().id);
+    assert.equal(dataOf(succeeded[0]).operationId, scaled.json().id);
 
     const policy = await app.t.app.inject({
       method: "PUT",
@@ -61,8 +64,8 @@ describe("the outbox is written with the change that causes each event", () => {
     assert.equal(waiting.json().status, "awaiting_approval", waiting.body);
     const requested = (await outbox(app)).filter((e) => e.type === "approval.requested");
     assert.equal(requested.length, 1);
-    assert.equal((requested[0]?.data as { operationId: string }).operationId, waiting.json().id);
-    assert.equal((requested[0]?.data as { requestedBy: string }).requestedBy, "operator");
+    assert.equal(dataOf(requested[0]).operationId, waiting.json().id);
+    assert.equal(dataOf(requested[0]).requestedBy, "operator");
   });
 
   it("a failed sweep and a failed sync are in the outbox", async () => {
@@ -90,11 +93,11 @@ describe("the outbox is written with the change that causes each event", () => {
     assert.equal(sweepFailed.length, 1);
     assert.equal(sweepFailed[0]?.environmentId, null);
     assert.equal(sweepFailed[0]?.subjectId, run.id);
-    assert.match(String((sweepFailed[0]?.data as { summary: string }).summary), /inventory could not be read/);
+    assert.match(String(dataOf(sweepFailed[0]).summary), /inventory could not be read/);
     const syncFailed = events.filter((e) => e.type === "sync.failed");
     assert.equal(syncFailed.length, 1);
     assert.equal(syncFailed[0]?.subjectId, app.envId);
     assert.equal(syncFailed[0]?.subjectName, "production");
-    assert.match(String((syncFailed[0]?.data as { summary: string }).summary), /AccessDenied/);
+    assert.match(String(dataOf(syncFailed[0]).summary), /AccessDenied/);
   });
 });
