@@ -1,4 +1,5 @@
-import { lookup as dnsLookup, type LookupAddress } from "node:dns";
+import type { LookupAddress } from "node:dns";
+import { lookup as dnsLookup } from "node:dns/promises";
 import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
@@ -6,6 +7,8 @@ import { parseWebhookTarget, resolvedRefusal, type WebhookSender, type WebhookTa
 
 export interface WebhookSenderOptions {
   timeoutMs?: number;
+  /** Every address of a name; the system resolver by default. */
+  resolve?: (host: string, family: number) => Promise<LookupAddress[]>;
   /** At most this much of a response body is read; the rest is dropped with the connection. */
   maxResponseBytes?: number;
 }
@@ -14,21 +17,26 @@ export interface WebhookSenderOptions {
  * A name's addresses are checked when the connection is made, on the very addresses it connects
  * to, so a DNS answer that changed since the subscription was saved cannot point it inward.
  */
-function guardedLookup(target: WebhookTarget): LookupFunction {
+function guardedLookup(target: WebhookTarget, resolve: NonNullable<WebhookSenderOptions["resolve"]>): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { all: true, family: options.family ?? 0 }, (error, addresses: LookupAddress[]) => {
-      if (error) return callback(error, "", 0);
-      const refusal = resolvedRefusal(
-        target,
-        addresses.map((a) => a.address),
-      );
-      if (refusal) return callback(Object.assign(new Error(`refused: ${refusal}`), { code: "EREFUSED_TARGET" }), "", 0);
-      if (options.all) return callback(null, addresses as unknown as string, 0);
-      const first = addresses[0] as LookupAddress;
-      callback(null, first.address, first.family);
-    });
+    const family = options.family === "IPv6" ? 6 : options.family === "IPv4" ? 4 : (options.family ?? 0);
+    resolve(hostname, family).then(
+      (addresses) => {
+        const refusal = resolvedRefusal(
+          target,
+          addresses.map((a) => a.address),
+        );
+        if (refusal) return callback(Object.assign(new Error(`refused: ${refusal}`), { code: "EREFUSED" }), "", 0);
+        if (options.all) return callback(null, addresses as unknown as string, 0);
+        const first = addresses[0] as LookupAddress;
+        callback(null, first.address, first.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, "", 0),
+    );
   };
 }
+
+const systemResolve = (host: string, family: number) => dnsLookup(host, { all: true, family });
 
 /** POSTs with Node's own client: a timeout, no redirects followed, a bounded read of the answer. */
 export function createWebhookSender(options: WebhookSenderOptions = {}): WebhookSender {
@@ -55,7 +63,7 @@ export function createWebhookSender(options: WebhookSenderOptions = {}): Webhook
           {
             method: "POST",
             headers: { ...request.headers, "content-length": Buffer.byteLength(request.body) },
-            lookup: guardedLookup(target),
+            lookup: guardedLookup(target, options.resolve ?? systemResolve),
             agent: false,
             signal: AbortSignal.timeout(timeoutMs),
           },
