@@ -62,7 +62,11 @@ describe("webhook delivery refuses what it must not reach", () => {
     const port = new URL(receiver.url).port;
     const answering = (address: string) =>
       createWebhookSender({ resolve: async () => [{ address, family: address.includes(":") ? 6 : 4 }] });
-    const local = await answering("127.0.0.1").post({ url: `http://hooks.test:${port}/hooks`, body: "{}", headers: {} });
+    const local = await answering("127.0.0.1").post({
+      url: `http://hooks.test:${port}/hooks`,
+      body: "{}",
+      headers: {},
+    });
     assert.equal(local.statusCode, 200, local.error ?? "");
     const before = receiver.received.length;
     const rebound = await answering("169.254.169.254").post({
@@ -71,8 +75,15 @@ describe("webhook delivery refuses what it must not reach", () => {
       headers: {},
     });
     assert.equal(rebound.statusCode, null);
-    assert.equal(rebound.error, "refused: hooks.test resolves to 169.254.169.254: 169.254.169.254 is the cloud metadata service");
-    const privateOverHttp = await answering("10.0.0.7").post({ url: `http://hooks.test:${port}/`, body: "{}", headers: {} });
+    assert.equal(
+      rebound.error,
+      "refused: hooks.test resolves to 169.254.169.254: 169.254.169.254 is the cloud metadata service",
+    );
+    const privateOverHttp = await answering("10.0.0.7").post({
+      url: `http://hooks.test:${port}/`,
+      body: "{}",
+      headers: {},
+    });
     assert.match(privateOverHttp.error ?? "", /plain http is allowed only to loopback/);
     assert.equal(receiver.received.length, before, "neither reached anything");
   });
