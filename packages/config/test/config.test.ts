@@ -34,8 +34,17 @@ describe("configuration", () => {
         targetMemoryPercent: 65,
         backupReplication: { partnerRegions: {}, kmsKeyIds: {} },
       },
+      webhooks: { deliveryIntervalMs: 500, dashboardBaseUrl: "http://127.0.0.1:3000" },
       lambda: undefined,
     });
+  });
+
+  it("links notifications to DASHBOARD_BASE_URL, or to the API's own address, and refuses a bad one", () => {
+    assert.equal(loadConfig({ PORT: "8080" }).webhooks.dashboardBaseUrl, "http://127.0.0.1:8080");
+    const set = loadConfig({ DASHBOARD_BASE_URL: "https://ops.fastier.example/", WEBHOOK_DELIVERY_INTERVAL_MS: "0" });
+    assert.deepEqual(set.webhooks, { deliveryIntervalMs: 0, dashboardBaseUrl: "https://ops.fastier.example" });
+    assert.throws(() => loadConfig({ DASHBOARD_BASE_URL: "ops.fastier.example" }), /DASHBOARD_BASE_URL/);
+    assert.throws(() => loadConfig({ WEBHOOK_DELIVERY_INTERVAL_MS: "-1" }), /WEBHOOK_DELIVERY_INTERVAL_MS/);
   });
 
   it("reads and converts the variables", () => {
