@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { runSweep } from "@fastier/core";
-import { createHealthStore, createPrismaSyncStore } from "@fastier/db";
+import { type NotificationEventInput, runSweep } from "@fastier/core";
+import { createHealthStore, createPrismaSyncStore, onPgClient, writeNotifications } from "@fastier/db";
 import { reconcileToEnd } from "./helpers/reconcile.ts";
 import { sweepNow, syncedAppAtPeak } from "./helpers/sweeps.ts";
 import type { SyncedApp } from "./helpers/syncedApp.ts";
@@ -32,6 +32,39 @@ describe("the outbox is written with the change that causes each event", () => {
     await sweepNow(app.t);
     const after = (await outbox(app)).filter((e) => e.type === "finding.opened");
     assert.equal(after.length, opened.length, "the same open findings raise no new event");
+  });
+
+  it("the sweep's store writes finding.escalated only when the severity rises, and finding.resolved", async () => {
+    const health = createHealthStore(app.t.db);
+    const [finding] = (await health.openFindings()).filter((f) => f.resourceId === app.groupId);
+    assert.ok(finding);
+    const sweepId = (await app.t.db.prisma.healthSweep.findFirstOrThrow()).id;
+    const at = app.t.clock.now();
+    await health.applyFindingChanges(sweepId, {
+      toOpen: [],
+      toUpdate: [{ ...finding, severity: "critical", summary: "memory at 97%", lastSeenAt: at }],
+      toResolve: [],
+    });
+    await health.applyFindingChanges(sweepId, {
+      toOpen: [],
+      toUpdate: [{ ...finding, severity: "critical", summary: "memory at 98%", lastSeenAt: at }],
+      toResolve: [],
+    });
+    await health.applyFindingChanges(sweepId, {
+      toOpen: [],
+      toUpdate: [],
+      toResolve: [{ ...finding, status: "resolved", resolvedAt: at, resolution: "memory under 75% for 3 periods" }],
+    });
+    const mine = (await outbox(app)).filter((e) => dataOf(e).findingId === finding.id);
+    assert.deepEqual(
+      mine.map((e) => [e.type, e.severity, dataOf(e).summary]),
+      [
+        ["finding.opened", "WARNING", finding.summary],
+        ["finding.escalated", "CRITICAL", "memory at 97%"],
+        ["finding.resolved", "CRITICAL", "memory under 75% for 3 periods"],
+      ],
+    );
+    assert.equal(dataOf(mine[1]).previousSeverity, "warning");
   });
 
   it("an operation's success, and an approval request, are in the outbox", async () => {
@@ -99,5 +132,47 @@ describe("the outbox is written with the change that causes each event", () => {
     assert.equal(syncFailed[0]?.subjectId, app.envId);
     assert.equal(syncFailed[0]?.subjectName, "production");
     assert.match(String(dataOf(syncFailed[0]).summary), /AccessDenied/);
+  });
+
+  it("a resource's events commit in the order of their sequence numbers: a second writer waits for the first", async () => {
+    const event = (label: string): NotificationEventInput => ({
+      type: "operation.failed",
+      occurredAt: app.t.clock.now(),
+      subject: { id: app.groupId },
+      severity: null,
+      data: { label, summary: label },
+    });
+    const first = await app.t.db.pool.connect();
+    const second = await app.t.db.pool.connect();
+    try {
+      await first.query("BEGIN");
+      await writeNotifications(onPgClient(first), [event("first")]);
+      await second.query("BEGIN");
+      let secondWritten = false;
+      const secondWrite = writeNotifications(onPgClient(second), [event("second")]).then(() => {
+        secondWritten = true;
+      });
+      // Until the second writer is seen waiting on the resource's lock (polled, not timed).
+      for (;;) {
+        const { rows } = await app.t.db.pool.query<{ waiting: number }>(
+          "SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+        );
+        if ((rows[0]?.waiting ?? 0) > 0) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      assert.equal(secondWritten, false, "the second writer waits while the first is uncommitted");
+      await first.query("COMMIT");
+      await secondWrite;
+      await second.query("COMMIT");
+    } finally {
+      first.release();
+      second.release();
+    }
+    const written = (await outbox(app)).filter((e) => e.subjectId === app.groupId && dataOf(e).label);
+    assert.deepEqual(
+      written.map((e) => dataOf(e).label),
+      ["first", "second"],
+    );
+    assert.ok((written[0]?.sequence ?? 0n) < (written[1]?.sequence ?? 0n));
   });
 });
