@@ -62,6 +62,29 @@ describe("webhooks: a sweep's finding reaches the receiver, signed", () => {
     assert.deepEqual(round, { fannedOut: 0, attempted: 0, delivered: 0 });
     assert.equal(receiver.received.length, before);
   });
+
+  it("keeps events and their log for 30 days, and a pending delivery's event for as long as it is pending", async () => {
+    const clock = deliveryClock(new Date(Date.now() + 31 * 24 * HOUR));
+    const { queue } = deliveryWorker(app.t, clock);
+    await writeEvents(app.t, [
+      {
+        type: "finding.opened",
+        occurredAt: new Date(),
+        subject: { id: app.groupId },
+        severity: "critical",
+        data: { summary: "still to send" },
+      },
+    ]);
+    await queue.fanOut(100, new Date());
+    assert.equal(await queue.prune(new Date(Date.now() - HOUR)), 0, "nothing is old yet");
+    assert.equal(await queue.prune(clock.now()), 3, "the three delivered events go, the pending one stays");
+    const left = await app.t.db.prisma.notificationEvent.findMany({ include: { deliveries: true } });
+    assert.deepEqual(
+      left.map((event) => [event.type, event.deliveries.map((d) => d.status)]),
+      [["finding.opened", ["PENDING"]]],
+    );
+    await app.t.db.prisma.notificationEvent.deleteMany();
+  });
 });
 
 /** `count` events about each of `subjects`, written one transaction each, interleaved. */

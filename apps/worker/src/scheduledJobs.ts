@@ -2,6 +2,7 @@ import {
   type CloudPort,
   type DeliveryRound,
   deliverWebhooks,
+  NOTIFICATION_RETENTION_DAYS,
   type ScheduledDrill,
   type SweepRun,
   type SweepSettings,
@@ -58,6 +59,9 @@ export interface ScheduledJobs {
   deliverOnce(log: Logger): Promise<DeliveryRound>;
 }
 
+/** Old events are pruned at most this often per process. */
+const PRUNE_EVERY_MS = 60 * 60_000;
+
 /** Rounds of delivery in one call, so a backlog drains without waiting an interval per batch. */
 const MAX_DELIVERY_ROUNDS = 50;
 
@@ -92,6 +96,7 @@ export function createScheduledJobs(deps: ScheduledJobsDependencies): ScheduledJ
     ...(deps.webhooks?.random && { random: deps.webhooks.random }),
     ...(deps.webhooks?.leaseMs && { leaseMs: deps.webhooks.leaseMs }),
   };
+  let prunedAt = Number.NEGATIVE_INFINITY;
   return {
     reconciler: createReconciler({
       operations,
@@ -132,6 +137,12 @@ export function createScheduledJobs(deps: ScheduledJobsDependencies): ScheduledJ
     },
 
     async deliverOnce(log) {
+      const now = deliveryDeps.now().getTime();
+      if (now - prunedAt >= PRUNE_EVERY_MS) {
+        prunedAt = now;
+        const pruned = await deliveryDeps.queue.prune(new Date(now - NOTIFICATION_RETENTION_DAYS * 86_400_000));
+        if (pruned > 0) log.info({ pruned }, "old notification events and their delivery log pruned");
+      }
       const total: DeliveryRound = { fannedOut: 0, attempted: 0, delivered: 0 };
       for (let round = 0; round < MAX_DELIVERY_ROUNDS; round++) {
         const done = await deliverWebhooks(deliveryDeps);

@@ -32,7 +32,12 @@ export interface DeliveryQueue {
   claimDue(workerId: string, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]>;
   /** Saves an attempt, and the subscription's health, if `workerId` still holds the lease; false when it lost it. */
   recordAttempt(deliveryId: string, workerId: string, record: AttemptRecord): Promise<boolean>;
+  /** Deletes events fanned out before `before` and their deliveries, unless one is still pending; returns how many events. */
+  prune(before: Date): Promise<number>;
 }
+
+/** How long events and the delivery log are kept. */
+export const NOTIFICATION_RETENTION_DAYS = 30;
 
 /** One POST to a receiver. */
 export interface WebhookRequest {

@@ -125,6 +125,17 @@ export function createDeliveryQueue({ pool }: Pick<DatabaseHandle, "pool">): Del
       );
     },
 
+    async prune(before) {
+      // Deliveries go with their event (ON DELETE CASCADE); a pending one keeps its event.
+      const { rowCount } = await pool.query(
+        `DELETE FROM notification_events ev
+          WHERE ev.fanned_out_at < $1
+            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = ev.id AND d.status = 'PENDING')`,
+        [before],
+      );
+      return rowCount ?? 0;
+    },
+
     async recordAttempt(deliveryId, workerId, record) {
       return inTransaction(pool, async (client) => {
         const delivered = record.outcome === "delivered";
