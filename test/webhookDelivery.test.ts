@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { FAILING_AFTER_CONSECUTIVE_FAILURES, type NotificationEventInput } from "@fastier/core";
+import pino from "pino";
+import { startWorker } from "../apps/worker/src/startWorker.ts";
 import { readmeVerifier } from "./helpers/readmeVerifier.ts";
 import { sweepNow, syncedAppAtPeak } from "./helpers/sweeps.ts";
 import type { SyncedApp } from "./helpers/syncedApp.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "./helpers/webhookReceiver.ts";
+import { type ReceivedWebhook, startWebhookReceiver, type WebhookReceiver } from "./helpers/webhookReceiver.ts";
 import { deliveryClock, deliveryWorker, subscribe, writeEvents } from "./helpers/webhooks.ts";
 
 const HOUR = 60 * 60_000;
@@ -204,5 +206,48 @@ describe("webhooks: lost workers and concurrent workers", () => {
     const ids = receiver.received.map((hook) => JSON.parse(hook.body).id);
     assert.equal(ids.length, instances.length * 5);
     assert.equal(new Set(ids).size, ids.length, "no event twice");
+  });
+});
+
+describe("webhooks: a commit wakes the worker", () => {
+  let app: SyncedApp;
+  let receiver: WebhookReceiver;
+  before(async () => {
+    app = await syncedAppAtPeak();
+    receiver = await startWebhookReceiver();
+    await subscribe(app.t, { url: receiver.url, events: ["operation.failed"] });
+  });
+  after(async () => {
+    await receiver.close();
+    await app.t.close();
+  });
+
+  it("delivers an event on its commit's notification, long before the next poll", { timeout: 60_000 }, async () => {
+    // Polls ten minutes apart: only the LISTEN wake-up can deliver within the test's time.
+    const worker = startWorker({
+      database: app.t.db,
+      cloud: app.t.cloud,
+      now: () => app.t.clock.now(),
+      log: pino({ level: "silent" }),
+      syncIntervalSeconds: 0,
+      reconcileIntervalMs: 0,
+      webhookIntervalMs: 600_000,
+      webhooks: { dashboardBaseUrl: "https://dash.example.com" },
+    });
+    try {
+      // The listener connects asynchronously; the first wake-up after it is listening delivers everything due.
+      let hook: ReceivedWebhook | undefined;
+      while (!hook) {
+        const arrived = receiver.nextRequest();
+        await writeEvents(app.t, eventsFor([{ id: app.groupId }], 1));
+        hook = await Promise.race([
+          arrived,
+          new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1_000)),
+        ]);
+      }
+      assert.equal(JSON.parse(hook.body).type, "operation.failed");
+    } finally {
+      await worker.stop();
+    }
   });
 });

@@ -1,6 +1,8 @@
 export interface PeriodicTask {
   /** Runs the task now (between scheduled runs), waiting for a run in progress first. */
   runNow(): Promise<void>;
+  /** Asks for a run soon; wake-ups that arrive before that run starts are one run. */
+  wake(): void;
   /** Stops scheduling and waits for a run in progress to finish. */
   stop(): Promise<void>;
 }
@@ -22,6 +24,7 @@ export function startPeriodicTask(options: PeriodicTaskOptions): PeriodicTask {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let current: Promise<void> = Promise.resolve();
+  let woken = false;
 
   const runOnce = () => {
     current = current.then(() => options.run().catch(options.onError));
@@ -39,6 +42,14 @@ export function startPeriodicTask(options: PeriodicTaskOptions): PeriodicTask {
 
   return {
     runNow: runOnce,
+    wake() {
+      if (woken || stopped) return;
+      woken = true;
+      current = current.then(() => {
+        woken = false;
+        return options.run().catch(options.onError);
+      });
+    },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Config } from "@fastier/config";
 import type { CloudPort, DeliveryRound, SweepRun, SweepSettings } from "@fastier/core";
-import { type DatabaseHandle, isDatabaseUnavailable } from "@fastier/db";
+import { type DatabaseHandle, isDatabaseUnavailable, listenToOutbox, type OutboxListener } from "@fastier/db";
 import { type Runtime, sweepSettingsOf } from "@fastier/runtime";
 import type { Logger } from "pino";
 import { startPeriodicTask } from "./periodicTask.ts";
@@ -99,6 +99,17 @@ export function startWorker(deps: WorkerDependencies): Worker {
           onError: jobFailed(log, "webhook delivery"),
         })
       : undefined;
+  // A commit with new events wakes delivery at once; the interval remains the retry tick and the fallback.
+  const listening: Promise<OutboxListener | undefined> = deliver
+    ? listenToOutbox(
+        deps.database.pool,
+        () => deliver.wake(),
+        (error) => log.warn({ reason: error.message }, "outbox listener lost; webhooks go out at each interval only"),
+      ).catch((error: Error) => {
+        log.warn({ reason: error.message }, "outbox listener not started; webhooks go out at each interval");
+        return undefined;
+      })
+    : Promise.resolve(undefined);
   // Stopping lets the step in flight finish and gives back claims not yet started.
   const stopping = new AbortController();
   const reconcile =
@@ -130,6 +141,7 @@ export function startWorker(deps: WorkerDependencies): Worker {
     deliverNow: deliverOnce,
     async stop() {
       stopping.abort();
+      await (await listening)?.close();
       await Promise.all([sweep?.stop(), reconcile?.stop(), sync?.stop(), deliver?.stop()]);
       log.info("worker stopped");
     },

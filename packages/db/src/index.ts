@@ -6,6 +6,7 @@ export { findFreePort } from "./embedded/freePort.ts";
 export { createMigration, SNAPSHOT_FILE } from "./migrations/createMigration.ts";
 export { DEFAULT_MIGRATIONS_DIR, readMigrations, runMigrations } from "./migrations/runMigrations.ts";
 export { type MigratedDatabase, openMigratedDatabase } from "./openMigratedDatabase.ts";
+export { listenToOutbox, type OutboxListener } from "./outboxListener.ts";
 export { diffDatamodels, isEmptyMigration } from "./prismaCli.ts";
 export { type DatabaseHandle, openDatabaseHandle } from "./prismaClient.ts";
 export { createDashboardReads } from "./stores/dashboardReads.ts";

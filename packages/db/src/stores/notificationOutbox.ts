@@ -16,6 +16,9 @@ export const onPrismaTransaction =
   (sql, params) =>
     tx.$executeRawUnsafe(sql, ...params);
 
+/** The channel a commit with new events notifies, so a listening worker delivers at once instead of at its next poll. */
+export const OUTBOX_CHANNEL = "fastier_outbox";
+
 /** First key of the two-key advisory locks that order one subject's events (see LOCK_KEYS for the one-key locks). */
 const SUBJECT_LOCK_SPACE = 72_410_950;
 
@@ -62,4 +65,6 @@ export async function writeNotifications(sql: TransactionSql, events: Notificati
       ),
     ],
   );
+  // Sent by PostgreSQL at commit, and not at all on a rollback.
+  await sql(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`, []);
 }
