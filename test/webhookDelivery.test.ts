@@ -251,3 +251,51 @@ describe("webhooks: a commit wakes the worker", () => {
     }
   });
 });
+
+describe("webhooks: fan-out to the subscriptions that want an event", () => {
+  let app: SyncedApp;
+  let receiver: WebhookReceiver;
+  before(async () => {
+    app = await syncedAppAtPeak();
+    receiver = await startWebhookReceiver();
+  });
+  after(async () => {
+    await receiver.close();
+    await app.t.close();
+  });
+
+  it("by environment, minimum severity and creation time; each event once per subscription", async () => {
+    const staging = await app.t.app.inject({
+      method: "POST",
+      url: "/v1/environments",
+      headers: app.t.auth("operator"),
+      payload: { name: "staging", region: "us-east-1" },
+    });
+    assert.equal(staging.statusCode, 201, staging.body);
+    const url = (path: string) => receiver.url.replace("/hooks", path);
+    await subscribe(app.t, { url: url("/all"), events: ["finding.opened"] });
+    await subscribe(app.t, { url: url("/production"), events: ["finding.opened"], environmentId: app.envId });
+    await subscribe(app.t, { url: url("/staging"), events: ["finding.opened"], environmentId: staging.json().id });
+    await subscribe(app.t, { url: url("/critical"), events: ["finding.opened"], minSeverity: "critical" });
+    const opened = (severity: "warning" | "critical"): NotificationEventInput => ({
+      type: "finding.opened",
+      occurredAt: new Date(),
+      subject: { id: app.groupId },
+      severity,
+      data: { severity, summary: severity },
+    });
+    await writeEvents(app.t, [opened("warning"), opened("critical")]);
+    await subscribe(app.t, { url: url("/later"), events: ["finding.opened"] });
+    const worker = deliveryWorker(app.t, deliveryClock());
+    await worker.deliver();
+    await worker.queue.fanOut(100, new Date());
+    const got = (path: string) =>
+      receiver.received.filter((hook) => hook.path === path).map((hook) => JSON.parse(hook.body).data.severity);
+    assert.deepEqual(got("/all"), ["warning", "critical"]);
+    assert.deepEqual(got("/production"), ["warning", "critical"]);
+    assert.deepEqual(got("/staging"), []);
+    assert.deepEqual(got("/critical"), ["critical"]);
+    assert.deepEqual(got("/later"), [], "created after the events were written");
+    assert.equal(await app.t.db.prisma.webhookDelivery.count(), 5);
+  });
+});
