@@ -19,6 +19,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import { Type } from "typebox";
 import { authPlugin } from "./plugins/auth.ts";
 import { closingPlugin } from "./plugins/closing.ts";
+import { dashboardSite } from "./plugins/dashboardSite.ts";
 import { metricsPluginWithPool } from "./plugins/metrics.ts";
 import { openapiPlugin } from "./plugins/openapi.ts";
 import { declareOutageResponses, installProblemHandlers } from "./plugins/problems.ts";
@@ -41,7 +42,7 @@ import { resourceMetricsRoutes } from "./routes/resourceMetrics.ts";
 import { resourceRoutes } from "./routes/resources.ts";
 import { sweepRoutes } from "./routes/sweeps.ts";
 import { syncRoutes } from "./routes/syncs.ts";
-import { ApiKey } from "./schemas/apiKey.ts";
+import { ApiKey, CurrentApiKey } from "./schemas/apiKey.ts";
 import { AuditEvent } from "./schemas/auditEvent.ts";
 import { pageOf } from "./schemas/common.ts";
 import { ActivityEntry, ActivityPage, FleetOverview, MetricSeries } from "./schemas/dashboard.ts";
@@ -69,6 +70,8 @@ export interface AppDependencies {
   now?: () => Date;
   /** Settings of the sweeps run through `POST /v1/sweeps`; the defaults otherwise. */
   sweepSettings?: Partial<SweepSettings>;
+  /** The dashboard's built files, served at `/`; without it the app is the API alone. */
+  dashboardDir?: string;
   /** Override logging (tests pass `false`). */
   logger?: FastifyServerOptions["logger"];
 }
@@ -105,7 +108,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     reply.header("x-request-id", request.id);
   });
 
-  for (const schema of [Problem, Environment, Resource, ApiKey, AuditEvent, SyncRun]) app.addSchema(schema);
+  for (const schema of [Problem, Environment, Resource, ApiKey, CurrentApiKey, AuditEvent, SyncRun])
+    app.addSchema(schema);
   for (const schema of [OperationPlan, OperationEvent, Operation, OperationWithEvents, DryRunResult])
     app.addSchema(schema);
   app.addSchema(DrDrill);
@@ -164,5 +168,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     ...(deps.sweepSettings && { settings: deps.sweepSettings }),
   });
   await app.register(sweepRoutes, { health, sweeps });
+  if (deps.dashboardDir) await app.register(dashboardSite, { directory: deps.dashboardDir });
   return app;
 }
