@@ -43,6 +43,8 @@ export function Chart(props: ChartProps) {
         cursor: { show: !props.compact },
         axes: props.compact ? [{ show: false }, { show: false }] : [{ stroke: "#374151" }, { stroke: "#374151" }],
         scales: { x: { time: true } },
+        // The axis in UTC, like every time the dashboard shows (and the cloud keeps).
+        tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), "Etc/UTC"),
         series: [
           {},
           { label: props.series.metric, stroke: "#1d4ed8", width: 2, fill: "rgba(29, 78, 216, 0.08)" },

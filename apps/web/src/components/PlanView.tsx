@@ -1,5 +1,6 @@
 import type { components } from "@fastier/client";
 import { formatTime, formatValue, humanize } from "./format.ts";
+import { TableScroll } from "./TableScroll.tsx";
 
 type OperationPlan = components["schemas"]["OperationPlan"];
 
@@ -10,25 +11,27 @@ export function PlanView(props: { plan: OperationPlan }) {
     <div class="plan">
       <p class="plan-summary">{plan.summary}</p>
       {plan.changes.length > 0 && (
-        <table>
-          <caption>Changes</caption>
-          <thead>
-            <tr>
-              <th scope="col">What</th>
-              <th scope="col">From</th>
-              <th scope="col">To</th>
-            </tr>
-          </thead>
-          <tbody>
-            {plan.changes.map((change) => (
-              <tr key={change.field}>
-                <th scope="row">{humanize(change.field)}</th>
-                <td>{formatValue(change.from)}</td>
-                <td>{formatValue(change.to)}</td>
+        <TableScroll label="Changes">
+          <table>
+            <caption>Changes</caption>
+            <thead>
+              <tr>
+                <th scope="col">What</th>
+                <th scope="col">From</th>
+                <th scope="col">To</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {plan.changes.map((change) => (
+                <tr key={change.field}>
+                  <th scope="row">{humanize(change.field)}</th>
+                  <td>{formatValue(change.from)}</td>
+                  <td>{formatValue(change.to)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {plan.checks.length > 0 && (
         <>

@@ -9,6 +9,7 @@ import { DismissDialog } from "./DismissDialog.tsx";
 import { formatPercent, formatTime, formatUsd, formatValue, humanize } from "./format.ts";
 import { Link } from "./Link.tsx";
 import { PlanThenConfirm } from "./PlanThenConfirm.tsx";
+import { TableScroll } from "./TableScroll.tsx";
 
 type Recommendation = components["schemas"]["Recommendation"];
 
@@ -39,29 +40,31 @@ export function RecommendationCard(props: { recommendation: Recommendation; onCh
         </div>
       </dl>
       {rec.options.length > 0 && (
-        <table>
-          <caption>Instance types that fit</caption>
-          <thead>
-            <tr>
-              <th scope="col">Type</th>
-              <th scope="col">Memory</th>
-              <th scope="col">vCPUs</th>
-              <th scope="col">Projected peak</th>
-              <th scope="col">Monthly cost</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rec.options.map((option) => (
-              <tr key={option.instanceType}>
-                <th scope="row">{option.instanceType}</th>
-                <td>{option.memoryGiB} GiB</td>
-                <td>{option.vcpus}</td>
-                <td>{formatPercent(option.projectedPeakPercent)}</td>
-                <td>{formatUsd(option.monthlyCostDeltaUsd)}</td>
+        <TableScroll label="Instance types that fit">
+          <table>
+            <caption>Instance types that fit</caption>
+            <thead>
+              <tr>
+                <th scope="col">Type</th>
+                <th scope="col">Memory</th>
+                <th scope="col">vCPUs</th>
+                <th scope="col">Projected peak</th>
+                <th scope="col">Monthly cost</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rec.options.map((option) => (
+                <tr key={option.instanceType}>
+                  <th scope="row">{option.instanceType}</th>
+                  <td>{option.memoryGiB} GiB</td>
+                  <td>{option.vcpus}</td>
+                  <td>{formatPercent(option.projectedPeakPercent)}</td>
+                  <td>{formatUsd(option.monthlyCostDeltaUsd)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {rec.manualSteps && (
         <ol class="steps">

@@ -34,3 +34,11 @@ export function formatSeconds(seconds: number | null | undefined): string {
   if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
   return `${(seconds / 3600).toFixed(1)} h`;
 }
+
+/** A finding's evidence value in its unit: bytes as GiB, percentages to one decimal. */
+export function formatEvidence(value: number, unit: string): string {
+  if (unit === "Percent") return `${value.toFixed(1)}%`;
+  if (unit === "Bytes") return `${(value / 2 ** 30).toFixed(2)} GiB`;
+  if (unit === "Seconds") return formatSeconds(value);
+  return `${value} ${unit === "Count" ? "" : unit}`.trim();
+}

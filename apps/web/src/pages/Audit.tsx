@@ -3,6 +3,7 @@ import { useQuery } from "../api/useQuery.ts";
 import { FilterBar, FilterText, Pager } from "../components/Filters.tsx";
 import { formatTime } from "../components/format.ts";
 import { Async, Empty } from "../components/States.tsx";
+import { TableScroll } from "../components/TableScroll.tsx";
 import type { PageProps } from "../router.ts";
 import { useSession } from "../session/context.ts";
 
@@ -32,7 +33,7 @@ export function Audit({ location }: PageProps) {
             <Empty>No audit events match these filters.</Empty>
           ) : (
             <>
-              <div class="table-wrap">
+              <TableScroll label="Audit events">
                 <table>
                   <thead>
                     <tr>
@@ -57,7 +58,7 @@ export function Audit({ location }: PageProps) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
               <Pager location={location} nextCursor={page.nextCursor} />
             </>
           )

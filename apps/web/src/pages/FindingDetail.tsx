@@ -1,10 +1,11 @@
 import { must } from "../api/problem.ts";
 import { useQuery } from "../api/useQuery.ts";
 import { Badge } from "../components/Badge.tsx";
-import { formatTime, humanize } from "../components/format.ts";
+import { formatEvidence, formatTime, humanize } from "../components/format.ts";
 import { Link } from "../components/Link.tsx";
 import { RecommendationCard } from "../components/RecommendationCard.tsx";
 import { Async, Empty } from "../components/States.tsx";
+import { TableScroll } from "../components/TableScroll.tsx";
 import type { PageProps } from "../router.ts";
 import { useSession } from "../session/context.ts";
 
@@ -37,7 +38,7 @@ export function FindingDetail({ params }: PageProps) {
             {data.evidence.length === 0 ? (
               <Empty>No datapoints recorded.</Empty>
             ) : (
-              <div class="table-wrap">
+              <TableScroll label="Evidence">
                 <table>
                   <thead>
                     <tr>
@@ -51,15 +52,12 @@ export function FindingDetail({ params }: PageProps) {
                       <tr key={`${point.metric}-${point.timestamp}`}>
                         <td>{point.metric}</td>
                         <td>{formatTime(point.timestamp)}</td>
-                        <td>
-                          {point.value.toFixed(point.unit === "Percent" ? 1 : 0)}{" "}
-                          {point.unit === "Percent" ? "%" : point.unit}
-                        </td>
+                        <td>{formatEvidence(point.value, point.unit)}</td>
                       </tr>
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             )}
             <h2>Recommendations</h2>
             {data.recommendations.length === 0 ? (

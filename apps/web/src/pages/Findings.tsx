@@ -6,6 +6,7 @@ import { FilterBar, FilterSelect, Pager, queryValue } from "../components/Filter
 import { formatTime, humanize } from "../components/format.ts";
 import { Link } from "../components/Link.tsx";
 import { Async, Empty } from "../components/States.tsx";
+import { TableScroll } from "../components/TableScroll.tsx";
 import type { PageProps } from "../router.ts";
 import { useSession } from "../session/context.ts";
 
@@ -43,7 +44,7 @@ export function Findings({ location }: PageProps) {
             <Empty>No findings match these filters.</Empty>
           ) : (
             <>
-              <div class="table-wrap">
+              <TableScroll label="Findings">
                 <table>
                   <thead>
                     <tr>
@@ -76,7 +77,7 @@ export function Findings({ location }: PageProps) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
               <Pager location={location} nextCursor={page.nextCursor} />
             </>
           )

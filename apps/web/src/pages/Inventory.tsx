@@ -6,6 +6,7 @@ import { FilterBar, FilterSelect, FilterText, Pager, queryValue } from "../compo
 import { formatTime, humanize } from "../components/format.ts";
 import { Link } from "../components/Link.tsx";
 import { Async, Empty } from "../components/States.tsx";
+import { TableScroll } from "../components/TableScroll.tsx";
 import type { PageProps } from "../router.ts";
 import { useSession } from "../session/context.ts";
 
@@ -41,7 +42,7 @@ export function Inventory({ location }: PageProps) {
             <Empty>No resources match these filters.</Empty>
           ) : (
             <>
-              <div class="table-wrap">
+              <TableScroll label="Resources">
                 <table>
                   <thead>
                     <tr>
@@ -72,7 +73,7 @@ export function Inventory({ location }: PageProps) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
               <Pager location={location} nextCursor={page.nextCursor} />
             </>
           )

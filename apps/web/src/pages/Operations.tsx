@@ -6,6 +6,7 @@ import { FilterBar, FilterSelect, Pager, queryValue } from "../components/Filter
 import { formatTime, humanize } from "../components/format.ts";
 import { Link } from "../components/Link.tsx";
 import { Async, Empty } from "../components/States.tsx";
+import { TableScroll } from "../components/TableScroll.tsx";
 import type { PageProps } from "../router.ts";
 import { useSession } from "../session/context.ts";
 
@@ -34,7 +35,7 @@ export function Operations({ location }: PageProps) {
             <Empty>No operations match these filters.</Empty>
           ) : (
             <>
-              <div class="table-wrap">
+              <TableScroll label="Operations">
                 <table>
                   <thead>
                     <tr>
@@ -64,7 +65,7 @@ export function Operations({ location }: PageProps) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
               <Pager location={location} nextCursor={page.nextCursor} />
             </>
           )
