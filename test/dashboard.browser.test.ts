@@ -86,6 +86,7 @@ describe("the dashboard in Chromium", { timeout: 240_000 }, () => {
     const dialog = page.getByRole("dialog", { name: /Apply: Scale out/ });
     const changes = dialog.getByRole("table", { name: "Changes" });
     const desired = changes.getByRole("row", { name: /desiredCapacity/ });
+    await desired.waitFor();
     assert.deepEqual(await desired.getByRole("cell").allTextContents(), ["2", "3"], "desired capacity 2 → 3");
     await dialog
       .getByText(/✓ passed/)
@@ -215,6 +216,8 @@ describe("the dashboard in Chromium", { timeout: 240_000 }, () => {
     const { context } = await newDashboardContext(browser);
     const page = await context.newPage();
     await signIn(page, baseUrl, key);
+    // Everything the overview asks for has been answered: the next request is the one the test makes.
+    await page.getByRole("img", { name: /over 24 hours: latest/ }).first().waitFor();
     assert.equal(await sessionStorageEntries(page), 1, "the key is kept in this tab only");
     assert.ok(!page.url().includes(key), "never in the address");
 
