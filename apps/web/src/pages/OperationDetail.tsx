@@ -40,10 +40,11 @@ function OperationView(props: { operation: OperationWithEvents; reload: () => vo
   const signedIn = useSession();
   const live = useLiveEvents(signedIn, op, props.reload);
   const events = [...op.events, ...live.events.filter((event) => !op.events.some((known) => known.id === event.id))];
+  const status = statusAfter(live.events) ?? op.status;
   return (
     <>
       <h1>
-        {humanize(op.kind)} <Badge value={op.status} />
+        {humanize(op.kind)} <Badge value={status} />
       </h1>
       <p class="meta">
         On <Link href={`/resources/${op.targetResourceId}`}>its target</Link> · requested by {op.requestedByName}{" "}
@@ -88,6 +89,15 @@ function OperationView(props: { operation: OperationWithEvents; reload: () => vo
       )}
     </>
   );
+}
+
+/** What the latest streamed event says the status is now, so the heading follows the operation live. */
+function statusAfter(events: OperationEvent[]): string | undefined {
+  const type = events.at(-1)?.type;
+  if (type === "started" || type === "progress" || type === "retry") return "running";
+  if (type === "approved") return "pending";
+  if (type && ["succeeded", "failed", "cancelled", "rejected", "expired"].includes(type)) return type;
+  return undefined;
 }
 
 /** Streams new events while the operation is active; reloads the operation when it ends. */

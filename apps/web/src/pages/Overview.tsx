@@ -81,7 +81,7 @@ function EnvironmentCard(props: { environment: EnvironmentOverview }) {
         <div>
           <dt>running operations</dt>
           <dd>
-            <Link href="/operations?status=running">{env.runningOperations.length}</Link>
+            <Link href="/operations">{env.runningOperations.length}</Link>
           </dd>
         </div>
       </dl>
