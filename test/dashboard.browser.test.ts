@@ -217,7 +217,10 @@ describe("the dashboard in Chromium", { timeout: 240_000 }, () => {
     const page = await context.newPage();
     await signIn(page, baseUrl, key);
     // Everything the overview asks for has been answered: the next request is the one the test makes.
-    await page.getByRole("img", { name: /over 24 hours: latest/ }).first().waitFor();
+    await page
+      .getByRole("img", { name: /over 24 hours: latest/ })
+      .first()
+      .waitFor();
     assert.equal(await sessionStorageEntries(page), 1, "the key is kept in this tab only");
     assert.ok(!page.url().includes(key), "never in the address");
 
