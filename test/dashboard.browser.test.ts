@@ -245,6 +245,31 @@ describe("the dashboard in Chromium", { timeout: 240_000 }, () => {
     await context.close();
   });
 
+  it("keeps filters in the address, and shows the API's problem detail when something is missing", async () => {
+    const { context, problems } = await newDashboardContext(browser);
+    const page = await context.newPage();
+    await signIn(page, baseUrl, t.keys.viewer);
+    await page.getByRole("link", { name: "Inventory" }).click();
+    await settled(page);
+    await page.getByLabel("Kind").selectOption("db_instance");
+    await page.waitForURL(/\/inventory\?kind=db_instance$/);
+    await page.getByRole("link", { name: "fastier-db-replica" }).waitFor();
+    const kinds = await page.locator("tbody tr td:nth-child(2)").allTextContents();
+    assert.ok(kinds.length >= 2, kinds.join());
+    assert.deepEqual(new Set(kinds), new Set(["db instance"]));
+    // The address alone brings the same view back (a bookmark, a reload).
+    await page.reload();
+    await page.getByRole("link", { name: "fastier-db-replica" }).waitFor();
+    assert.equal(await page.getByLabel("Kind").inputValue(), "db_instance");
+
+    const missing = "00000000-0000-4000-8000-000000000000";
+    await page.goto(`${baseUrl}/operations/${missing}`);
+    await page.getByRole("alert").getByText(`operation ${missing} does not exist`).waitFor();
+    await page.getByRole("button", { name: "Try again" }).waitFor();
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   it("passes axe-core (no serious or critical violations) on every page, at 1280 px and at 390 px", async () => {
     const routes: Record<string, string> = {
       overview: "/",
