@@ -26,6 +26,15 @@ module.exports = {
       to: { path: "^apps/" },
     },
     {
+      name: "web-speaks-only-through-the-client",
+      comment:
+        "The dashboard runs in a browser and knows the API only through the generated client (its types and its " +
+        "fetch): no domain, database, cloud or server code, and no hand-copied shapes from them",
+      severity: "error",
+      from: { path: "^apps/web/src/" },
+      to: { path: "^(apps/(?!web/)|packages/(?!client/))" },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: {},

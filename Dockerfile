@@ -5,7 +5,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # Manifests first, so dependencies are reinstalled only when they change. npm ci runs
-# `prisma generate` (postinstall), which needs the schema and prisma.config.ts.
+# `prisma generate` and the dashboard's build (postinstall), which need the schema,
+# prisma.config.ts and the dashboard's sources.
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
 COPY apps/api/package.json apps/api/
@@ -17,6 +18,9 @@ COPY packages/cloud/package.json packages/cloud/
 COPY packages/runtime/package.json packages/runtime/
 COPY packages/client/package.json packages/client/
 COPY infra/package.json infra/
+# The dashboard is built by npm ci: its sources, and the generated client it imports.
+COPY packages/client/src packages/client/src/
+COPY apps/web apps/web/
 RUN npm ci --no-audit --no-fund && npm cache clean --force
 COPY . .
 

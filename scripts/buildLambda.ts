@@ -1,4 +1,5 @@
 // npm run build:lambda: one ESM bundle per Lambda function, in dist/lambda/<name>/index.mjs.
+import { existsSync } from "node:fs";
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -47,6 +48,9 @@ const BANNER = [
   "const require = __cr(import.meta.url);",
   "const __fastierBundleDir = __fastierDirname(__fastierFileURLToPath(import.meta.url));",
 ].join(" ");
+
+/** The dashboard's build (`npm run web:build`), which the API serves at / from `web/` beside its bundle. */
+const DASHBOARD_DIST = path.join(ROOT, "apps/web/dist");
 
 /** Files a bundled package reads from its own folder at run time, copied beside the bundle at the same path. */
 const PACKAGE_ASSETS: Partial<Record<LambdaFunctionName, string[]>> = {
@@ -254,6 +258,13 @@ export async function buildLambdaBundles(options: BuildOptions = {}): Promise<Bu
     await writeFile(path.join(directory, "package.json"), '{ "type": "module" }\n');
     for (const asset of PACKAGE_ASSETS[name] ?? []) {
       await cp(path.join(ROOT, asset), path.join(directory, asset), { recursive: true });
+    }
+    if (name === "api") {
+      if (!existsSync(path.join(DASHBOARD_DIST, "index.html"))) {
+        throw new Error(`the dashboard is not built in ${DASHBOARD_DIST}: run \`npm run web:build\` (npm ci does it)`);
+      }
+      // Read by apps/api/src/lambda.ts (BUNDLED_DASHBOARD_DIR): the Lambda function serves the dashboard too.
+      await cp(DASHBOARD_DIST, path.join(directory, "web"), { recursive: true });
     }
     if (name === "worker") {
       // The migrate handler reads them from here (migrationsDirectory() in apps/worker/src/lambda.ts).

@@ -12,14 +12,16 @@ const lifecycle = createProcessLifecycle(log);
 async function main() {
   const runtime = await openRuntime(config, log);
   lifecycle.onShutdown("database", () => runtime.close());
-  const { app, url } = await startApi(runtime, config);
+  const { app, url, dashboardUrl } = await startApi(runtime, config);
   lifecycle.onShutdown("api", () => app.close());
   // First-run data before the worker, so its first scheduled sync finds the environment.
   const firstRun = await prepareFirstRun(runtime, config);
   const worker = startWorkerOn(runtime, config, log);
   lifecycle.onShutdown("worker", () => worker.stop());
   lifecycle.started();
-  process.stdout.write(startupBanner({ url, config, database: runtime.database, worker: true, ...firstRun }));
+  process.stdout.write(
+    startupBanner({ url, dashboardUrl, config, database: runtime.database, worker: true, ...firstRun }),
+  );
 }
 
 main().catch(lifecycle.failedToStart("Fastier Control Plane"));

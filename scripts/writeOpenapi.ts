@@ -2,8 +2,10 @@
 import { writeFile } from "node:fs/promises";
 import {
   buildOpenapiDocument,
+  CLIENT_QUERY_VALUES_PATH,
   CLIENT_SCHEMA_PATH,
   generateClientTypes,
+  generateQueryValues,
   OPENAPI_JSON_PATH,
   serializeOpenapiDocument,
 } from "./openapiDocument.ts";
@@ -11,4 +13,5 @@ import {
 const document = await buildOpenapiDocument();
 await writeFile(OPENAPI_JSON_PATH, serializeOpenapiDocument(document));
 await writeFile(CLIENT_SCHEMA_PATH, await generateClientTypes(document));
-console.log(`wrote ${OPENAPI_JSON_PATH} and ${CLIENT_SCHEMA_PATH}`);
+await writeFile(CLIENT_QUERY_VALUES_PATH, generateQueryValues(document));
+console.log(`wrote ${OPENAPI_JSON_PATH}, ${CLIENT_SCHEMA_PATH} and ${CLIENT_QUERY_VALUES_PATH}`);

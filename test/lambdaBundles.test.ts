@@ -1,7 +1,7 @@
 // The Lambda bundles as Lambda runs them: built once with esbuild, then each handler
 // imported by a fresh plain `node` (no tsx) and invoked with a sample event, on a real database.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -138,6 +138,28 @@ describe("Lambda bundles, run by plain node", () => {
     assert.match(badQuery?.body ?? "", /\/limit/);
     assert.equal(badBody?.statusCode, 400, badBody?.body);
     assert.match(badBody?.body ?? "", /\/region/);
+  });
+
+  it("the API function serves the dashboard from beside its bundle: the page for client routes, hashed assets", async () => {
+    const page = await readFile(path.join(bundles.api!.directory, "web", "index.html"), "utf8");
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(page)?.[1];
+    assert.ok(script, page);
+    const html = { accept: "text/html" };
+    const { invocations, output } = await api([
+      httpApiEvent("GET", "/", html),
+      httpApiEvent("GET", "/operations/0b5d6c1e-4f0a-4c61-9d2c-8f1b2a3c4d5e", html),
+      httpApiEvent("GET", script),
+    ]);
+    const [root, clientRoute, asset] = invocations.map((invocation) => invocation.result);
+    for (const answer of [root, clientRoute]) {
+      assert.equal(answer?.statusCode, 200, output);
+      assert.equal(answer?.body, page);
+      assert.equal(answer?.headers["cache-control"], "no-cache");
+      assert.match(answer?.headers["content-security-policy"] ?? "", /script-src 'self'/);
+    }
+    assert.equal(asset?.statusCode, 200, asset?.body.slice(0, 300));
+    assert.equal(asset?.headers["cache-control"], "public, max-age=31536000, immutable");
+    assert.ok((asset?.body.length ?? 0) > 10_000, "the whole script");
   });
 
   it("sync syncs every environment; reconcile advances a queued operation and stops before its deadline", async () => {

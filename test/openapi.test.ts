@@ -3,8 +3,10 @@ import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import {
   buildOpenapiDocument,
+  CLIENT_QUERY_VALUES_PATH,
   CLIENT_SCHEMA_PATH,
   generateClientTypes,
+  generateQueryValues,
   OPENAPI_JSON_PATH,
   type OpenapiDocument,
   serializeOpenapiDocument,
@@ -94,6 +96,14 @@ describe("OpenAPI document and generated client types", () => {
       assert.ok(
         committed === (await generateClientTypes(document)),
         "packages/client/src/schema.ts is stale: run `npm run openapi` and commit the result",
+      );
+    });
+
+    it("packages/client/src/queryValues.ts matches openapi.json", async () => {
+      const committed = await readFile(CLIENT_QUERY_VALUES_PATH, "utf8");
+      assert.ok(
+        committed === generateQueryValues(document),
+        "packages/client/src/queryValues.ts is stale: run `npm run openapi` and commit the result",
       );
     });
   });

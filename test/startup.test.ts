@@ -32,6 +32,11 @@ describe("npm start", { timeout: 180_000 }, () => {
     try {
       assert.match(first.url, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.ok(first.adminKey, `banner shows a key:\n${first.output()}`);
+      // The dashboard's address comes first: it is what a person opens.
+      assert.match(first.output(), /Fastier Control Plane is running\n {2}Dashboard {2}http:\/\/127\.0\.0\.1:\d+\/ /);
+      const page = await fetch(`${first.url}/`, { headers: { accept: "text/html" } });
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<div id="app"><\/div>/);
       assert.match(first.output(), /environment "production" synced from the simulated Fastier account: \d+ resources/);
       assert.match(
         first.output(),

@@ -258,6 +258,11 @@ export class ControlPlaneStack extends Stack {
     }
 
     new CfnOutput(this, "ApiUrl", { value: stage.url, description: "Base URL of the control plane API" });
+    // The API function serves the dashboard too (its bundle carries the web build), on the same origin.
+    new CfnOutput(this, "DashboardUrl", {
+      value: stage.url,
+      description: "The dashboard: sign in with an API key",
+    });
     new CfnOutput(this, "DatabaseSecretArn", { value: secret.secretArn });
     new CfnOutput(this, "DatabaseEndpoint", { value: this.database.clusterEndpoint.hostname });
     new CfnOutput(this, "AlarmTopicArn", { value: this.alarmTopic.topicArn });

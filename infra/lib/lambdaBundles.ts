@@ -5,9 +5,19 @@ import path from "node:path";
 export const LAMBDA_BUNDLES = ["api", "worker"] as const;
 export type LambdaBundle = (typeof LAMBDA_BUNDLES)[number];
 
-/** The `index.mjs` files missing from an asset directory (`<dir>/api/index.mjs`, `<dir>/worker/index.mjs`). */
+/**
+ * What an asset directory must hold: each bundle's `index.mjs`, and the dashboard the API
+ * function serves at / (`npm run build:lambda` copies the web build to `api/web/`).
+ */
+const REQUIRED_FILES = [
+  path.join("api", "index.mjs"),
+  path.join("api", "web", "index.html"),
+  path.join("worker", "index.mjs"),
+];
+
+/** The required files missing from an asset directory (`<dir>/api/index.mjs`, `<dir>/api/web/index.html`, …). */
 export function missingLambdaBundles(assetDir: string): string[] {
-  return LAMBDA_BUNDLES.map((bundle) => path.join(assetDir, bundle, "index.mjs")).filter((file) => !existsSync(file));
+  return REQUIRED_FILES.map((file) => path.join(assetDir, file)).filter((file) => !existsSync(file));
 }
 
 export function assertLambdaBundles(assetDir: string): void {
@@ -15,7 +25,7 @@ export function assertLambdaBundles(assetDir: string): void {
   if (missing.length > 0) {
     throw new Error(
       `Lambda bundle(s) missing: ${missing.join(", ")}. Run \`npm run build:lambda\` first ` +
-        "(or point the lambdaAssetDir context at a directory holding api/index.mjs and worker/index.mjs).",
+        "(or point the lambdaAssetDir context at a directory holding api/index.mjs, api/web/index.html and worker/index.mjs).",
     );
   }
 }

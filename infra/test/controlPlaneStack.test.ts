@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
@@ -273,6 +273,24 @@ describe("ControlPlaneStack", () => {
     const violations = validationViolations(app).filter((violation) => !ACCEPTED_VALIDATION_RULES.has(violation.rule));
     assert.deepEqual(violations, []);
     assert.deepEqual(invalidSecurityGroupDescriptions(template), []);
+  });
+
+  it("deploys the dashboard with the API: the API function's asset carries it, served at the API's URL", () => {
+    const outputs = template.findOutputs("*");
+    assert.ok(outputs.DashboardUrl, "a DashboardUrl output");
+    assert.deepEqual(outputs.DashboardUrl.Value, outputs.ApiUrl?.Value, "the dashboard is on the API's origin");
+    // Every request, GET / and the page's assets included, reaches the API function.
+    const routes = resourcesOf(template, "AWS::ApiGatewayV2::Route").map(([, route]) => props(route).RouteKey);
+    assert.deepEqual(routes, ["$default"]);
+    const withoutDashboard = mkdtempSync(path.join(tmpdir(), "fastier-no-dashboard-"));
+    for (const file of ["api/index.mjs", "worker/index.mjs"]) {
+      mkdirSync(path.dirname(path.join(withoutDashboard, file)), { recursive: true });
+      writeFileSync(path.join(withoutDashboard, file), "export const handler = async () => ({});\n");
+    }
+    assert.throws(
+      () => new ControlPlaneStack(new App(), "NoDashboard", { lambdaAssetDir: withoutDashboard }),
+      /api[/\\]web[/\\]index\.html.*npm run build:lambda/s,
+    );
   });
 
   it("refuses to synthesise without the Lambda bundles, naming the build command", () => {

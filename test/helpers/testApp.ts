@@ -33,7 +33,13 @@ export async function createKey(store: ApiKeyStore, role: Role, name: string = r
 
 /** A fresh database and app, with a key for every role. Close it in `after`. */
 export async function createTestApp(
-  options: { authCacheSeconds?: number; rateLimit?: RateLimitConfig; plainGroups?: readonly PlainGroupSeed[] } = {},
+  options: {
+    authCacheSeconds?: number;
+    rateLimit?: RateLimitConfig;
+    plainGroups?: readonly PlainGroupSeed[];
+    /** Serve a built dashboard from this folder, as `npm start` does. */
+    dashboardDir?: string;
+  } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const clock = createManualClock(TEST_START);
@@ -49,6 +55,7 @@ export async function createTestApp(
     cloud,
     now: () => clock.now(),
     logger: false,
+    ...(options.dashboardDir && { dashboardDir: options.dashboardDir }),
   });
   await app.ready();
   const store = createPrismaApiKeyStore(db.prisma);

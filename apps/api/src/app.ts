@@ -20,6 +20,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import { Type } from "typebox";
 import { authPlugin } from "./plugins/auth.ts";
 import { closingPlugin } from "./plugins/closing.ts";
+import { dashboardSite } from "./plugins/dashboardSite.ts";
 import { metricsPluginWithPool } from "./plugins/metrics.ts";
 import { openapiPlugin } from "./plugins/openapi.ts";
 import { declareOutageResponses, installProblemHandlers } from "./plugins/problems.ts";
@@ -43,7 +44,7 @@ import { resourceRoutes } from "./routes/resources.ts";
 import { sweepRoutes } from "./routes/sweeps.ts";
 import { syncRoutes } from "./routes/syncs.ts";
 import { webhookRoutes } from "./routes/webhookSubscriptions.ts";
-import { ApiKey } from "./schemas/apiKey.ts";
+import { ApiKey, CurrentApiKey } from "./schemas/apiKey.ts";
 import { AuditEvent } from "./schemas/auditEvent.ts";
 import { pageOf } from "./schemas/common.ts";
 import { ActivityEntry, ActivityPage, FleetOverview, MetricSeries } from "./schemas/dashboard.ts";
@@ -76,6 +77,8 @@ export interface AppDependencies {
   webhookNow?: () => Date;
   /** DNS for webhook targets; the system resolver by default. */
   resolveHost?: ResolveHost;
+  /** The dashboard's built files, served at `/`; without it the app is the API alone. */
+  dashboardDir?: string;
   /** Override logging (tests pass `false`). */
   logger?: FastifyServerOptions["logger"];
 }
@@ -112,7 +115,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     reply.header("x-request-id", request.id);
   });
 
-  for (const schema of [Problem, Environment, Resource, ApiKey, AuditEvent, SyncRun]) app.addSchema(schema);
+  for (const schema of [Problem, Environment, Resource, ApiKey, CurrentApiKey, AuditEvent, SyncRun])
+    app.addSchema(schema);
   for (const schema of [OperationPlan, OperationEvent, Operation, OperationWithEvents, DryRunResult])
     app.addSchema(schema);
   app.addSchema(DrDrill);
@@ -179,5 +183,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     ...(deps.webhookNow && { now: deps.webhookNow }),
     ...(deps.resolveHost && { resolveHost: deps.resolveHost }),
   });
+  if (deps.dashboardDir) await app.register(dashboardSite, { directory: deps.dashboardDir });
   return app;
 }

@@ -1,9 +1,15 @@
 // AWS Lambda entry point of the API, behind an API Gateway HTTP API (payload format 2.0).
 // The same app as server.ts, adapted by @fastify/aws-lambda; built once per container.
+
+import { fileURLToPath } from "node:url";
 import { loadConfig } from "@fastier/config";
 import { createLogger, lazily, openLambdaRuntime } from "@fastier/runtime";
 import awsLambdaFastify, { type LambdaResponse } from "@fastify/aws-lambda";
+import { isDashboardBuilt } from "./plugins/dashboardSite.ts";
 import { buildAppOn } from "./startApi.ts";
+
+/** `npm run build:lambda` copies the built dashboard beside the bundle, so the API serves it at `/`. */
+const BUNDLED_DASHBOARD_DIR = fileURLToPath(new URL("./web/", import.meta.url));
 
 /** The parts of an API Gateway HTTP API (payload 2.0) event the adapter reads. */
 export interface HttpApiEvent {
@@ -31,7 +37,11 @@ const proxy = lazily(async () => {
   const log = createLogger(config.logLevel);
   const runtime = await openLambdaRuntime(config, log);
   try {
-    const app = await buildAppOn(runtime, config);
+    const app = await buildAppOn(
+      runtime,
+      config,
+      isDashboardBuilt(BUNDLED_DASHBOARD_DIR) ? { dashboardDir: BUNDLED_DASHBOARD_DIR } : {},
+    );
     // The adapter decorates the app, so it must come before ready().
     const handle = awsLambdaFastify<HttpApiEvent>(app, {
       decorateRequest: false,

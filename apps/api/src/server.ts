@@ -11,12 +11,14 @@ const lifecycle = createProcessLifecycle(log);
 async function main() {
   const runtime = await openRuntime(config, log);
   lifecycle.onShutdown("database", () => runtime.close());
-  const { app, url } = await startApi(runtime, config);
+  const { app, url, dashboardUrl } = await startApi(runtime, config);
   lifecycle.onShutdown("api", () => app.close());
   lifecycle.started();
   // After listen, so that a failure to start cannot swallow the one-time key.
   const firstRun = await prepareFirstRun(runtime, config);
-  process.stdout.write(startupBanner({ url, config, database: runtime.database, worker: false, ...firstRun }));
+  process.stdout.write(
+    startupBanner({ url, dashboardUrl, config, database: runtime.database, worker: false, ...firstRun }),
+  );
 }
 
 main().catch(lifecycle.failedToStart("Fastier Control Plane"));

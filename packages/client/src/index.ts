@@ -1,4 +1,5 @@
 import createClient, { type Client, type Middleware } from "openapi-fetch";
+import { QUERY_VALUES } from "./queryValues.ts";
 import type { paths } from "./schema.ts";
 
 export type { components, operations, paths } from "./schema.ts";
@@ -30,3 +31,16 @@ export function createFastierClient(options: FastierClientOptions): FastierClien
   client.use(bearer);
   return client;
 }
+
+/** The values each list filter accepts, as the OpenAPI document lists them: for pickers in a UI. */
+export const FILTER_VALUES = {
+  findingStatus: QUERY_VALUES["/v1/findings"].status,
+  findingSeverity: QUERY_VALUES["/v1/findings"].severity,
+  findingRule: QUERY_VALUES["/v1/findings"].rule,
+  recommendationStatus: QUERY_VALUES["/v1/recommendations"].status,
+  recommendationKind: QUERY_VALUES["/v1/recommendations"].kind,
+  operationStatus: QUERY_VALUES["/v1/operations"].status,
+  operationKind: QUERY_VALUES["/v1/operations"].kind,
+  resourceKind: QUERY_VALUES["/v1/resources"].kind,
+  resourceStatus: QUERY_VALUES["/v1/resources"].status,
+} as const;

@@ -1,4 +1,4 @@
-import { type ApiKeyStore, issueApiKey } from "@fastier/core";
+import { type ApiKeyStore, issueApiKey, OPERATION_DEFINITIONS, ROLES, roleAllows } from "@fastier/core";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { CreatedApiKey, NewApiKeyBody } from "../schemas/apiKey.ts";
@@ -11,6 +11,34 @@ export interface ApiKeyRoutesOptions {
 }
 
 export const apiKeyRoutes: FastifyPluginAsyncTypebox<ApiKeyRoutesOptions> = async (app, { apiKeys }) => {
+  app.get(
+    "/v1/me",
+    {
+      schema: {
+        tags: ["api-keys"],
+        operationId: "getCurrentApiKey",
+        summary: "The API key this request was made with: its name, role and what it may do",
+        description:
+          "For clients such as the dashboard, which offer only the actions the key's role allows. " +
+          "Any valid key may ask; a revoked or unknown one gets 401.",
+        response: { 200: Type.Ref("CurrentApiKey") },
+      },
+    },
+    async (request, reply) => {
+      const { keyId, name, role } = request.actor;
+      reply.header("cache-control", "no-store");
+      return {
+        id: keyId,
+        name,
+        role,
+        actsAs: ROLES.filter((other) => roleAllows(role, other)),
+        mayRequest: OPERATION_DEFINITIONS.filter((definition) => roleAllows(role, definition.minRole)).map(
+          (definition) => definition.kind,
+        ),
+      };
+    },
+  );
+
   app.get(
     "/v1/api-keys",
     {

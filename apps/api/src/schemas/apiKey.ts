@@ -1,4 +1,4 @@
-import { ROLES } from "@fastier/core";
+import { OPERATION_KINDS, ROLES } from "@fastier/core";
 import { Type } from "typebox";
 import { Timestamp, Uuid } from "./common.ts";
 
@@ -36,3 +36,16 @@ export const CreatedApiKey = Type.Object({
   key: Type.String({ description: "The key itself; shown only in this response" }),
   apiKey: Type.Ref("ApiKey"),
 });
+
+export const CurrentApiKey = Type.Object(
+  {
+    id: Type.Union([Uuid, Type.Null()], { description: "The key's id (null for the control plane's own actor)" }),
+    name: Type.String(),
+    role: RoleSchema,
+    actsAs: Type.Array(RoleSchema, { description: "Every role this key may act as: its own and those below it" }),
+    mayRequest: Type.Array(Type.Enum([...OPERATION_KINDS]), {
+      description: "The operation kinds whose role this key has, so a client can offer only what it may ask for",
+    }),
+  },
+  { $id: "CurrentApiKey", description: "The API key a request was made with" },
+);

@@ -2,6 +2,8 @@ import type { Config } from "@fastier/config";
 
 export interface BannerFacts {
   url: string;
+  /** Where the dashboard is served; null when it has not been built. */
+  dashboardUrl: string | null;
   config: Config;
   database: { source: "DATABASE_URL" | "embedded"; clusterDir?: string };
   worker: boolean;
@@ -19,6 +21,10 @@ export function startupBanner(facts: BannerFacts): string {
   const lines = [
     "",
     "Fastier Control Plane is running",
+    // First: the address a person opens; they sign in with an API key.
+    facts.dashboardUrl
+      ? `  Dashboard  ${facts.dashboardUrl}   (sign in with an API key)`
+      : "  Dashboard  not built: run npm run web:build (npm ci does it), then start again",
     `  API        ${url}`,
     `  API docs   ${url}/docs   (OpenAPI: ${url}/openapi.json)`,
     `  Database   ${facts.database.source === "embedded" ? `embedded PostgreSQL in ${facts.database.clusterDir ?? `${config.dataDir}/postgres`}` : "DATABASE_URL"}`,
