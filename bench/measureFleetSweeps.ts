@@ -74,7 +74,7 @@ async function measure(
   const inventory = createInventoryStore(database);
   const environment = await inventory.createEnvironment({ name: "bench-fleet", region: REGION }, AUDIT);
   const sync = await syncEnvironment(
-    { cloud, inventory, syncs: createPrismaSyncStore(database.prisma), now: () => clock.now() },
+    { cloud, inventory, syncs: createPrismaSyncStore(database), now: () => clock.now() },
     environment.id,
     "api",
     AUDIT,
