@@ -200,6 +200,8 @@ export function createInventoryStore({ prisma, pool }: Pick<DatabaseHandle, "pri
     async deleteResource(id, expectedVersion, audit) {
       await prisma.$transaction(async (tx) => {
         const current = await lockedResource(tx, id, expectedVersion);
+        // No foreign key carries samples away (see MetricSample in schema.prisma): they go here, with the resource.
+        await tx.metricSample.deleteMany({ where: { resourceId: id } });
         await tx.resource.delete({ where: { id } });
         await writeAudit(tx, audit, {
           action: "resource.delete",
