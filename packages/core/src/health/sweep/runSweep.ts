@@ -99,10 +99,17 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
     const pendingQueries = countByResource(plan.subjects);
     const seriesByResource = new Map<string, Map<string, MetricSeries>>();
 
-    // The database writes a batch's samples while the cloud answers the next batch.
-    const sampleWriter = createBackgroundWriter(async (samples: MetricSample[]) => {
-      stats.samplesWritten += await db(() => deps.health.writeSamples(samples, newFrom));
-    });
+    // The database writes batches of samples while the cloud answers the next one. Two writes at a time let
+    // PostgreSQL use a second core for the first sweep's backfill; the batches hold distinct series, so
+    // concurrent writes never wait on each other's rows.
+    const sampleWriter = createBackgroundWriter(
+      async (samples: MetricSample[]) => {
+        // Awaited first: `+= await` would read the count before the wait and lose the other write's rows.
+        const written = await db(() => deps.health.writeSamples(samples, newFrom));
+        stats.samplesWritten += written;
+      },
+      { inFlight: 2 },
+    );
     const collecting = collectMetrics(deps.cloud, plan.queries, window, async (batch) => {
       const answered = new Map(batch.series.map((series) => [series.id, series]));
       const samples: MetricSample[] = [];
