@@ -1,17 +1,20 @@
 // npm run bench:cold-start: the API's Lambda bundle, imported by fresh node processes, to its first answers.
 
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { FASTIER_PRODUCTION_ENVIRONMENT, issueApiKey, SYSTEM_ACTOR } from "@fastier/core";
 import { createInventoryStore, createPrismaApiKeyStore, openDatabaseHandle } from "@fastier/db";
-import { API_BUNDLE_LIMIT_BYTES, buildLambdaBundles, megabytes } from "../scripts/buildLambda.ts";
+import { build } from "esbuild";
+import { API_BUNDLE_LIMIT_BYTES, BANNER, buildLambdaBundles, megabytes } from "../scripts/buildLambda.ts";
 import { httpApiEvent, type InvokeOutcome, invokeBundle } from "../scripts/invokeLambda.ts";
 import { startBenchProcess } from "./benchProcess.ts";
 import { openThrowawayDatabase } from "./throwawayDatabase.ts";
 
 /** Median import + first response must stay under this (Lambda's own start-up comes on top). */
 export const TARGET_FIRST_RESPONSE_MS = 500;
+/** The app's first authenticated list may take at most this many times the bare bundle's, same run. */
+export const TARGET_RATIO_TO_BARE = 1.3;
 
 const { log, cleanup, finish } = startBenchProcess("cold-start");
 
@@ -61,6 +64,7 @@ async function run(): Promise<boolean> {
   const [bundle] = await buildLambdaBundles({ outDir, names: ["api"] });
   if (!bundle) throw new Error("no API bundle was built");
   log(`built ${bundle.file}: ${megabytes(bundle.bytes)} MB`);
+  const bareFile = await buildBareBundle(outDir);
 
   const database = await openThrowawayDatabase(settings.databaseUrl, cleanup, log);
   const handle = openDatabaseHandle({ url: database.url, poolMax: 2 });
@@ -89,15 +93,19 @@ async function run(): Promise<boolean> {
   // One run first, untimed: it creates the simulator's shared clock, which every later start only reads,
   // and warms the file cache as a deployed function's storage would be.
   await coldStart(bundle.file, [healthz(), environments()], env);
+  await coldStart(bareFile, [environments()], env);
 
   const series = {
     healthz: [] as Sample[],
     environments: [] as Sample[],
+    bare: [] as Sample[],
   };
-  log(`${settings.runs} cold starts for each first request ...`);
+  log(`${settings.runs} cold starts for each first request, and of the bare bundle ...`);
+  // Interleaved, so that whatever else the machine does weighs on both alike.
   for (let index = 0; index < settings.runs; index++) {
     series.healthz.push(await coldStart(bundle.file, [healthz(), environments()], env));
     series.environments.push(await coldStart(bundle.file, [environments(), healthz()], env));
+    series.bare.push(await coldStart(bareFile, [environments(), environments()], env));
   }
 
   const rows: [string, number[]][] = [
@@ -108,10 +116,15 @@ async function run(): Promise<boolean> {
     ["  then a first GET /v1/environments (first queries)", series.healthz.map((sample) => sample.secondMs)],
     ["  then GET /healthz, warm", series.environments.map((sample) => sample.secondMs)],
     ["node process, spawn to exit", [...series.healthz, ...series.environments].map((sample) => sample.wallMs)],
+    ["bare Fastify + pg: import", series.bare.map((sample) => sample.importMs)],
+    ["bare Fastify + pg: import + first GET /v1/environments", series.bare.map((s) => s.importMs + s.firstMs)],
+    ["  then a second GET /v1/environments", series.bare.map((sample) => sample.secondMs)],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const healthzFirst = median(rows[2]![1]);
   const environmentsFirst = median(rows[3]![1]);
+  const bareFirst = median(rows[8]![1]);
+  const ratio = environmentsFirst / bareFirst;
   const bundleMet = bundle.bytes <= API_BUNDLE_LIMIT_BYTES;
   const verdict = (met: boolean) => (met ? "met" : "NOT met");
   console.log(
@@ -130,9 +143,30 @@ async function run(): Promise<boolean> {
       `API bundle: ${megabytes(bundle.bytes)} MB (target ≤ ${megabytes(API_BUNDLE_LIMIT_BYTES)} MB: ${verdict(bundleMet)})`,
       `import + first response, median: ${healthzFirst.toFixed(0)} ms for /healthz, ${environmentsFirst.toFixed(0)} ms for /v1/environments` +
         ` (target ≤ ${TARGET_FIRST_RESPONSE_MS} ms: ${verdict(Math.max(healthzFirst, environmentsFirst) <= TARGET_FIRST_RESPONSE_MS)})`,
+      `first authenticated list, app vs bare Fastify + pg, median import + first: ${environmentsFirst.toFixed(0)} ms vs ` +
+        `${bareFirst.toFixed(0)} ms = ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO_TO_BARE}×: ${verdict(ratio <= TARGET_RATIO_TO_BARE)})`,
     ].join("\n"),
   );
   return true;
+}
+
+/** bench/bareLambda.ts, bundled as the API's bundle is (one minified ESM file, the same banner). */
+async function buildBareBundle(outDir: string): Promise<string> {
+  const file = path.join(outDir, "bare", "index.mjs");
+  await build({
+    entryPoints: [path.join(import.meta.dirname, "bareLambda.ts")],
+    outfile: file,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "esm",
+    minify: true,
+    legalComments: "none",
+    logLevel: "warning",
+    banner: { js: BANNER },
+  });
+  await writeFile(path.join(outDir, "bare", "package.json"), '{ "type": "module" }\n');
+  return file;
 }
 
 await finish(run);

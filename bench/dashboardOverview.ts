@@ -38,7 +38,7 @@ async function run(): Promise<boolean> {
   const inventory = createInventoryStore(database);
   const environment = await inventory.createEnvironment({ name: "production", region: REGION }, AUDIT);
   const sync = await syncEnvironment(
-    { cloud, inventory, syncs: createPrismaSyncStore(database.prisma), now: () => clock.now() },
+    { cloud, inventory, syncs: createPrismaSyncStore(database), now: () => clock.now() },
     environment.id,
     "api",
     AUDIT,

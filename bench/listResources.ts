@@ -4,7 +4,7 @@ import os from "node:os";
 import { startBenchProcess } from "./benchProcess.ts";
 import { readBenchSettings, WARM_UP_SECONDS } from "./benchSettings.ts";
 import { BENCH_RATE_LIMITS, checkTarget, expectedPageSize, startAppTarget, startBareTarget } from "./benchTargets.ts";
-import { type LoadResult, measureTarget } from "./loadTest.ts";
+import { type LoadResult, measureAtRate, measureTarget } from "./loadTest.ts";
 import { printReport } from "./printReport.ts";
 import { seedBenchData } from "./seedBenchData.ts";
 import { openThrowawayDatabase } from "./throwawayDatabase.ts";
@@ -33,6 +33,14 @@ async function run(): Promise<boolean> {
     results.push(await measureTarget(target, load));
   }
   const [appResult, bareResult] = results as [LoadResult, LoadResult];
+  // Both at half what the bare route just managed: the app's latency when neither target queues.
+  const fixedRate = { ...load, requestsPerSecond: bareResult.requestsPerSecond / 2 };
+  const atRate: LoadResult[] = [];
+  for (const target of [app, bare]) {
+    log(`measuring ${target.label} at ${fixedRate.requestsPerSecond.toFixed(0)} req/s ...`);
+    atRate.push(await measureAtRate(target, fixedRate));
+  }
+  const [appAtRate, bareAtRate] = atRate as [LoadResult, LoadResult];
   printReport(
     {
       cpus: os.availableParallelism(),
@@ -50,8 +58,9 @@ async function run(): Promise<boolean> {
     },
     appResult,
     bareResult,
+    { requestsPerSecond: fixedRate.requestsPerSecond, app: appAtRate, bare: bareAtRate },
   );
-  const failed = results.filter((result) => result.errors + result.non2xx > 0);
+  const failed = [...results, ...atRate].filter((result) => result.errors + result.non2xx > 0);
   for (const result of failed) {
     log(
       `FAILED: ${result.label} had ${result.errors} errors (${result.timeouts} of them timeouts), ${result.non2xx} non-2xx`,

@@ -29,12 +29,29 @@ export async function measureTarget(target: BenchTarget, options: LoadOptions): 
   return fire(target, options.connections, options.durationSeconds);
 }
 
-async function fire(target: BenchTarget, connections: number, seconds: number): Promise<LoadResult> {
+/**
+ * The same request at a fixed rate, well under capacity: what a request costs when it does not queue
+ * behind others. Run after `measureTarget`, whose warm-up and run leave the target warm.
+ */
+export function measureAtRate(
+  target: BenchTarget,
+  options: LoadOptions & { requestsPerSecond: number },
+): Promise<LoadResult> {
+  return fire(target, options.connections, options.durationSeconds, Math.max(1, Math.round(options.requestsPerSecond)));
+}
+
+async function fire(
+  target: BenchTarget,
+  connections: number,
+  seconds: number,
+  overallRate?: number,
+): Promise<LoadResult> {
   const result = await autocannon({
     url: target.url,
     headers: target.headers,
     connections,
     duration: seconds,
+    ...(overallRate && { overallRate }),
     // A worker thread: the load generator must not share the event loop with the servers it measures.
     workers: 1,
   });

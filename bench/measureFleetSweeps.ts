@@ -2,6 +2,7 @@ import { createManualClock, createSimCloud } from "@fastier/cloud";
 import { type AuditContext, type CloudPort, type SweepRun, SYSTEM_ACTOR, syncEnvironment } from "@fastier/core";
 import { createInventoryStore, createPrismaSyncStore, type DatabaseHandle, openDatabaseHandle } from "@fastier/db";
 import { createSweepRunner } from "@fastier/runtime";
+import { measureFleetDashboard, type ReadMeasurement } from "./fleetDashboard.ts";
 import { type MemoryPeak, startLiveHeapProbe, startMemorySampler } from "./memorySampler.ts";
 import { buildFleetWorld, type FleetShape, installSimWorld, REGION } from "./sweepFleet.ts";
 
@@ -32,6 +33,8 @@ export interface FleetMeasurement {
    * still in use (after a full collection) as each GetMetricData answer arrives.
    */
   liveHeapGrowthBytes: number;
+  /** The dashboard's reads on the swept fleet, each beside its floor. */
+  dashboard: ReadMeasurement[];
 }
 
 /**
@@ -74,7 +77,7 @@ async function measure(
   const inventory = createInventoryStore(database);
   const environment = await inventory.createEnvironment({ name: "bench-fleet", region: REGION }, AUDIT);
   const sync = await syncEnvironment(
-    { cloud, inventory, syncs: createPrismaSyncStore(database.prisma), now: () => clock.now() },
+    { cloud, inventory, syncs: createPrismaSyncStore(database), now: () => clock.now() },
     environment.id,
     "api",
     AUDIT,
@@ -118,6 +121,7 @@ async function measure(
   probe.measure();
   if (probeRun?.status !== "succeeded") throw new Error(`the memory probe sweep ${probeRun?.status ?? "did not run"}`);
   log(`${instances} instances, memory probe sweep: live heap +${(probe.peakGrowthBytes() / 2 ** 20).toFixed(1)} MB`);
+  const dashboard = await measureFleetDashboard(database, cloud, () => clock.now());
 
   return {
     instances,
@@ -128,5 +132,6 @@ async function measure(
     syncedResources: sync.created,
     sweeps,
     liveHeapGrowthBytes: probe.peakGrowthBytes(),
+    dashboard,
   };
 }

@@ -40,6 +40,11 @@ async function run(): Promise<boolean> {
         log(`FAILED: ${what} made ${sweep.run.cloudCalls} GetMetricData calls for ${sweep.run.metricQueries} queries`);
         ok = false;
       }
+      // On an empty database every datapoint of the first sweep is a new sample: a miscount shows here.
+      if (sweep.label === "first" && sweep.run.samplesWritten !== sweep.run.datapoints) {
+        log(`FAILED: ${what} wrote ${sweep.run.samplesWritten} samples for ${sweep.run.datapoints} datapoints`);
+        ok = false;
+      }
       if (sweep.run.status !== "succeeded") {
         log(`FAILED: ${what} ${sweep.run.status}: ${sweep.run.error ?? JSON.stringify(sweep.run.errors.slice(0, 3))}`);
         ok = false;

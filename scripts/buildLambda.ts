@@ -41,7 +41,7 @@ export interface BuildOptions {
  * dependencies a `require`, and `__fastierBundleDir` the folder of the bundle,
  * from which the `__dirname` plugin below rebuilds each package's own folder.
  */
-const BANNER = [
+export const BANNER = [
   "import { createRequire as __cr } from 'node:module';",
   "import { dirname as __fastierDirname, join as __fastierJoin } from 'node:path';",
   "import { fileURLToPath as __fastierFileURLToPath } from 'node:url';",

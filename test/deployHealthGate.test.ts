@@ -27,7 +27,7 @@ describe("deploys behind a health gate, and rollback in one call, through the AP
     const inventory = createInventoryStore(t.db);
     const env = await inventory.createEnvironment({ name: "production", region: "us-east-1" }, SYSTEM);
     await syncEnvironment(
-      { cloud: t.cloud, inventory, syncs: createPrismaSyncStore(t.db.prisma), now: () => t.clock.now() },
+      { cloud: t.cloud, inventory, syncs: createPrismaSyncStore(t.db), now: () => t.clock.now() },
       env.id,
       "api",
       SYSTEM,

@@ -49,7 +49,7 @@ describe("health sweeps against moto", { skip: motoSkip }, () => {
       new PutMetricDataCommand({ Namespace: "CWAgent", MetricData: data }),
     );
     await syncEnvironment(
-      { cloud, inventory, syncs: createPrismaSyncStore(db.prisma), now: () => now },
+      { cloud, inventory, syncs: createPrismaSyncStore(db), now: () => now },
       envId,
       "api",
       SYSTEM_AUDIT,
@@ -123,7 +123,7 @@ describe("health sweeps against moto", { skip: motoSkip }, () => {
     );
     const cloud = awsCloudInMoto(moto);
     await syncEnvironment(
-      { cloud, inventory: createInventoryStore(db), syncs: createPrismaSyncStore(db.prisma), now: () => now },
+      { cloud, inventory: createInventoryStore(db), syncs: createPrismaSyncStore(db), now: () => now },
       envId,
       "api",
       SYSTEM_AUDIT,

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { CloudError, type CloudPort, type HealthStore, PRIMARY_DB, runSweep, type SweepRun } from "@fastier/core";
-import { createHealthStore, LOCK_KEYS } from "@fastier/db";
+import { createHealthStore, createInventoryStore, LOCK_KEYS } from "@fastier/db";
 import { createSweepRunner } from "@fastier/runtime";
 import { TO_PEAK_MS } from "./helpers/sweeps.ts";
-import { type SyncedApp, syncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
+import { SYSTEM_AUDIT, type SyncedApp, syncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
 
 const MINUTE = 60_000;
 
@@ -146,6 +146,9 @@ describe("health sweeps: faults", () => {
 
     const redo = await sweep(app);
     assert.equal(redo.findingsOpened, 3);
+    assert.ok(failed.samplesWritten > 0, "the sweep that died had stored its samples");
+    assert.equal(redo.status, "succeeded", "samples the dead sweep stored are upserted, not inserted again");
+    assert.equal(redo.samplesWritten, 0, "the same samples, the same values: nothing to write");
     const abandoned = await app.t.db.prisma.healthSweep.findUnique({ where: { id: failed.id } });
     assert.equal(abandoned?.status, "INTERRUPTED");
 
@@ -179,6 +182,15 @@ describe("health sweeps: faults", () => {
     assert.ok(run.samplesPruned > 0);
     const left = await app.t.db.prisma.metricSample.count({ where: { timestamp: { lte: oldest.timestamp } } });
     assert.equal(left, 0);
+  });
+
+  it("deletes a resource's samples with the resource", async () => {
+    const sampled = await app.t.db.prisma.metricSample.findFirst({ select: { resourceId: true } });
+    assert.ok(sampled);
+    const others = await app.t.db.prisma.metricSample.count({ where: { resourceId: { not: sampled.resourceId } } });
+    await createInventoryStore(app.t.db).deleteResource(sampled.resourceId, undefined, SYSTEM_AUDIT);
+    assert.equal(await app.t.db.prisma.metricSample.count({ where: { resourceId: sampled.resourceId } }), 0);
+    assert.equal(await app.t.db.prisma.metricSample.count(), others, "the other resources' samples stay");
   });
 });
 

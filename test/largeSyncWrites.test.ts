@@ -36,7 +36,7 @@ describe("a sync that discovers thousands of resources", { timeout: 120_000 }, (
       spec: { ...spec, status: "active", region: "us-east-1", instanceType: "t3.medium" },
       parentCloudId: null,
     }));
-    const syncs = createPrismaSyncStore(db.prisma);
+    const syncs = createPrismaSyncStore(db);
     const run = await syncs.startRun(environment.id, "manual");
     const finished = await syncs.applySync(
       run.id,

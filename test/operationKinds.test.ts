@@ -27,7 +27,7 @@ describe("every operation kind through the API, to its verified end state", () =
     const env = await inventory.createEnvironment({ name: "production", region: "us-east-1" }, SYSTEM);
     envId = env.id;
     await syncEnvironment(
-      { cloud: t.cloud, inventory, syncs: createPrismaSyncStore(t.db.prisma), now: () => t.clock.now() },
+      { cloud: t.cloud, inventory, syncs: createPrismaSyncStore(t.db), now: () => t.clock.now() },
       env.id,
       "api",
       SYSTEM,
@@ -217,7 +217,7 @@ describe("refused operation requests", () => {
     const inventory = createInventoryStore(t.db);
     const env = await inventory.createEnvironment({ name: "production", region: "us-east-1" }, SYSTEM);
     await syncEnvironment(
-      { cloud: t.cloud, inventory, syncs: createPrismaSyncStore(t.db.prisma), now: () => t.clock.now() },
+      { cloud: t.cloud, inventory, syncs: createPrismaSyncStore(t.db), now: () => t.clock.now() },
       env.id,
       "api",
       SYSTEM,

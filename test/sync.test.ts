@@ -160,7 +160,7 @@ describe("a sync that fails", () => {
     );
     const { syncEnvironment } = await import("@fastier/core");
     const run = await syncEnvironment(
-      { cloud, inventory, syncs: createPrismaSyncStore(t.db.prisma), now: () => t.clock.now() },
+      { cloud, inventory, syncs: createPrismaSyncStore(t.db), now: () => t.clock.now() },
       env.id,
       "api",
       { actor: { keyId: null, name: "test", role: "admin" }, requestId: null },
@@ -197,7 +197,7 @@ describe("a sync that fails", () => {
     const audit = { actor: { keyId: null, name: "test", role: "admin" as const }, requestId: null };
     const env = await inventory.createEnvironment({ name: "partial", region: "us-east-1" }, audit);
     const { syncEnvironment } = await import("@fastier/core");
-    const deps = { inventory, syncs: createPrismaSyncStore(t.db.prisma), now: () => t.clock.now() };
+    const deps = { inventory, syncs: createPrismaSyncStore(t.db), now: () => t.clock.now() };
     await syncEnvironment({ ...deps, cloud: t.cloud }, env.id, "api", audit);
     const withoutDatabases = brokenCloud(async () => ({
       resources: good.resources.filter((r) => r.kind !== "db_instance"),

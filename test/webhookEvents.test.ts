@@ -118,7 +118,7 @@ describe("the outbox is written with the change that causes each event", () => {
       "schedule",
     );
     assert.equal(run.status, "failed");
-    const syncs = createPrismaSyncStore(app.t.db.prisma);
+    const syncs = createPrismaSyncStore(app.t.db);
     const syncRun = await syncs.startRun(app.envId, "api");
     await syncs.failRun(syncRun.id, "the cloud refused: AccessDenied", []);
     const events = await outbox(app);

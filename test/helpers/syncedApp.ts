@@ -11,7 +11,7 @@ export async function syncFromCloud(t: TestApp, environmentId: string) {
     {
       cloud: t.cloud,
       inventory: createInventoryStore(t.db),
-      syncs: createPrismaSyncStore(t.db.prisma),
+      syncs: createPrismaSyncStore(t.db),
       now: () => t.clock.now(),
     },
     environmentId,

@@ -163,7 +163,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const drills = createDrDrillStore(prisma);
   await app.register(disasterRecoveryRoutes, { inventory, drills, cloud: deps.cloud, now });
   await app.register(drDrillRoutes, { inventory, drills });
-  await app.register(syncRoutes, { cloud: deps.cloud, inventory, syncs: createPrismaSyncStore(prisma), now });
+  await app.register(syncRoutes, { cloud: deps.cloud, inventory, syncs: createPrismaSyncStore(deps.database), now });
   const dashboard = createDashboardReads(deps.database);
   await app.register(dashboardRoutes, { dashboard, now });
   await app.register(resourceMetricsRoutes, { inventory, dashboard, now });

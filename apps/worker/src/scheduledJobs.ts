@@ -71,7 +71,7 @@ const MAX_DELIVERY_ROUNDS = 50;
  */
 export function createScheduledJobs(deps: ScheduledJobsDependencies): ScheduledJobs {
   const inventory = createInventoryStore(deps.database);
-  const syncDeps = { cloud: deps.cloud, inventory, syncs: createPrismaSyncStore(deps.database.prisma), now: deps.now };
+  const syncDeps = { cloud: deps.cloud, inventory, syncs: createPrismaSyncStore(deps.database), now: deps.now };
   const sweeps = createSweepRunner({
     database: deps.database,
     cloud: deps.cloud,

@@ -30,7 +30,7 @@ export async function prepareFirstRun(runtime: Runtime, config: Config): Promise
       {
         cloud: runtime.cloud.port,
         inventory,
-        syncs: createPrismaSyncStore(runtime.database.prisma),
+        syncs: createPrismaSyncStore(runtime.database),
         now: runtime.cloud.now,
       },
       environment.id,

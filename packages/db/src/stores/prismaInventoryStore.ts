@@ -16,22 +16,19 @@ import {
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { DatabaseHandle } from "../prismaClient.ts";
 import { writeAudit } from "./auditWriter.ts";
-import { keysetOrder, keysetWhere, toPage } from "./keyset.ts";
+import { queryEnvironmentPage } from "./environmentListQuery.ts";
+import { toPage } from "./keyset.ts";
 import { translatePrismaError } from "./prismaErrors.ts";
 import type { ResourceColumnsRow } from "./resourceColumns.ts";
 import { resourceListQuery } from "./resourceListQuery.ts";
 import { lockRow } from "./rowLock.ts";
 import { environmentFromRow, resourceFromRow, resourceSpecColumns, toDbKind } from "./rowMapping.ts";
 
-/** The inventory on PostgreSQL: Prisma for everything but the hot list query, which is plain pg. */
+/** The inventory on PostgreSQL: Prisma for everything but the two list queries, which are plain pg. */
 export function createInventoryStore({ prisma, pool }: Pick<DatabaseHandle, "prisma" | "pool">): InventoryStore {
   return {
     async listEnvironments(query: EnvironmentQuery) {
-      const rows = await prisma.environment.findMany({
-        where: keysetWhere("name", false, query.after, false),
-        orderBy: keysetOrder("name", false),
-        take: query.limit + 1,
-      });
+      const rows = await queryEnvironmentPage(pool, query.limit, query.after);
       return toPage(rows, query.limit, "name", (row) => row.name, environmentFromRow);
     },
 
@@ -200,6 +197,8 @@ export function createInventoryStore({ prisma, pool }: Pick<DatabaseHandle, "pri
     async deleteResource(id, expectedVersion, audit) {
       await prisma.$transaction(async (tx) => {
         const current = await lockedResource(tx, id, expectedVersion);
+        // No foreign key carries samples away (see MetricSample in schema.prisma): they go here, with the resource.
+        await tx.metricSample.deleteMany({ where: { resourceId: id } });
         await tx.resource.delete({ where: { id } });
         await writeAudit(tx, audit, {
           action: "resource.delete",

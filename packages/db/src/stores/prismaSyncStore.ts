@@ -1,59 +1,66 @@
-import { randomUUID } from "node:crypto";
-import {
-  type AuditContext,
-  type DesiredResource,
-  keyOf,
-  NotFoundError,
-  type Resource,
-  type SyncPlan,
-  type SyncRun,
-  type SyncStore,
-} from "@fastier/core";
-import type { Prisma, PrismaClient, SyncRun as SyncRunRow } from "../generated/prisma/client.ts";
-import { writeAudit } from "./auditWriter.ts";
+import { keyOf, NotFoundError, type SyncRun, type SyncStore } from "@fastier/core";
+import type { SyncRun as SyncRunRow } from "../generated/prisma/client.ts";
+import type { DatabaseHandle } from "../prismaClient.ts";
 import { toJsonValue } from "./jsonValue.ts";
 import { onPrismaTransaction, writeNotifications } from "./notificationOutbox.ts";
-import { lockRow } from "./rowLock.ts";
-import { resourceFromRow, resourceSpecColumns, toDbKind } from "./rowMapping.ts";
+import { inTransaction } from "./pgTransaction.ts";
+import { RESOURCE_COLUMNS, type ResourceColumnsRow } from "./resourceColumns.ts";
+import { resourceFromRow } from "./rowMapping.ts";
+import { createDiscovered, linkParents, markGone, touchUnchanged, updateDrifted } from "./syncWrites.ts";
 
-// Large environments (thousands of instances) must not hit the interactive transaction's default 5 s limit.
-const SYNC_TRANSACTION = { timeout: 120_000, maxWait: 30_000 };
+/** A sync run as `syncRunFromRow` reads it, named like Prisma's `SyncRun` model. */
+const SYNC_RUN_COLUMNS = `id, environment_id AS "environmentId", status, trigger, started_at AS "startedAt",
+  finished_at AS "finishedAt", discovered, created, updated, unchanged, marked_gone AS "markedGone", failures, error`;
 
-export function createPrismaSyncStore(prisma: PrismaClient): SyncStore {
+export function createPrismaSyncStore({ prisma, pool }: Pick<DatabaseHandle, "prisma" | "pool">): SyncStore {
   return {
     async startRun(environmentId, trigger) {
       return syncRunFromRow(await prisma.syncRun.create({ data: { environmentId, trigger } }));
     },
 
     async applySync(runId, environmentId, plan, audit, now, failures) {
-      return prisma.$transaction(async (tx) => {
+      // Plain pg: the writes are set-based (syncWrites.ts), which Prisma cannot express.
+      return inTransaction(pool, async (client) => {
         // Serialises syncs of one environment; inventory edits of single resources lock rows, not this.
-        if (!(await lockRow(tx, "environments", environmentId))) throw new NotFoundError("environment", environmentId);
-        const inventory = (await tx.resource.findMany({ where: { environmentId } })).map(resourceFromRow);
+        const locked = await client.query("SELECT 1 FROM environments WHERE id = $1::uuid FOR UPDATE", [environmentId]);
+        if (locked.rowCount === 0) throw new NotFoundError("environment", environmentId);
+        const { rows } = await client.query<ResourceColumnsRow>(
+          `SELECT ${RESOURCE_COLUMNS} FROM resources WHERE environment_id = $1`,
+          [environmentId],
+        );
+        const inventory = rows.map(resourceFromRow);
         const decided = plan(inventory);
         const idsByKey = new Map(inventory.map((r) => [keyOf(r.kind, r.cloudId), r.id]));
+        // What Prisma's @updatedAt would stamp: the write's own time, not the sync's (possibly simulated) clock.
+        const writtenAt = new Date();
 
-        await createDiscovered(tx, environmentId, decided.create, idsByKey, audit, now);
-        await updateDrifted(tx, decided.update, audit, now);
-        await touchUnchanged(tx, decided.unchanged, now);
-        await markGone(tx, decided.markGone, audit, now);
-        await linkParents(tx, decided, inventory, idsByKey);
+        await createDiscovered(client, environmentId, decided.create, idsByKey, audit, now);
+        await updateDrifted(client, decided.update, audit, now, writtenAt);
+        await touchUnchanged(client, decided.unchanged, now, writtenAt);
+        await markGone(client, decided.markGone, audit, now, writtenAt);
+        await linkParents(client, decided, inventory, idsByKey, writtenAt);
 
-        const row = await tx.syncRun.update({
-          where: { id: runId },
-          data: {
-            status: "SUCCEEDED",
-            finishedAt: now,
-            discovered: decided.create.length + decided.update.length + decided.unchanged.length,
-            created: decided.create.length,
-            updated: decided.update.length,
-            unchanged: decided.unchanged.length,
-            markedGone: decided.markGone.length,
-            failures: toJsonValue(failures),
-          },
-        });
+        const finished = await client.query<SyncRunRow>(
+          `UPDATE sync_runs
+              SET status = 'SUCCEEDED', finished_at = $2, discovered = $3, created = $4, updated = $5,
+                  unchanged = $6, marked_gone = $7, failures = $8::jsonb
+            WHERE id = $1
+        RETURNING ${SYNC_RUN_COLUMNS}`,
+          [
+            runId,
+            now,
+            decided.create.length + decided.update.length + decided.unchanged.length,
+            decided.create.length,
+            decided.update.length,
+            decided.unchanged.length,
+            decided.markGone.length,
+            JSON.stringify(failures),
+          ],
+        );
+        const row = finished.rows[0];
+        if (!row) throw new NotFoundError("sync run", runId);
         return syncRunFromRow(row);
-      }, SYNC_TRANSACTION);
+      });
     },
 
     async failRun(runId, error, failures) {
@@ -90,149 +97,6 @@ export function createPrismaSyncStore(prisma: PrismaClient): SyncStore {
       return rows.map(syncRunFromRow);
     },
   };
-}
-
-async function createDiscovered(
-  tx: Prisma.TransactionClient,
-  environmentId: string,
-  created: DesiredResource[],
-  idsByKey: Map<string, string>,
-  audit: AuditContext,
-  now: Date,
-) {
-  if (created.length === 0) return;
-  const rows = created.map((desired) => {
-    const id = randomUUID();
-    idsByKey.set(keyOf(desired.kind, desired.cloudId), id);
-    return {
-      id,
-      environmentId,
-      kind: toDbKind(desired.kind),
-      cloudId: desired.cloudId,
-      ...resourceSpecColumns({ ...desired.spec, parentId: null, name: desired.name }),
-      lastSyncedAt: now,
-    };
-  });
-  await inBatches(rows, (batch) => tx.resource.createMany({ data: batch }));
-  const events = rows.map((row, index) => ({
-    actorKeyId: audit.actor.keyId,
-    actorName: audit.actor.name,
-    action: "resource.discover",
-    targetType: "resource",
-    targetId: row.id,
-    after: toJsonValue({ kind: created[index]?.kind, cloudId: row.cloudId, name: row.name, ...created[index]?.spec }),
-    requestId: audit.requestId,
-  }));
-  await inBatches(events, (batch) => tx.auditEvent.createMany({ data: batch }));
-}
-
-/**
- * Rows per createMany. Prisma splits a larger one at PostgreSQL's bind
- * parameter limit and, in an interactive transaction, sends the pieces at once
- * on the transaction's single connection, which pg deprecates (an error in
- * pg 9). A resource row has about twenty columns, so a thousand rows stay one
- * statement, and the batches go one after another.
- */
-const CREATE_BATCH_ROWS = 1_000;
-
-async function inBatches<T>(rows: T[], write: (batch: T[]) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < rows.length; start += CREATE_BATCH_ROWS) {
-    await write(rows.slice(start, start + CREATE_BATCH_ROWS));
-  }
-}
-
-async function updateDrifted(
-  tx: Prisma.TransactionClient,
-  updates: SyncPlan["update"],
-  audit: AuditContext,
-  now: Date,
-) {
-  for (const { current, desired, changes } of updates) {
-    const row = await tx.resource.update({
-      where: { id: current.id },
-      data: {
-        ...resourceSpecColumns({ ...desired.spec, parentId: current.parentId, name: desired.name }),
-        goneAt: null,
-        lastSyncedAt: now,
-        version: { increment: 1 },
-      },
-    });
-    await writeAudit(tx, audit, {
-      action: "resource.drift",
-      targetType: "resource",
-      targetId: current.id,
-      before: current,
-      after: { ...resourceFromRow(row), changes: changes.map((change) => change.field) },
-    });
-  }
-}
-
-async function touchUnchanged(tx: Prisma.TransactionClient, unchanged: SyncPlan["unchanged"], now: Date) {
-  // Restorable times move on their own and are not drift, but the inventory should show the current ones.
-  for (const { current, desired } of unchanged) {
-    const database = desired.spec.database;
-    if (!database || !current.database) continue;
-    const same = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
-    if (
-      same(current.database.earliestRestorableTime, database.earliestRestorableTime) &&
-      same(current.database.latestRestorableTime, database.latestRestorableTime)
-    ) {
-      continue;
-    }
-    await tx.resource.update({
-      where: { id: current.id },
-      data: {
-        earliestRestorableTime: database.earliestRestorableTime,
-        latestRestorableTime: database.latestRestorableTime,
-      },
-    });
-  }
-  const ids = unchanged.map(({ current }) => current.id);
-  for (let start = 0; start < ids.length; start += 5_000) {
-    await tx.resource.updateMany({
-      where: { id: { in: ids.slice(start, start + 5_000) } },
-      data: { lastSyncedAt: now },
-    });
-  }
-}
-
-async function markGone(tx: Prisma.TransactionClient, gone: Resource[], audit: AuditContext, now: Date) {
-  for (const resource of gone) {
-    await tx.resource.update({
-      where: { id: resource.id },
-      data: { status: "GONE", goneAt: now, version: { increment: 1 } },
-    });
-    await writeAudit(tx, audit, {
-      action: "resource.gone",
-      targetType: "resource",
-      targetId: resource.id,
-      before: resource,
-      after: { status: "gone", goneAt: now },
-    });
-  }
-}
-
-/** Parents are named by cloud id in discovery; resolve them once every row exists. */
-async function linkParents(
-  tx: Prisma.TransactionClient,
-  plan: SyncPlan,
-  inventory: Resource[],
-  idsByKey: Map<string, string>,
-) {
-  const idsByCloudId = new Map<string, string>();
-  for (const [key, id] of idsByKey) idsByCloudId.set(key.slice(key.indexOf("\u0000") + 1), id);
-  const currentParent = new Map(inventory.map((r) => [r.id, r.parentId]));
-  const all = [
-    ...plan.create.map((desired) => ({ desired, id: idsByKey.get(keyOf(desired.kind, desired.cloudId)) })),
-    ...plan.update.map(({ current, desired }) => ({ desired, id: current.id })),
-    ...plan.unchanged.map(({ current, desired }) => ({ desired, id: current.id })),
-  ];
-  for (const { desired, id } of all) {
-    if (!id) continue;
-    const parentId = desired.parentCloudId ? (idsByCloudId.get(desired.parentCloudId) ?? null) : null;
-    if (parentId === id || (currentParent.get(id) ?? null) === parentId) continue;
-    await tx.resource.update({ where: { id }, data: { parentId } });
-  }
 }
 
 function syncRunFromRow(row: SyncRunRow): SyncRun {

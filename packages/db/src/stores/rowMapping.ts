@@ -1,6 +1,7 @@
 import type { ApiKeySummary, AuditEvent, Environment, Resource, ResourceSpec, Role, Tags } from "@fastier/core";
-import type { AuditEvent as AuditEventRow, Environment as EnvironmentRow } from "../generated/prisma/client.ts";
+import type { AuditEvent as AuditEventRow } from "../generated/prisma/client.ts";
 import type { ApiKeyRole, DbRole, ResourceKind, ResourceStatus } from "../generated/prisma/enums.ts";
+import type { EnvironmentColumnsRow } from "./environmentListQuery.ts";
 import type { ResourceColumnsRow } from "./resourceColumns.ts";
 
 // The database spells enum values in upper case; the domain and the API in lower case.
@@ -12,7 +13,8 @@ export const toDbStatus = (status: Resource["status"]) => toDbEnum<ResourceStatu
 export const toDbRole = (role: Role) => toDbEnum<ApiKeyRole>(role);
 export const toDbDbRole = (role: string) => toDbEnum<DbRole>(role);
 
-export function environmentFromRow(row: EnvironmentRow): Environment {
+/** Takes Prisma's `Environment` row or a raw one: the model satisfies the raw row type. */
+export function environmentFromRow(row: EnvironmentColumnsRow): Environment {
   return {
     id: row.id,
     name: row.name,

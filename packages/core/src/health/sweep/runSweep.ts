@@ -7,6 +7,7 @@ import { evaluateDrGaps } from "../rules/databaseRules.ts";
 import { evaluateDrillScratchLeftBehind, isDrillScratch } from "../rules/drillScratchRule.ts";
 import { evaluateResource } from "../rules/evaluateResource.ts";
 import { findingKey, type HealthRuleId, type RuleEvaluation, reconcileFindings } from "../rules/findingTypes.ts";
+import { createBackgroundWriter } from "./backgroundWriter.ts";
 import { collectMetrics } from "./collectMetrics.ts";
 import { type MetricSubject, sweepQueries } from "./metricQueryPlan.ts";
 import { SWEEP_DEFAULTS, SWEEP_PERIOD_MS, type SweepSettings, sweepWindow } from "./sweepSettings.ts";
@@ -89,6 +90,7 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
     };
 
     // Samples before the last finished sweep's window end are stored already; the last period is rewritten in case it was late.
+    const newFrom = previousWindowEnd ?? window.start;
     const writeFrom = previousWindowEnd
       ? Math.max(window.start.getTime(), previousWindowEnd.getTime() - SWEEP_PERIOD_MS)
       : window.start.getTime();
@@ -97,7 +99,18 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
     const pendingQueries = countByResource(plan.subjects);
     const seriesByResource = new Map<string, Map<string, MetricSeries>>();
 
-    const summary = await collectMetrics(deps.cloud, plan.queries, window, async (batch) => {
+    // The database writes batches of samples while the cloud answers the next one. Two writes at a time let
+    // PostgreSQL use a second core for the first sweep's backfill; the batches hold distinct series, so
+    // concurrent writes never wait on each other's rows.
+    const sampleWriter = createBackgroundWriter(
+      async (samples: MetricSample[]) => {
+        // Awaited first: `+= await` would read the count before the wait and lose the other write's rows.
+        const written = await db(() => deps.health.writeSamples(samples, newFrom));
+        stats.samplesWritten += written;
+      },
+      { inFlight: 2 },
+    );
+    const collecting = collectMetrics(deps.cloud, plan.queries, window, async (batch) => {
       const answered = new Map(batch.series.map((series) => [series.id, series]));
       const samples: MetricSample[] = [];
       for (const query of batch.queries) {
@@ -138,8 +151,10 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
           seriesByResource.delete(subject.resourceId);
         }
       }
-      if (samples.length > 0) stats.samplesWritten += await db(() => deps.health.writeSamples(samples));
+      if (samples.length > 0) await sampleWriter.submit(samples);
     });
+    const summary = await collecting.finally(() => sampleWriter.settle());
+    await sampleWriter.finish();
     stats.cloudCalls = summary.calls;
     stats.cloudMs = summary.cloudMs;
     for (const failure of summary.failures) {

@@ -29,7 +29,10 @@ export interface SweepStats {
   recommendationsCreated: number;
   recommendationsClosed: number;
   samplesPruned: number;
-  /** Wall-clock time waiting on the cloud and on the database. */
+  /**
+   * Wall-clock time waiting on the cloud and on the database. Samples are written while the cloud answers
+   * the next batch, so the two overlap and can add up to more than the sweep took.
+   */
   cloudMs: number;
   databaseMs: number;
 }
@@ -99,8 +102,12 @@ export interface HealthStore {
   startSweep(start: SweepStart): Promise<{ sweep: SweepRun; previousWindowEnd: Date | null }>;
   /** Auto Scaling groups, instances and DB instances not gone, of environments in `region`. */
   sweepResources(region: string): Promise<Resource[]>;
-  /** Upserts samples (a crash and a redo write the same rows once); returns how many were written. */
-  writeSamples(samples: MetricSample[]): Promise<number>;
+  /**
+   * Stores samples (a crash and a redo write the same rows once); returns how many were written. Those
+   * from `newFrom` on are past every finished sweep's window, so none should be stored yet: the store
+   * may insert them without checking each row first, as long as it still tolerates ones that are.
+   */
+  writeSamples(samples: MetricSample[], newFrom: Date): Promise<number>;
   openFindings(): Promise<Finding[]>;
   /**
    * Applies one sweep's finding changes in one transaction. An open that

@@ -1,0 +1,90 @@
+import type { CloudPort } from "@fastier/core";
+import { issueApiKey, SYSTEM_ACTOR } from "@fastier/core";
+import { createPrismaApiKeyStore, type DatabaseHandle } from "@fastier/db";
+import { buildApp } from "../apps/api/src/app.ts";
+import { BENCH_RATE_LIMITS } from "./benchTargets.ts";
+
+/** Reads measured per read: the median is reported. */
+const READS = 7;
+const ACTIVITY_PAGE = 50;
+
+export interface ReadMeasurement {
+  label: string;
+  /** Median through the app (authentication, validation, serialization included). */
+  appMs: number;
+  /** Median of the one indexed query that reads the same rows, on the same pool. */
+  floorMs: number;
+  floor: string;
+  rows: number;
+}
+
+/**
+ * The dashboard's reads on the swept fleet, through the real app (in-process requests, as the API
+ * answers them), each beside the single indexed query of the rows it is made from.
+ */
+export async function measureFleetDashboard(
+  database: DatabaseHandle,
+  cloud: CloudPort,
+  now: () => Date,
+): Promise<ReadMeasurement[]> {
+  const issued = issueApiKey();
+  await createPrismaApiKeyStore(database.prisma, database.pool).create(
+    { name: "bench-dashboard", role: "viewer", prefix: issued.prefix, hash: issued.hash, createdBy: "bench" },
+    { actor: { ...SYSTEM_ACTOR, name: "system:bench" }, requestId: null },
+  );
+  const app = await buildApp({
+    config: { logLevel: "silent", authCacheSeconds: 10, rateLimit: BENCH_RATE_LIMITS },
+    database,
+    cloud,
+    now,
+    logger: false,
+  });
+  try {
+    const get = async (url: string) => {
+      const response = await app.inject({ method: "GET", url, headers: { authorization: `Bearer ${issued.key}` } });
+      if (response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}: ${response.body}`);
+      return response.json();
+    };
+    const groups = (
+      await database.pool.query<{ id: string }>(
+        "SELECT id FROM resources WHERE kind = 'AUTO_SCALING_GROUP' AND status <> 'GONE'",
+      )
+    ).rows.map((row) => row.id);
+    const memoryRows = `SELECT resource_id, "timestamp", value FROM metric_samples
+      WHERE resource_id = ANY($1::uuid[]) AND metric = 'mem_used_percent' AND stat = 'Maximum' AND period = 300
+        AND "timestamp" <= $2 AND "timestamp" >= $2::timestamptz - interval '24 hours'`;
+    const activityRows = `SELECT id, finished_at FROM health_sweeps
+      WHERE finished_at IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT ${ACTIVITY_PAGE}`;
+    return [
+      {
+        label: "GET /v1/dashboard",
+        appMs: await medianMs(() => get("/v1/dashboard")),
+        floor: `memory samples of every group, last 24 h, by primary key (${groups.length} groups)`,
+        floorMs: await medianMs(() => database.pool.query(memoryRows, [groups, now()])),
+        rows: (await database.pool.query(memoryRows, [groups, now()])).rowCount ?? 0,
+      },
+      {
+        label: `GET /v1/activity?limit=${ACTIVITY_PAGE}`,
+        appMs: await medianMs(() => get(`/v1/activity?limit=${ACTIVITY_PAGE}`)),
+        floor: `a page of ${ACTIVITY_PAGE} finished sweeps by time`,
+        floorMs: await medianMs(() => database.pool.query(activityRows)),
+        rows: (await database.pool.query(activityRows)).rowCount ?? 0,
+      },
+    ];
+  } finally {
+    await app.close();
+  }
+}
+
+/** One untimed read (plans, serializers, caches), then the median of READS. */
+async function medianMs(read: () => Promise<unknown>): Promise<number> {
+  await read();
+  const times: number[] = [];
+  for (let index = 0; index < READS; index++) {
+    const started = performance.now();
+    await read();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] as number;
+}
