@@ -96,4 +96,37 @@ describe("blue/green deploys through the API", () => {
     const blue = await app.t.db.prisma.resource.findUnique({ where: { id: blueId } });
     assert.equal(blue?.status, "GONE", "the terminated environment is gone from the inventory");
   });
+
+  it("swaps back by itself when the live version breaches after the swap: rolled_back, with the breach in the events", async () => {
+    // The previous test left fastier-prod-b live: it is the blue environment now, and green is fastier-prod-a.
+    const live = await app.t.db.prisma.resource.findFirst({ where: { name: `${BEANSTALK_ENVIRONMENT_NAME}-b` } });
+    assert.ok(live);
+    const accepted = await post(`/v1/resources/${live.id}/blue-green`, { versionLabel: "faulty-10m-fastier-web-v45" });
+    assert.equal(accepted.statusCode, 202, accepted.body);
+    assert.equal(accepted.json().plan.healthGate.enabled, true);
+    await reconcileToEnd(app.t, accepted.json().id);
+    const done = await get(`/v1/operations/${accepted.json().id}`);
+    assert.equal(done.status, "failed", JSON.stringify(done));
+    assert.equal(done.error.code, "rolled_back");
+    assert.equal(done.result.breach.during, "drain");
+    const messages: string[] = done.events.map((e: { message: string }) => e.message);
+    assert.ok(
+      messages.some((m) => /passed the health gate over 5 min/.test(m)),
+      messages.join("\n"),
+    );
+    assert.ok(
+      messages.some((m) => /^health gate breached after the swap: /.test(m)),
+      messages.join("\n"),
+    );
+    assert.ok(
+      messages.some((m) => /swapped back: \S+ answers from fastier-prod-b again/.test(m)),
+      messages.join("\n"),
+    );
+    assert.equal((await environment(`${BEANSTALK_ENVIRONMENT_NAME}-b`))?.cname, LIVE_CNAME);
+    assert.equal(
+      await environment(`${BEANSTALK_ENVIRONMENT_NAME}-a`),
+      null,
+      "the green environment of this deploy is gone",
+    );
+  });
 });

@@ -6429,6 +6429,16 @@ export interface operations {
                     drainMinutes?: number;
                     /** @description Keep the old environment after the drain instead of terminating it (default false) */
                     keepOldEnvironment?: boolean;
+                    /** @description The deploy's health gate: thresholds (each optional), or false to deploy without one (audited) */
+                    healthGate?: false | {
+                        max5xxRatio?: number;
+                        /** Format: int32 */
+                        maxLatencyIncreasePercent?: number;
+                        /** Format: int32 */
+                        unhealthyTargetGraceMinutes?: number;
+                        /** Format: int32 */
+                        bakeMinutes?: number;
+                    };
                     /** @description Only plan: answer the plan and change nothing */
                     dryRun?: boolean;
                     /**

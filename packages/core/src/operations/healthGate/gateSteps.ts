@@ -21,6 +21,7 @@ import {
 } from "./gateSignals.ts";
 import type { GatedDeploymentStateValue } from "./gateState.ts";
 import type { ResolvedThresholds } from "./healthGateSettings.ts";
+import { criticalRollbackFailure } from "./rollbackFailure.ts";
 
 /**
  * The health gate's steps of a deployment: baseline before acting, a watch
@@ -301,14 +302,6 @@ export async function endRolledBack(context: GateStepContext, executionId: strin
   };
 }
 
-/** A rollback that could not be done or did not succeed leaves the bad release serving: said as loudly as the outcome allows. */
 function rollbackFailed(state: State, why: string, result: Record<string, unknown> = {}): Outcome {
-  const message = `CRITICAL: the health gate found ${state.breach?.message ?? "a breach"}, but the automatic rollback failed: ${why}. The faulty release may still be serving: roll back by hand now (POST /v1/resources/{id}/rollback).`;
-  return {
-    type: "failed",
-    code: "rollback_failed",
-    message,
-    result: { ...result, breach: state.breach ?? null, severity: "critical" },
-    finding: { ruleId: "deploy_rollback_failed", severity: "critical", summary: message.slice(0, 2000) },
-  };
+  return criticalRollbackFailure(state.breach ?? null, why, result);
 }

@@ -1,16 +1,18 @@
 import { type Static, Type } from "typebox";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import { defineOperation } from "../defineOperation.ts";
+import { planGate } from "../healthGate/gatePlan.ts";
+import { HealthGateField, resolveThresholds } from "../healthGate/healthGateSettings.ts";
 import type { StepOutcome } from "../operationTypes.ts";
+import { drainMinutesOf, greenJudgeMinutes } from "./blueGreenGate.ts";
+import { BlueGreenState, DEFAULT_DRAIN_MINUTES, MIN_DRAIN_MINUTES } from "./blueGreenState.ts";
 import {
-  BlueGreenState,
   createGreenStep,
-  DEFAULT_DRAIN_MINUTES,
   discardStep,
   drainStep,
   greenNameOf,
+  judgeStep,
   launchStep,
-  MIN_DRAIN_MINUTES,
   retireStep,
   saveTemplateStep,
   swapBackStep,
@@ -38,6 +40,7 @@ const BlueGreenBody = Type.Object(
         description: "Keep the old environment after the drain instead of terminating it (default false)",
       }),
     ),
+    healthGate: HealthGateField,
   },
   { additionalProperties: false },
 );
@@ -72,7 +75,7 @@ export const blueGreenDeploy = defineOperation({
   defaultTimeoutMinutes: 300,
   firstStep: "save",
 
-  async plan({ target, params, cloud }) {
+  async plan({ target, params, cloud, now }) {
     const blue = await cloud.beanstalk.findEnvironmentByName(target.name);
     if (!blue) throw new NotFoundError("beanstalk_environment", target.name);
     if (blue.status !== "Ready") {
@@ -100,7 +103,20 @@ export const blueGreenDeploy = defineOperation({
         { environmentId: leftover.environmentId, status: leftover.status },
       );
     }
-    const drainMinutes = params.drainMinutes ?? DEFAULT_DRAIN_MINUTES;
+    const thresholds = resolveThresholds(params.healthGate);
+    const drainMinutes = drainMinutesOf(params.drainMinutes ?? DEFAULT_DRAIN_MINUTES, thresholds);
+    const gate = await planGate(
+      cloud,
+      {
+        find: () => cloud.loadBalancers.findForEnvironment(blue.environmentName),
+        noSignal: `the cloud shows no load balancer for ${blue.environmentName}, so the health gate has nothing to compare green with; deploy with "healthGate": false to go without one`,
+        watches: (t) =>
+          `${greenName}'s balancer for ${greenJudgeMinutes(t)} min once it is Ready (refused, the live environment untouched) ` +
+          `and the live environment through the ${drainMinutes} min drain after the swap (swapped back to ${blue.environmentName}),`,
+      },
+      params.healthGate,
+      now,
+    );
     return {
       summary: `${blue.environmentName} (${blue.versionLabel ?? "unknown version"}) → ${greenName} with ${params.versionLabel}, then swap ${blue.cname}`,
       changes: [
@@ -124,7 +140,9 @@ export const blueGreenDeploy = defineOperation({
           passed: true,
           detail: params.keepOldEnvironment ? "kept after the drain" : "terminated after the drain",
         },
+        ...gate.checks,
       ],
+      healthGate: gate.healthGate,
     };
   },
 
@@ -135,6 +153,7 @@ export const blueGreenDeploy = defineOperation({
       greenName: greenNameOf(target.name),
       versionLabel: operation.params.versionLabel,
       drainMinutes: operation.params.drainMinutes ?? DEFAULT_DRAIN_MINUTES,
+      thresholds: resolveThresholds(operation.params.healthGate),
       keepOldEnvironment: operation.params.keepOldEnvironment ?? false,
       cancelRequested: operation.cancelRequested,
       state: operation.state,
@@ -148,6 +167,8 @@ export const blueGreenDeploy = defineOperation({
         return createGreenStep(context);
       case "launch":
         return launchStep(context);
+      case "judge":
+        return judgeStep(context);
       case "swap":
         return swapStep(context);
       case "drain":
@@ -167,7 +188,7 @@ export const blueGreenDeploy = defineOperation({
   // instead: launch discards green, and the drain (after a swap) swaps back. Only once the old
   // environment is being terminated is it too late.
   cancellableIn: (step) => step === "save",
-  undoesOnCancelIn: (step) => ["create", "launch", "swap", "drain", "swap-back", "discard"].includes(step),
+  undoesOnCancelIn: (step) => ["create", "launch", "judge", "swap", "drain", "swap-back", "discard"].includes(step),
   leftBehind: (operation) =>
     operation.state.greenEnvironmentId && !operation.state.swappedAt
       ? `green environment ${operation.state.greenEnvironmentId} still runs: terminate it or retry`
