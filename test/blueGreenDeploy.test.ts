@@ -77,6 +77,52 @@ describe("blue/green deploys through the API", () => {
     assert.equal(await environment(`${BEANSTALK_ENVIRONMENT_NAME}-b`), null);
   });
 
+  it("rolls back in one call during the drain: POST /rollback without a body swaps back, and the deploy ends", async () => {
+    const accepted = await post(`/v1/resources/${blueId}/blue-green`, { versionLabel: "fastier-web-v42" });
+    assert.equal(accepted.statusCode, 202, accepted.body);
+    const deploy = accepted.json();
+    const reconciler = reconcilerFor(app.t);
+    const operations = createOperationStore(app.t.db);
+    for (let i = 0; i < 100 && (await operations.get(deploy.id))?.step !== "drain"; i += 1) {
+      await reconciler.tick();
+      app.t.clock.advance(30_000);
+    }
+    const wrongField = await post(`/v1/resources/${blueId}/rollback`, { stageName: "Deploy" });
+    assert.equal(wrongField.statusCode, 400, wrongField.body);
+    assert.deepEqual(
+      wrongField.json().errors.map((e: { field: string; rule: string }) => [e.field, e.rule]),
+      [["/stageName", "additionalProperties"]],
+    );
+    const plan = await post(`/v1/resources/${blueId}/rollback`, { dryRun: true });
+    assert.equal(plan.statusCode, 200, plan.body);
+    assert.deepEqual(plan.json().plan.changes, [
+      { field: "liveEnvironment", from: `${BEANSTALK_ENVIRONMENT_NAME}-b`, to: BEANSTALK_ENVIRONMENT_NAME },
+    ]);
+    const rollback = await app.t.app.inject({
+      method: "POST",
+      url: `/v1/resources/${blueId}/rollback`,
+      headers: app.t.auth("operator"),
+    });
+    assert.equal(rollback.statusCode, 202, rollback.body);
+    assert.equal(rollback.json().kind, "rollback_environment");
+    await reconcileToEnd(app.t, rollback.json().id);
+    await reconcileToEnd(app.t, deploy.id);
+    const rolledBack = await get(`/v1/operations/${rollback.json().id}`);
+    assert.equal(rolledBack.status, "succeeded", JSON.stringify(rolledBack));
+    assert.match(
+      rolledBack.result ? JSON.stringify(rolledBack.events) : "",
+      /swapped CNAMEs: fastier-prod\.us-east-1\.elasticbeanstalk\.com answers from fastier-prod again/,
+    );
+    const ended = await get(`/v1/operations/${deploy.id}`);
+    assert.equal(ended.status, "cancelled", JSON.stringify(ended));
+    assert.match(
+      ended.events.map((e: { message: string }) => e.message).join("\n"),
+      /no longer answers from fastier-prod-b: swapped back/,
+    );
+    assert.equal((await environment(BEANSTALK_ENVIRONMENT_NAME))?.cname, LIVE_CNAME);
+    assert.equal(await environment(`${BEANSTALK_ENVIRONMENT_NAME}-b`), null);
+  });
+
   it("runs a deploy to its end and the next sync shows the green environment holding the live CNAME", async () => {
     const dryRun = await post(`/v1/resources/${blueId}/blue-green`, { versionLabel: "fastier-web-v43", dryRun: true });
     assert.equal(dryRun.statusCode, 200, dryRun.body);

@@ -285,14 +285,18 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Roll a pipeline stage back to an earlier successful execution
+         * Roll a pipeline stage back to an earlier successful execution; or Roll an environment back: swap back during a blue/green drain, or deploy the previous application version
          * @description Re-runs the stage with that execution's artifacts. Without arguments: the deploy stage (the last one), back to the last known-good release (the newest successful execution before the live one that was not itself rolled back); the plan names it.
          *
          *     Applies to: pipeline. Deadline: 120 minutes unless `timeoutMinutes` says otherwise.
          *
+         *     Without a body. While another environment of its blue/green family is still Ready (a drain, or one kept), swaps the CNAMEs back to it (the plan names the environment that becomes live again); otherwise deploys the previous application version of the environment's history with UpdateEnvironment and follows it to Ready (the plan names the version).
+         *
+         *     Applies to: beanstalk_environment. Deadline: 60 minutes unless `timeoutMinutes` says otherwise.
+         *
          *     Requires role: operator.
          */
-        post: operations["rollbackStage"];
+        post: operations["rollback"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1332,7 +1336,7 @@ export interface components {
              */
             id: string;
             /** @enum {unknown} */
-            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy";
+            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment";
             /** @enum {unknown} */
             status: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
             /** @description The current step of the operation's state machine */
@@ -1403,7 +1407,7 @@ export interface components {
              */
             id: string;
             /** @enum {unknown} */
-            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy";
+            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment";
             /** @enum {unknown} */
             status: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
             /** @description The current step of the operation's state machine */
@@ -1688,7 +1692,7 @@ export interface components {
                      */
                     id: string;
                     /** @enum {unknown} */
-                    kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy";
+                    kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment";
                     /** @enum {unknown} */
                     status: "pending" | "running";
                     step: string;
@@ -1873,7 +1877,7 @@ export interface components {
             /** @description The operation `apply` requests; null when it must be carried out by hand */
             apply: {
                 /** @enum {unknown} */
-                operationKind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy";
+                operationKind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment";
                 /** @description The operation's parameters */
                 params: {
                     [key: string]: unknown;
@@ -4349,7 +4353,7 @@ export interface operations {
             };
         };
     };
-    rollbackStage: {
+    rollback: {
         parameters: {
             query?: never;
             header?: {
@@ -6599,7 +6603,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
-                kind?: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy";
+                kind?: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment";
                 /** @description UUID */
                 targetResourceId?: string;
                 /** @description UUID */
@@ -7020,7 +7024,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description Operation kinds that need a second person's approval here; empty for none */
-                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy")[];
+                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment")[];
                         /**
                          * Format: int32
                          * @description How long a request waits for a decision before it expires
@@ -7116,7 +7120,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description Operation kinds that need a second person's approval here; empty for none */
-                    kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy")[];
+                    kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment")[];
                     /**
                      * Format: int32
                      * @description How long a request waits for a decision before it expires
@@ -7137,7 +7141,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description Operation kinds that need a second person's approval here; empty for none */
-                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy")[];
+                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment")[];
                         /**
                          * Format: int32
                          * @description How long a request waits for a decision before it expires
