@@ -100,10 +100,13 @@ export function faultyShareSampler(
   };
 }
 
-/** Beanstalk's colour for an environment a faulty release is rolling over: Yellow while some of it is bad, Red once most is. */
+/**
+ * Beanstalk's colour for an environment a faulty release is rolling over: Yellow while some of it
+ * is bad, Red once most of it is (enhanced health's "Severe": a large share of requests failing).
+ */
 export function healthUnderFaults(health: string, faultyShare: number): string {
   if (health !== "Green" && health !== "Yellow") return health;
-  if (faultyShare > 0.5) return "Red";
+  if (faultyShare > 0.75) return "Red";
   return faultyShare > 0 ? "Yellow" : health;
 }
 

@@ -159,7 +159,9 @@ export function describeTargetHealth(world: SimWorld, now: number, targetGroupAr
 
 /** Beanstalk's colour for any environment of the account; null for one it does not know. */
 export function environmentHealth(world: SimWorld, now: number, environmentName: string): string | null {
-  return blueGreenEnvironments(world, now).find((e) => e.environmentName === environmentName)?.health ?? null;
+  // Names come back once an environment is terminated: the one that is not is meant.
+  const named = blueGreenEnvironments(world, now).filter((e) => e.environmentName === environmentName);
+  return (named.find((e) => e.status !== "Terminated") ?? named[0])?.health ?? null;
 }
 
 const environmentGroups = (world: SimWorld) =>
