@@ -558,7 +558,7 @@ export interface paths {
         put?: never;
         /**
          * Blue/green deploy: clone the environment with a new version, swap CNAMEs, drain, terminate the old one
-         * @description CreateConfigurationTemplate from the live environment, CreateEnvironment from it with VersionLabel (named <env>-a / <env>-b alternately, with a CNAME of its own), wait until Ready and Green, SwapEnvironmentCNAMEs, keep the old environment for drainMinutes (cancel the operation meanwhile to swap back in one call), then TerminateEnvironment unless keepOldEnvironment. Refused (409) unless the environment is Ready, when it carries a database Beanstalk created, when the version is already live, or while the green environment of an earlier deploy still exists.
+         * @description Records the health gate's baseline from the live environment's load balancer, CreateConfigurationTemplate from it, CreateEnvironment from that with VersionLabel (named <env>-a / <env>-b alternately, with a CNAME of its own), waits until Ready, judges green by the gate on its own balancer, SwapEnvironmentCNAMEs, watches the live environment through the drain (a breach swaps back and ends rolled_back; cancel the operation or POST /rollback on the environment to swap back by hand), then TerminateEnvironment of the old one unless keepOldEnvironment. Refused (409) unless the environment is Ready, when it carries a database Beanstalk created, when the version is already live, or while the green environment of an earlier deploy still exists.
          *
          *     Applies to: beanstalk_environment. Deadline: 300 minutes unless `timeoutMinutes` says otherwise.
          *
