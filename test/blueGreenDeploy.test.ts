@@ -51,6 +51,35 @@ describe("blue/green deploys through the API", () => {
     assert.equal(await environment(`${BEANSTALK_ENVIRONMENT_NAME}-b`), null);
   });
 
+  it("rolls the environment back to its previous application version in one call when no blue/green is draining", async () => {
+    const plan = await post(`/v1/resources/${blueId}/rollback`, { dryRun: true });
+    assert.equal(plan.statusCode, 200, plan.body);
+    assert.deepEqual(plan.json().plan.changes, [
+      { field: "versionLabel", from: "fastier-web-v41", to: "fastier-web-v40" },
+    ]);
+    const accepted = await app.t.app.inject({
+      method: "POST",
+      url: `/v1/resources/${blueId}/rollback`,
+      headers: { ...app.t.auth("operator"), "idempotency-key": "env-rollback-1" },
+    });
+    assert.equal(accepted.statusCode, 202, accepted.body);
+    const again = await app.t.app.inject({
+      method: "POST",
+      url: `/v1/resources/${blueId}/rollback`,
+      headers: { ...app.t.auth("operator"), "idempotency-key": "env-rollback-1" },
+    });
+    assert.equal(again.json().id, accepted.json().id, "the same key answers the same operation");
+    const second = await post(`/v1/resources/${blueId}/rollback`);
+    assert.equal(second.statusCode, 409, "two rollbacks of one environment exclude each other");
+    await reconcileToEnd(app.t, accepted.json().id);
+    const done = await get(`/v1/operations/${accepted.json().id}`);
+    assert.equal(done.status, "succeeded", JSON.stringify(done));
+    assert.deepEqual([done.result.mode, done.result.versionLabel], ["previous_version", "fastier-web-v40"]);
+    assert.equal((await environment(BEANSTALK_ENVIRONMENT_NAME))?.versionLabel, "fastier-web-v40");
+    const audit = await get("/v1/audit-events?limit=20");
+    assert.ok(JSON.stringify(audit).includes(accepted.json().id), "the request is audited");
+  });
+
   it("swaps back in one call during the drain: the old environment is live again and green is gone", async () => {
     const accepted = await post(`/v1/resources/${blueId}/blue-green`, { versionLabel: "fastier-web-v42" });
     assert.equal(accepted.statusCode, 202, accepted.body);
