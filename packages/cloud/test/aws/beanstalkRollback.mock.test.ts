@@ -180,4 +180,10 @@ describe("AWS adapter: rolling Beanstalk environments back, and what discovery s
       ["api-green", true, true],
     ]);
   });
+
+  it("discovery: a configuration that cannot be read leaves beanstalkDatabase unknown and still lists the environment", async () => {
+    ebMock.on(DescribeEnvironmentsCommand).resolves({ Environments: environments.slice(0, 1) });
+    ebMock.on(DescribeConfigurationSettingsCommand).rejects(new Error("AccessDenied"));
+    assert.deepEqual(await live(), [["fastier-prod", true, null]]);
+  });
 });

@@ -1,5 +1,6 @@
 import {
   DescribeConfigurationSettingsCommand,
+  type DescribeConfigurationSettingsCommandOutput,
   DescribeEnvironmentsCommand,
   type EnvironmentDescription,
   ListTagsForResourceCommand,
@@ -57,17 +58,23 @@ async function environmentTags(clients: AwsClients, arn: string | undefined): Pr
 /**
  * Whether Beanstalk created an RDS database for the environment (terminating it would delete the
  * database): its configuration says `HasCoupledDatabase`, or, on platforms before decoupling
- * existed, it has any option in the `aws:rds:dbinstance` namespace.
+ * existed, it has any option in the `aws:rds:dbinstance` namespace; null when it cannot be read.
  */
-async function hasBeanstalkDatabase(clients: AwsClients, environment: EnvironmentDescription): Promise<boolean> {
-  const answer = await awsCall("elasticbeanstalk", "DescribeConfigurationSettings", () =>
-    clients.elasticBeanstalk.send(
-      new DescribeConfigurationSettingsCommand({
-        ApplicationName: environment.ApplicationName,
-        EnvironmentName: environment.EnvironmentName,
-      }),
-    ),
-  );
+async function hasBeanstalkDatabase(clients: AwsClients, environment: EnvironmentDescription): Promise<boolean | null> {
+  let answer: DescribeConfigurationSettingsCommandOutput;
+  try {
+    answer = await awsCall("elasticbeanstalk", "DescribeConfigurationSettings", () =>
+      clients.elasticBeanstalk.send(
+        new DescribeConfigurationSettingsCommand({
+          ApplicationName: environment.ApplicationName,
+          EnvironmentName: environment.EnvironmentName,
+        }),
+      ),
+    );
+  } catch {
+    // Unknown (an emulator without the call, a role without the permission): the rest of the environment is still listed.
+    return null;
+  }
   const options = (answer.ConfigurationSettings?.[0]?.OptionSettings ?? []).filter(
     (option) => option.Namespace === BEANSTALK_RDS_NAMESPACE,
   );
