@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { CloudError, type CloudPort, SYSTEM_ACTOR, syncEnvironment } from "@fastier/core";
-import { createInventoryStore, createPrismaSyncStore } from "@fastier/db";
+import { CloudError, type CloudPort } from "@fastier/core";
 import { reconcileToEnd } from "./helpers/reconcile.ts";
-import { createTestApp, type TestApp } from "./helpers/testApp.ts";
-
-const SYSTEM = { actor: SYSTEM_ACTOR, requestId: null };
+import { syncedApp } from "./helpers/syncedApp.ts";
+import type { TestApp } from "./helpers/testApp.ts";
 
 describe("deploys behind a health gate, and rollback in one call, through the API (simulator)", () => {
   let t: TestApp;
@@ -23,15 +21,7 @@ describe("deploys behind a health gate, and rollback in one call, through the AP
   const operationCount = () => t.db.prisma.operation.count();
 
   before(async () => {
-    t = await createTestApp();
-    const inventory = createInventoryStore(t.db);
-    const env = await inventory.createEnvironment({ name: "production", region: "us-east-1" }, SYSTEM);
-    await syncEnvironment(
-      { cloud: t.cloud, inventory, syncs: createPrismaSyncStore(t.db), now: () => t.clock.now() },
-      env.id,
-      "api",
-      SYSTEM,
-    );
+    t = (await syncedApp()).t;
     pipelineId = (await t.db.prisma.resource.findFirstOrThrow({ where: { kind: "PIPELINE" } })).id;
   });
   after(() => t.close());

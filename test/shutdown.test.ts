@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
-import { setTimeout as sleep } from "node:timers/promises";
 import { findFreePort } from "@fastier/db";
-import pg from "pg";
+import { queryEmbedded } from "./helpers/embeddedDatabase.ts";
+import { api, waitUntil } from "./helpers/launchedApi.ts";
 import {
   groupMembers,
   type LaunchedScript,
@@ -36,15 +36,6 @@ function launch(script: string, env: NodeJS.ProcessEnv) {
   return started;
 }
 
-async function api(url: string, key: string, method = "GET", body?: unknown) {
-  const response = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { "content-type": "application/json" }) },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
 /** Opens the operation's event stream and collects what arrives until the server ends it. */
 function openEventStream(url: string, key: string) {
   let text = "";
@@ -62,26 +53,14 @@ function openEventStream(url: string, key: string) {
   return { received: () => text, ended };
 }
 
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
 /** The lease columns of an operation, read straight from the embedded server of `dataDir`. */
 async function leaseOf(dataDir: string, operationId: string) {
-  const credentials = JSON.parse(await readFile(path.join(dataDir, "postgres-credentials.json"), "utf8"));
-  const owner = JSON.parse(await readFile(path.join(dataDir, "postgres-owner.json"), "utf8"));
-  const client = new pg.Client({ ...credentials, host: "127.0.0.1", port: owner.port, database: "fastier" });
-  await client.connect();
-  try {
-    const { rows } = await client.query("SELECT status, lease_owner FROM operations WHERE id = $1", [operationId]);
-    return rows[0] as { status: string; lease_owner: string | null };
-  } finally {
-    await client.end();
-  }
+  const [row] = await queryEmbedded<{ status: string; lease_owner: string | null }>(
+    dataDir,
+    "SELECT status, lease_owner FROM operations WHERE id = $1",
+    [operationId],
+  );
+  return row as { status: string; lease_owner: string | null };
 }
 
 function assertStoppedCleanly(

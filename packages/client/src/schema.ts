@@ -307,14 +307,18 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Roll a pipeline stage back to an earlier successful execution
+         * Roll a pipeline stage back to an earlier successful execution; or Roll an environment back: swap back during a blue/green drain, or deploy the previous application version
          * @description Re-runs the stage with that execution's artifacts. Without arguments: the deploy stage (the last one), back to the last known-good release (the newest successful execution before the live one that was not itself rolled back); the plan names it.
          *
          *     Applies to: pipeline. Deadline: 120 minutes unless `timeoutMinutes` says otherwise.
          *
+         *     Without a body. While another environment of its blue/green family is still Ready (a drain, or one kept), swaps the CNAMEs back to it (the plan names the environment that becomes live again); otherwise deploys the previous application version of the environment's history with UpdateEnvironment and follows it to Ready (the plan names the version).
+         *
+         *     Applies to: beanstalk_environment. Deadline: 60 minutes unless `timeoutMinutes` says otherwise.
+         *
          *     Requires role: operator.
          */
-        post: operations["rollbackStage"];
+        post: operations["rollback"];
         delete?: never;
         options?: never;
         head?: never;
@@ -576,7 +580,7 @@ export interface paths {
         put?: never;
         /**
          * Blue/green deploy: clone the environment with a new version, swap CNAMEs, drain, terminate the old one
-         * @description CreateConfigurationTemplate from the live environment, CreateEnvironment from it with VersionLabel (named <env>-a / <env>-b alternately, with a CNAME of its own), wait until Ready and Green, SwapEnvironmentCNAMEs, keep the old environment for drainMinutes (cancel the operation meanwhile to swap back in one call), then TerminateEnvironment unless keepOldEnvironment. Refused (409) unless the environment is Ready, when it carries a database Beanstalk created, when the version is already live, or while the green environment of an earlier deploy still exists.
+         * @description Records the health gate's baseline from the live environment's load balancer, CreateConfigurationTemplate from it, CreateEnvironment from that with VersionLabel (named <env>-a / <env>-b alternately, with a CNAME of its own), waits until Ready, judges green by the gate on its own balancer, SwapEnvironmentCNAMEs, watches the live environment through the drain (a breach swaps back and ends rolled_back; cancel the operation or POST /rollback on the environment to swap back by hand), then TerminateEnvironment of the old one unless keepOldEnvironment. Refused (409) unless the environment is Ready, when it carries a database Beanstalk created, when the version is already live, or while the green environment of an earlier deploy still exists.
          *
          *     Applies to: beanstalk_environment. Deadline: 300 minutes unless `timeoutMinutes` says otherwise.
          *
@@ -1498,7 +1502,7 @@ export interface components {
              */
             id: string;
             /** @enum {unknown} */
-            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy";
+            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment";
             /** @enum {unknown} */
             status: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
             /** @description The current step of the operation's state machine */
@@ -1569,7 +1573,7 @@ export interface components {
              */
             id: string;
             /** @enum {unknown} */
-            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy";
+            kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment";
             /** @enum {unknown} */
             status: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
             /** @description The current step of the operation's state machine */
@@ -1854,7 +1858,7 @@ export interface components {
                      */
                     id: string;
                     /** @enum {unknown} */
-                    kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy";
+                    kind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment";
                     /** @enum {unknown} */
                     status: "pending" | "running";
                     step: string;
@@ -2039,7 +2043,7 @@ export interface components {
             /** @description The operation `apply` requests; null when it must be carried out by hand */
             apply: {
                 /** @enum {unknown} */
-                operationKind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy";
+                operationKind: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment";
                 /** @description The operation's parameters */
                 params: {
                     [key: string]: unknown;
@@ -4645,7 +4649,7 @@ export interface operations {
             };
         };
     };
-    rollbackStage: {
+    rollback: {
         parameters: {
             query?: never;
             header?: {
@@ -6725,6 +6729,16 @@ export interface operations {
                     drainMinutes?: number;
                     /** @description Keep the old environment after the drain instead of terminating it (default false) */
                     keepOldEnvironment?: boolean;
+                    /** @description The deploy's health gate: thresholds (each optional), or false to deploy without one (audited) */
+                    healthGate?: false | {
+                        max5xxRatio?: number;
+                        /** Format: int32 */
+                        maxLatencyIncreasePercent?: number;
+                        /** Format: int32 */
+                        unhealthyTargetGraceMinutes?: number;
+                        /** Format: int32 */
+                        bakeMinutes?: number;
+                    };
                     /** @description Only plan: answer the plan and change nothing */
                     dryRun?: boolean;
                     /**
@@ -6885,7 +6899,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "awaiting_approval" | "pending" | "running" | "succeeded" | "failed" | "cancelled" | "rejected" | "expired";
-                kind?: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy";
+                kind?: "scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment";
                 /** @description UUID */
                 targetResourceId?: string;
                 /** @description UUID */
@@ -7306,7 +7320,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description Operation kinds that need a second person's approval here; empty for none */
-                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy")[];
+                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment")[];
                         /**
                          * Format: int32
                          * @description How long a request waits for a decision before it expires
@@ -7402,7 +7416,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description Operation kinds that need a second person's approval here; empty for none */
-                    kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy")[];
+                    kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment")[];
                     /**
                      * Format: int32
                      * @description How long a request waits for a decision before it expires
@@ -7423,7 +7437,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @description Operation kinds that need a second person's approval here; empty for none */
-                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy")[];
+                        kinds: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment")[];
                         /**
                          * Format: int32
                          * @description How long a request waits for a decision before it expires

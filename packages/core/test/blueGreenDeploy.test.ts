@@ -7,6 +7,7 @@ import {
   BEANSTALK_DATABASE_ATTRIBUTE,
   BEANSTALK_ENVIRONMENT_NAME,
   blueGreenDeploy,
+  CloudError,
   type CloudPort,
   DomainError,
   type StepOutcome,
@@ -122,12 +123,12 @@ describe("blue/green deploy on Elastic Beanstalk (state machine on the simulator
     assert.equal(calls.terminateEnvironment[0], calls.swapEnvironmentCnames[0]?.destinationEnvironmentId);
   });
 
-  it("terminates a green environment that comes up Ready but not Green, and never swaps", async () => {
+  it("without the gate, terminates a green environment that comes up Ready but not Green, and never swaps", async () => {
     const { cloud, calls } = recordingBlueGreenCalls(freshCloud());
     const result = await driveOperation(
       blueGreenDeploy,
       target,
-      { versionLabel: "faulty-fastier-web-v44" },
+      { versionLabel: "faulty-fastier-web-v44", healthGate: false },
       cloud,
       clock,
     );
@@ -185,7 +186,134 @@ describe("blue/green deploy on Elastic Beanstalk (state machine on the simulator
     assert.equal(await environment(cloud, GREEN), null, "a refusal creates nothing");
   });
 
-  const boundaries = ["create", "launch", "swap", "drain", "retire"];
+  it("plans the gate: green's balancer before the swap, the live one through the drain, thresholds and baseline", async () => {
+    const plan = await blueGreenDeploy.plan({
+      target,
+      params: { versionLabel: NEXT_VERSION, healthGate: { max5xxRatio: 0.02, bakeMinutes: 20 } },
+      cloud: freshCloud(),
+      now: clock.now(),
+    });
+    assert.equal(plan.healthGate?.enabled, true);
+    assert.deepEqual(plan.healthGate?.thresholds, {
+      max5xxRatio: 0.02,
+      maxLatencyIncreasePercent: 100,
+      unhealthyTargetGraceMinutes: 5,
+      bakeMinutes: 20,
+    });
+    assert.ok(Number(plan.healthGate?.baseline?.requests) > 1000, JSON.stringify(plan.healthGate?.baseline));
+    const detail = plan.checks.find((c) => c.name === "health gate")?.detail ?? "";
+    assert.match(detail, /fastier-prod-b's balancer for 5 min once it is Ready/);
+    assert.match(
+      detail,
+      /through the 20 min drain after the swap \(swapped back to fastier-prod\)/,
+      "bake lengthens the drain",
+    );
+  });
+
+  it("refuses a faulty green by the gate before the swap: breach in the result, green terminated, nothing swapped", async () => {
+    const { cloud, calls } = recordingBlueGreenCalls(freshCloud());
+    const result = await driveOperation(
+      blueGreenDeploy,
+      target,
+      { versionLabel: "faulty-fastier-web-v44" },
+      cloud,
+      clock,
+    );
+    assert.equal(result.final.type, "failed");
+    if (result.final.type !== "failed") return;
+    assert.equal(result.final.code, "green_unhealthy");
+    assert.match(
+      result.final.message,
+      /health gate refused fastier-prod-b before the swap: .*fastier-prod-b terminated/,
+    );
+    const breach = result.final.result?.breach as { during: string; signal: string } | undefined;
+    assert.equal(breach?.during, "green");
+    assert.ok(["error_rate", "environment_health"].includes(breach?.signal ?? ""), JSON.stringify(breach));
+    assert.equal(calls.swapEnvironmentCnames.length, 0);
+    assert.equal(calls.terminateEnvironment.length, 1);
+    assert.equal((await environment(cloud, BLUE))?.cname, LIVE_CNAME);
+  });
+
+  it("swaps back by itself when the live green breaches in the drain, and ends rolled_back with the numbers", async () => {
+    const { cloud, calls } = recordingBlueGreenCalls(freshCloud());
+    const result = await driveOperation(
+      blueGreenDeploy,
+      target,
+      { versionLabel: "faulty-10m-fastier-web-v45", drainMinutes: 30 },
+      cloud,
+      clock,
+    );
+    assert.equal(result.final.type, "failed", JSON.stringify(result.final));
+    if (result.final.type !== "failed") return;
+    assert.equal(result.final.code, "rolled_back");
+    assert.match(
+      result.final.message,
+      /(5xx ratio .* is over the 5\.00% allowed|reports the environment Red).*swapped back: fastier-prod\.us-east-1\.elasticbeanstalk\.com answers from fastier-prod again; fastier-prod-b terminated/,
+    );
+    // Beanstalk's colour and the balancer's 5xx turn together: whichever is looked at first is the breach.
+    const breach = result.final.result?.breach as { during: string; signal: string; observed: number | string };
+    assert.equal(breach.during, "drain");
+    assert.ok(
+      (breach.signal === "error_rate" && Number(breach.observed) > 0.05) ||
+        (breach.signal === "environment_health" && breach.observed === "Red"),
+      JSON.stringify(breach),
+    );
+    assert.ok(result.final.result?.baseline, "the baseline is kept with the result");
+    assert.equal(calls.swapEnvironmentCnames.length, 2, "one swap, one swap back");
+    assert.equal(
+      calls.swapEnvironmentCnames[1]?.sourceEnvironmentId,
+      calls.swapEnvironmentCnames[0]?.destinationEnvironmentId,
+    );
+    assert.equal((await environment(cloud, BLUE))?.cname, LIVE_CNAME);
+    assert.equal(await environment(cloud, GREEN), null);
+    const swapBack = result.outcomes.find((o) => o.type === "advance" && o.step === "swap-back");
+    assert.match(
+      swapBack?.type === "advance" ? swapBack.message : "",
+      /health gate breached after the swap: .*swapping back to fastier-prod/,
+    );
+  });
+
+  it("opens a critical finding when Beanstalk refuses the swap back after a breach", async () => {
+    const { cloud, calls } = recordingBlueGreenCalls(freshCloud());
+    const refusing: CloudPort = {
+      ...cloud,
+      beanstalk: {
+        ...cloud.beanstalk,
+        swapEnvironmentCnames: async (source, destination) => {
+          if (calls.swapEnvironmentCnames.length > 0) {
+            throw new CloudError(
+              "invalid_state",
+              "Environment named fastier-prod is in an invalid state for this operation. Must be Ready.",
+              { service: "elasticbeanstalk" },
+            );
+          }
+          return cloud.beanstalk.swapEnvironmentCnames(source, destination);
+        },
+      },
+    };
+    const result = await driveOperation(
+      blueGreenDeploy,
+      target,
+      { versionLabel: "faulty-10m-fastier-web-v45", drainMinutes: 30 },
+      refusing,
+      clock,
+    );
+    assert.equal(result.final.type, "failed", JSON.stringify(result.final));
+    if (result.final.type !== "failed") return;
+    assert.equal(result.final.code, "rollback_failed");
+    assert.match(
+      result.final.message,
+      /^CRITICAL: the health gate found .*but the automatic rollback failed: Beanstalk refused the swap back/,
+    );
+    assert.deepEqual(result.final.finding && [result.final.finding.ruleId, result.final.finding.severity], [
+      "deploy_rollback_failed",
+      "critical",
+    ]);
+    assert.equal(result.final.result?.severity, "critical");
+    assert.equal((await environment(cloud, GREEN))?.cname, LIVE_CNAME, "green is still live and was not terminated");
+  });
+
+  const boundaries = ["create", "launch", "judge", "swap", "drain", "retire"];
   for (const boundary of boundaries) {
     it(`resumes after a crash before step ${boundary} without a second environment or swap`, async () => {
       const { cloud, calls } = recordingBlueGreenCalls(freshCloud());
@@ -199,6 +327,23 @@ describe("blue/green deploy on Elastic Beanstalk (state machine on the simulator
       assert.equal(calls.swapEnvironmentCnames.length, 1);
       assert.equal(calls.terminateEnvironment.length, 1);
       assert.equal((await environment(cloud, GREEN))?.cname, LIVE_CNAME);
+    });
+  }
+
+  for (const boundary of ["swap-back", "discard"]) {
+    it(`swaps back once after a breach in the drain and a crash before step ${boundary}`, async () => {
+      const { cloud, calls } = recordingBlueGreenCalls(freshCloud());
+      const params = { versionLabel: "faulty-10m-fastier-web-v45", drainMinutes: 30 };
+      const operation = storedOperation(blueGreenDeploy, target, params, clock.now());
+      const outcomes = await resumeOperation(blueGreenDeploy, operation, target, cloud, clock, {
+        crashAfter: (o: StepOutcome) => o.type === "advance" && o.step === boundary,
+      });
+      const last = outcomes.at(-1);
+      assert.equal(last?.type === "failed" ? last.code : last?.type, "rolled_back");
+      assert.equal(calls.swapEnvironmentCnames.length, 2);
+      assert.equal(calls.createEnvironment.length, 1);
+      assert.equal(calls.terminateEnvironment.length, 1);
+      assert.equal((await environment(cloud, BLUE))?.cname, LIVE_CNAME);
     });
   }
 

@@ -118,6 +118,50 @@ describe("the health gate of a deploy (simulator)", () => {
     assert.equal(ours.status, "Succeeded", "the deploy itself had succeeded: nothing to stop");
   });
 
+  // With the 5xx and latency thresholds at their loosest, the simulator's faulty releases trip the other two signals.
+  const loose = { max5xxRatio: 0.5, maxLatencyIncreasePercent: 1000 };
+
+  it("rolls back when Beanstalk turns Red while a faulty release rolls out", async () => {
+    const cloud = freshSimCloud(db.pool, clock, 0);
+    const run = await driveOperation(
+      startDeployment,
+      pipelineTarget,
+      { sourceRevision: "faulty-red1", healthGate: { ...loose, unhealthyTargetGraceMinutes: 5 } },
+      cloud,
+      clock,
+    );
+    const final = run.final as Failed;
+    assert.equal(final.code, "rolled_back", JSON.stringify(final));
+    const breach = (final.result as { breach: { signal: string; during: string; observed: string } }).breach;
+    assert.deepEqual([breach.signal, breach.during, breach.observed], ["environment_health", "deploy", "Red"]);
+    assert.equal((await rollbacksOf(cloud)).length, 1);
+    clock.advance(5 * 60_000);
+    assert.equal(await cloud.loadBalancers.environmentHealth("fastier-prod"), "Green", "Green again once rolled back");
+  });
+
+  it("rolls back when targets fail their health checks beyond the grace (a release that goes bad in the bake)", async () => {
+    const cloud = freshSimCloud(db.pool, clock, 0);
+    const run = await driveOperation(
+      startDeployment,
+      pipelineTarget,
+      { sourceRevision: "faulty-2m-tg01", healthGate: { ...loose, unhealthyTargetGraceMinutes: 0 } },
+      cloud,
+      clock,
+    );
+    const final = run.final as Failed;
+    assert.equal(final.code, "rolled_back", JSON.stringify(final));
+    const breach = (final.result as { breach: { signal: string; during: string; observed: number; baseline: number } })
+      .breach;
+    assert.deepEqual(
+      [breach.signal, breach.during, breach.observed, breach.baseline],
+      ["unhealthy_targets", "bake", 1, 0],
+    );
+    assert.match(final.message, /1 targets unhealthy \(baseline 0\)/);
+    clock.advance(5 * 60_000);
+    const site = await siteNow(cloud, clock);
+    assert.equal(site.unhealthyTargets, 0, "the targets pass their checks again once rolled back");
+  });
+
   it("deploys without watching when the gate is off, and says so in the plan and the events", async () => {
     const cloud = freshSimCloud(db.pool, clock, 0);
     const run = await driveOperation(

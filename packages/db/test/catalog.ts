@@ -3,6 +3,7 @@ import pg from "pg";
 /** Objects the migrations add by hand because Prisma's schema language cannot express them. */
 export const HAND_WRITTEN_INDEXES = [
   "operations_one_active_per_target",
+  "operations_one_active_rollback_per_target",
   "findings_one_open_per_rule",
   "recommendations_one_current_per_kind",
 ];

@@ -21,45 +21,74 @@ const TimeoutMinutes = Type.Optional(
   }),
 );
 
-/** The kind's own fields plus the ones every operation request takes. */
-function requestBody(definition: RegisteredOperation): TObject {
-  return Type.Object(
-    { ...definition.body.properties, dryRun: DryRun, timeoutMinutes: TimeoutMinutes },
-    { additionalProperties: false },
-  );
+/**
+ * The kinds' own fields plus the ones every operation request takes. Kinds that share an endpoint
+ * (each on its own kind of resource) share its schema; each kind checks its own fields again.
+ */
+type Definition = (typeof OPERATION_DEFINITIONS)[number];
+
+function requestBody(definitions: readonly RegisteredOperation[]): TObject {
+  const fields = Object.assign({}, ...definitions.map((definition) => definition.body.properties));
+  return Type.Object({ ...fields, dryRun: DryRun, timeoutMinutes: TimeoutMinutes }, { additionalProperties: false });
+}
+
+/** Kinds by endpoint: one endpoint names one action, which kinds may carry out on different resource kinds ("rollback"). */
+function kindsByPath(): Map<string, Definition[]> {
+  const byPath = new Map<string, Definition[]>();
+  for (const definition of OPERATION_DEFINITIONS) {
+    byPath.set(definition.path, [...(byPath.get(definition.path) ?? []), definition]);
+  }
+  return byPath;
 }
 
 /** `restore_point_in_time` → `restorePointInTime`: the OpenAPI operationId and the client's method name. */
 const operationIdOf = (kind: string) => kind.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /**
- * One endpoint per operation kind under /v1/resources/{id}/, all from the
+ * One endpoint per operation kind (or per action several kinds share) under /v1/resources/{id}/, all from the
  * registry. Each checks and plans the request; `dryRun` answers the plan,
  * otherwise the operation is recorded and answered with 202 while the worker
  * carries it out.
  */
 export const operationRequestRoutes: FastifyPluginAsyncTypebox<OperationDependencies> = async (app, deps) => {
-  for (const definition of OPERATION_DEFINITIONS) {
+  for (const [path, definitions] of kindsByPath()) {
+    const [first] = definitions;
+    if (!first) continue;
+    // The route checks the role before it knows the target: kinds sharing an endpoint need the same one.
+    const roles = new Set(definitions.map((definition) => definition.minRole));
+    if (roles.size > 1) throw new Error(`kinds sharing /${path} need different roles: ${[...roles].join(", ")}`);
     // A kind whose fields are all optional can be asked for without a body ("roll back", in one call).
-    const required: unknown = Reflect.get(definition.body, "required");
-    const bodyOptional = !Array.isArray(required) || required.length === 0;
+    const bodyOptional = definitions.every((definition) => {
+      const required: unknown = Reflect.get(definition.body, "required");
+      return !Array.isArray(required) || required.length === 0;
+    });
+    /** The kind for the target: the one whose resource kinds include it (an unknown target is refused by the first). */
+    const kindFor = async (targetResourceId: string) => {
+      if (definitions.length === 1) return first;
+      const target = await deps.inventory.getResource(targetResourceId);
+      return definitions.find((definition) => target && definition.targetKinds.includes(target.kind)) ?? first;
+    };
     app.post(
-      `/v1/resources/:id/${definition.path}`,
+      `/v1/resources/:id/${path}`,
       {
-        config: { minRole: definition.minRole },
+        config: { minRole: first.minRole },
         preValidation: async (request) => {
           if (bodyOptional && request.body === undefined) request.body = {};
         },
         schema: {
           tags: ["operations"],
-          operationId: operationIdOf(definition.kind),
-          summary: definition.summary,
-          description:
-            `${definition.description}\n\nApplies to: ${definition.targetKinds.join(", ")}. ` +
-            `Deadline: ${definition.defaultTimeoutMinutes} minutes unless \`timeoutMinutes\` says otherwise.`,
+          operationId: definitions.length === 1 ? operationIdOf(first.kind) : operationIdOf(path.replace(/-/g, "_")),
+          summary: definitions.map((definition) => definition.summary).join("; or "),
+          description: definitions
+            .map(
+              (definition) =>
+                `${definition.description}\n\nApplies to: ${definition.targetKinds.join(", ")}. ` +
+                `Deadline: ${definition.defaultTimeoutMinutes} minutes unless \`timeoutMinutes\` says otherwise.`,
+            )
+            .join("\n\n"),
           params: IdParams,
           headers: IdempotencyHeaders,
-          body: requestBody(definition),
+          body: requestBody(definitions),
           response: {
             200: Type.Ref("DryRunResult"),
             202: Type.Ref("Operation"),
@@ -73,6 +102,7 @@ export const operationRequestRoutes: FastifyPluginAsyncTypebox<OperationDependen
           timeoutMinutes,
           ...params
         } = request.body as Record<string, unknown> & { dryRun?: boolean; timeoutMinutes?: number };
+        const definition = await kindFor(request.params.id);
         const result = await requestOperation(
           deps,
           {

@@ -6,6 +6,7 @@ import {
   DescribeEnvironmentsCommand,
   DescribeEventsCommand,
   type EnvironmentDescription,
+  type EventDescription,
   SwapEnvironmentCNAMEsCommand,
   TerminateEnvironmentCommand,
   UpdateEnvironmentCommand,
@@ -15,6 +16,7 @@ import {
   type BeanstalkEnvironmentSummary,
   type BeanstalkPort,
   CloudError,
+  type DeployedVersion,
 } from "@fastier/core";
 import type { AwsClients } from "./awsClients.ts";
 import { awsCall } from "./awsErrors.ts";
@@ -41,6 +43,24 @@ async function environmentById(clients: BeanstalkClients, environmentId: string)
     });
   }
   return environment;
+}
+
+/** How many of an environment's newest events the version history reads (DescribeEvents' maximum). */
+const VERSION_HISTORY_EVENTS = 1000;
+
+/**
+ * The versions an environment ran, newest first, from its events (newest first, as Beanstalk lists
+ * them): each run of events naming the same VersionLabel is one entry, dated by its oldest event.
+ */
+export function versionHistoryOf(events: EventDescription[]): DeployedVersion[] {
+  const history: DeployedVersion[] = [];
+  for (const event of events) {
+    if (!event.VersionLabel || !event.EventDate) continue;
+    const newest = history.at(-1);
+    if (newest?.versionLabel === event.VersionLabel) newest.at = event.EventDate;
+    else history.push({ versionLabel: event.VersionLabel, at: event.EventDate });
+  }
+  return history;
 }
 
 function summaryOf(environment: EnvironmentDescription): BeanstalkEnvironmentSummary {
@@ -176,6 +196,23 @@ export function createAwsBeanstalk(clients: BeanstalkClients): BeanstalkPort {
           }),
         ),
       );
+    },
+
+    async updateEnvironmentVersion(environmentId, versionLabel) {
+      await awsCall("elasticbeanstalk", "UpdateEnvironment", () =>
+        clients.elasticBeanstalk.send(
+          new UpdateEnvironmentCommand({ EnvironmentId: environmentId, VersionLabel: versionLabel }),
+        ),
+      );
+    },
+
+    async describeVersionHistory(environmentId) {
+      const answer = await awsCall("elasticbeanstalk", "DescribeEvents", () =>
+        clients.elasticBeanstalk.send(
+          new DescribeEventsCommand({ EnvironmentId: environmentId, MaxRecords: VERSION_HISTORY_EVENTS }),
+        ),
+      );
+      return versionHistoryOf(answer.Events ?? []);
     },
 
     async terminateEnvironment(environmentId) {

@@ -65,26 +65,31 @@ async function balancerTaggedFor(clients: BalancerClients, environmentName: stri
 }
 
 export function createAwsLoadBalancers(clients: BalancerClients): LoadBalancerPort {
+  async function findForEnvironment(environmentName: string): Promise<DeployTargetBalancer | null> {
+    const loadBalancerArn = await balancerTaggedFor(clients, environmentName);
+    if (!loadBalancerArn) return null;
+    const groups = await awsCall("elasticloadbalancing", "DescribeTargetGroups", () =>
+      clients.elbv2.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: loadBalancerArn })),
+    );
+    return {
+      loadBalancerArn,
+      loadBalancerDimension: loadBalancerDimensionOf(loadBalancerArn),
+      targetGroups: (groups.TargetGroups ?? []).flatMap((group) =>
+        group.TargetGroupArn
+          ? [{ arn: group.TargetGroupArn, dimension: targetGroupDimensionOf(group.TargetGroupArn) }]
+          : [],
+      ),
+      environmentName,
+    };
+  }
+
   return {
-    async findForPipeline(pipelineName): Promise<DeployTargetBalancer | null> {
+    async findForPipeline(pipelineName) {
       const environmentName = await deployEnvironmentOf(clients, pipelineName);
-      if (!environmentName) return null;
-      const loadBalancerArn = await balancerTaggedFor(clients, environmentName);
-      if (!loadBalancerArn) return null;
-      const groups = await awsCall("elasticloadbalancing", "DescribeTargetGroups", () =>
-        clients.elbv2.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: loadBalancerArn })),
-      );
-      return {
-        loadBalancerArn,
-        loadBalancerDimension: loadBalancerDimensionOf(loadBalancerArn),
-        targetGroups: (groups.TargetGroups ?? []).flatMap((group) =>
-          group.TargetGroupArn
-            ? [{ arn: group.TargetGroupArn, dimension: targetGroupDimensionOf(group.TargetGroupArn) }]
-            : [],
-        ),
-        environmentName,
-      };
+      return environmentName ? findForEnvironment(environmentName) : null;
     },
+
+    findForEnvironment,
 
     async describeTargetHealth(targetGroupArn): Promise<TargetHealth[]> {
       const answer = await awsCall("elasticloadbalancing", "DescribeTargetHealth", () =>

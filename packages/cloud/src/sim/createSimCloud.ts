@@ -16,9 +16,11 @@ import {
   configurationTemplateExists,
   createConfigurationTemplate,
   createEnvironment,
+  describeVersionHistory,
   findEnvironmentByName,
   swapEnvironmentCnames,
   terminateEnvironment,
+  updateEnvironmentVersion,
 } from "./simBlueGreen.ts";
 import type { SimClock } from "./simClock.ts";
 import {
@@ -37,7 +39,12 @@ import {
   listLaunchTemplateVersions,
   startInstanceRefresh,
 } from "./simInstanceRefresh.ts";
-import { describeTargetHealth, environmentHealth, findBalancerForPipeline } from "./simLoadBalancer.ts";
+import {
+  describeTargetHealth,
+  environmentHealth,
+  findBalancerForEnvironment,
+  findBalancerForPipeline,
+} from "./simLoadBalancer.ts";
 import { getMetricData } from "./simMetrics.ts";
 import {
   describePipeline,
@@ -122,6 +129,10 @@ export function createSimCloud(options: SimCloudOptions): CloudPort {
       swapEnvironmentCnames: (sourceId, destinationId) =>
         change((world, ctx) => swapEnvironmentCnames(world, ctx, sourceId, destinationId)),
       terminateEnvironment: (environmentId) => change((world, ctx) => terminateEnvironment(world, ctx, environmentId)),
+      updateEnvironmentVersion: (environmentId, versionLabel) =>
+        change((world, ctx) => updateEnvironmentVersion(world, ctx, environmentId, versionLabel)),
+      describeVersionHistory: (environmentId) =>
+        read((world, now) => describeVersionHistory(world, now, environmentId)),
     },
     databases: {
       describeInstances: (identifiers) => read((world, now) => describeDatabases(world, now, identifiers)),
@@ -152,9 +163,11 @@ export function createSimCloud(options: SimCloudOptions): CloudPort {
       getMetricData: (request) => read((world, now) => getMetricData(world, now, request)),
     },
     loadBalancers: {
-      findForPipeline: (pipelineName) => read((world) => findBalancerForPipeline(world, pipelineName)),
+      findForPipeline: (pipelineName) => read((world, now) => findBalancerForPipeline(world, now, pipelineName)),
+      findForEnvironment: (environmentName) =>
+        read((world, now) => findBalancerForEnvironment(world, now, environmentName)),
       describeTargetHealth: (targetGroupArn) => read((world, now) => describeTargetHealth(world, now, targetGroupArn)),
-      environmentHealth: (environmentName) => read((world) => environmentHealth(world, environmentName)),
+      environmentHealth: (environmentName) => read((world, now) => environmentHealth(world, now, environmentName)),
     },
     discovery: {
       discover: () => read((world, now) => discoverWorld(world, now)),

@@ -86,7 +86,7 @@ export function seedFastierWorld(options: FastierSeedOptions): SimWorld {
     snapshots: [],
     pipelines: [],
     replicatedBackups: [],
-    blueGreen: initialBlueGreen(staticFrom(seedResource("beanstalk_environment")), region),
+    blueGreen: initialBlueGreen(staticFrom(seedResource("beanstalk_environment")), region, toIso(now)),
   };
 
   const group = seedResource("auto_scaling_group", ASG_NAME);

@@ -8,8 +8,11 @@ import { MINUTE, toMs } from "./simTime.ts";
  * once its deploy stage is live, and stops as soon as another release (a
  * rollback, or the next deploy) is live instead. `faulty-<N>m-…` goes bad only
  * N minutes after its deploy stage succeeded (a leak, a cache that fills up),
- * which is what a bake time is for. The release live at a moment is read from
- * the stored stage runs, so past metrics stay exact.
+ * which is what a bake time is for. The same goes for an application version
+ * label put on an environment (by CreateEnvironment or UpdateEnvironment):
+ * `faulty-…` is bad once it is out, `faulty-<N>m-…` N minutes after the
+ * environment is Ready with it. The release live at a moment is read from the
+ * stored stage runs and version deploys, so past metrics stay exact.
  */
 
 export const FAULTY_REVISION_PREFIX = "faulty-";
@@ -37,10 +40,23 @@ interface DeployRun {
   delayed: boolean;
 }
 
-/** Every run of a deploy stage into the environment, oldest first. */
-function deployRuns(world: SimWorld): DeployRun[] {
+/** Every run of a deploy stage into the environment and every version put on it, oldest first. */
+function deployRuns(world: SimWorld, environmentId: string): DeployRun[] {
   const runs: DeployRun[] = [];
-  for (const pipeline of world.pipelines.filter(deploysToEnvironment)) {
+  for (const deploy of world.blueGreen.versionDeploys.filter((d) => d.environmentId === environmentId)) {
+    const delay = DELAYED.exec(deploy.versionLabel)?.[1];
+    runs.push({
+      delayed: delay !== undefined,
+      goesBadAt: delay !== undefined ? toMs(deploy.readyAt) + Number(delay) * MINUTE : null,
+      startedAt: toMs(deploy.startedAt),
+      abandonedAt: null,
+      durationMs: Math.max(MINUTE, toMs(deploy.readyAt) - toMs(deploy.startedAt)),
+      faulty: deploy.versionLabel.startsWith(FAULTY_REVISION_PREFIX),
+    });
+  }
+  // The pipelines' deploy action updates the environment the account was seeded with.
+  const pipelines = environmentId === world.beanstalkEnvironment.cloudId ? world.pipelines : [];
+  for (const pipeline of pipelines.filter(deploysToEnvironment)) {
     const stage = pipeline.stages.at(-1);
     if (!stage) continue;
     for (const execution of pipeline.executions) {
@@ -66,8 +82,11 @@ function deployRuns(world: SimWorld): DeployRun[] {
  * newest deploy run that has started and was not stopped or failed by then is
  * live; a faulty one rolls out over its stage's duration, as a rolling deploy does.
  */
-export function faultyShareSampler(world: SimWorld): (time: number) => number {
-  const runs = deployRuns(world);
+export function faultyShareSampler(
+  world: SimWorld,
+  environmentId: string = world.beanstalkEnvironment.cloudId,
+): (time: number) => number {
+  const runs = deployRuns(world, environmentId);
   return (time) => {
     for (let i = runs.length - 1; i >= 0; i -= 1) {
       const run = runs[i] as DeployRun;
@@ -80,3 +99,17 @@ export function faultyShareSampler(world: SimWorld): (time: number) => number {
     return 0;
   };
 }
+
+/**
+ * Beanstalk's colour for an environment a faulty release is rolling over: Yellow while some of it
+ * is bad, Red once most of it is (enhanced health's "Severe": a large share of requests failing).
+ */
+export function healthUnderFaults(health: string, faultyShare: number): string {
+  if (health !== "Green" && health !== "Yellow") return health;
+  if (faultyShare > 0.75) return "Red";
+  return faultyShare > 0 ? "Yellow" : health;
+}
+
+/** Targets a faulty release makes fail their health checks: half of them once it is fully out. */
+export const unhealthyTargetsUnderFaults = (targets: number, faultyShare: number): number =>
+  Math.floor((targets * faultyShare) / 2);

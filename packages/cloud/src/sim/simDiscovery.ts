@@ -5,7 +5,7 @@ import {
   discoveredResource,
   FASTIER_TARGET_GROUP_ARN,
 } from "@fastier/core";
-import { deploysToEnvironment } from "./faultyReleases.ts";
+import { deploysToEnvironment, faultyShareSampler, healthUnderFaults } from "./faultyReleases.ts";
 import { memoryPolicyOf } from "./simAutoScaling.ts";
 import { replicationsOfSource } from "./simBackupReplication.ts";
 import { blueGreenEnvironments, terminationStatus } from "./simBlueGreen.ts";
@@ -76,17 +76,21 @@ export function beanstalkHealthOf(world: SimWorld): "Green" | "Yellow" {
 
 function beanstalkEnvironment(world: SimWorld, now: number): DiscoveredResource {
   const resource = staticResource(world.beanstalkEnvironment, "beanstalk_environment");
-  const health = beanstalkHealthOf(world);
+  // A faulty release turns Beanstalk's colour Yellow or Red on top of the group's own health.
+  const health = healthUnderFaults(beanstalkHealthOf(world), faultyShareSampler(world)(now));
   resource.attributes.health = health;
   Object.assign(resource.attributes, cnameAttributes(world, world.beanstalkEnvironment.cloudId));
+  const summary = blueGreenEnvironments(world, now)[0];
   const terminating = terminationStatus(world, world.beanstalkEnvironment.cloudId, now) !== null;
   resource.status = terminating
     ? "modifying"
-    : world.environmentConfig.status === "Updating"
+    : world.environmentConfig.status === "Updating" || summary?.status === "Updating"
       ? "modifying"
-      : health === "Yellow"
-        ? "degraded"
-        : "active";
+      : health === "Red"
+        ? "failed"
+        : health === "Yellow"
+          ? "degraded"
+          : "active";
   return resource;
 }
 

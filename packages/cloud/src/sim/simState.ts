@@ -16,7 +16,7 @@ import type { IsoTime } from "./simTime.ts";
  * jsonb unchanged. Changes over time are stored as "what happens when"
  * (a `completesAt`, an `inServiceAt`), applied lazily by worldTransitions.ts.
  */
-export const SIM_STATE_SCHEMA = 6;
+export const SIM_STATE_SCHEMA = 7;
 
 export interface SimWorld {
   schema: typeof SIM_STATE_SCHEMA;

@@ -71,7 +71,7 @@ describe("simulated account storage", () => {
     assert.equal((await accountRows(world)).length, 1);
   });
 
-  it("reads a world stored in format 1 (before databases had placement) and stores it in format 5", async () => {
+  it("reads a world stored in format 1 (before databases had placement) and stores it in format 7", async () => {
     const world = await openSimWorld();
     await world.cloud.databases.describeInstances();
     // Turn the stored document into what the previous version wrote.
@@ -90,7 +90,7 @@ describe("simulated account storage", () => {
     const { rows } = await world.db.pool.query<{ schema: number }>(
       "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
     );
-    assert.deepEqual(rows, [{ schema: 6 }], "the first change stores the upgraded world");
+    assert.deepEqual(rows, [{ schema: 7 }], "the first change stores the upgraded world");
   });
 
   it("reads a world stored in format 2 (before groups kept scaling policies): its groups have none", async () => {
@@ -109,7 +109,7 @@ describe("simulated account storage", () => {
     const { rows } = await world.db.pool.query<{ schema: number }>(
       "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
     );
-    assert.deepEqual(rows, [{ schema: 6 }]);
+    assert.deepEqual(rows, [{ schema: 7 }]);
   });
 
   it("reads a world stored in format 3 (before backups were replicated to other regions): nothing replicates", async () => {
@@ -129,7 +129,7 @@ describe("simulated account storage", () => {
     const { rows } = await world.db.pool.query<{ schema: number }>(
       "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
     );
-    assert.deepEqual(rows, [{ schema: 6 }]);
+    assert.deepEqual(rows, [{ schema: 7 }]);
   });
 
   it("reads a world stored in format 4 (before instance-type changes): version 1 of each template, Beanstalk Ready", async () => {
@@ -152,7 +152,7 @@ describe("simulated account storage", () => {
     const { rows } = await world.db.pool.query<{ schema: number }>(
       "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
     );
-    assert.deepEqual(rows, [{ schema: 6 }]);
+    assert.deepEqual(rows, [{ schema: 7 }]);
   });
 
   it("reads a world stored in format 5 (before blue/green deploys): the live environment alone on its CNAME", async () => {
@@ -176,7 +176,32 @@ describe("simulated account storage", () => {
     const { rows } = await world.db.pool.query<{ schema: number }>(
       "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
     );
-    assert.deepEqual(rows, [{ schema: 6 }]);
+    assert.deepEqual(rows, [{ schema: 7 }]);
+  });
+
+  it("reads a world stored in format 6 (before version deploys): the live version after the seeded previous one", async () => {
+    const world = await openSimWorld();
+    await world.cloud.autoScaling.describeGroups();
+    await world.db.pool.query(
+      `UPDATE sim_accounts SET state = jsonb_set(jsonb_set(state, '{schema}', '6'), '{blueGreen,liveVersionLabel}', '"fastier-web-v43"')
+         #- '{blueGreen,liveHolders}' #- '{blueGreen,versionDeploys}'`,
+    );
+    const restarted = world.open();
+    const history = await restarted.beanstalk.describeVersionHistory("e-fastierprod");
+    assert.deepEqual(
+      history.map((v) => v.versionLabel),
+      ["fastier-web-v43", "fastier-web-v40"],
+    );
+    assert.equal((await restarted.beanstalk.findEnvironmentByName("fastier-prod"))?.versionLabel, "fastier-web-v43");
+    assert.ok(
+      await restarted.loadBalancers.findForEnvironment("fastier-prod"),
+      "the live environment keeps its balancer",
+    );
+    await restarted.beanstalk.updateEnvironmentVersion("e-fastierprod", "fastier-web-v42");
+    const { rows } = await world.db.pool.query<{ schema: number }>(
+      "SELECT (state->>'schema')::int AS schema FROM sim_accounts",
+    );
+    assert.deepEqual(rows, [{ schema: 7 }]);
   });
 
   it("keeps separate accounts apart and never moves a world back in time", async () => {

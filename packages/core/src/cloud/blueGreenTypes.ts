@@ -35,3 +35,9 @@ export interface CloneEnvironmentRequest {
   versionLabel: string;
   cnamePrefix: string;
 }
+
+/** An application version an environment ran, from when (Beanstalk's events name it). */
+export interface DeployedVersion {
+  versionLabel: string;
+  at: Date;
+}

@@ -3,6 +3,7 @@ import type {
   BeanstalkEnvironmentSummary,
   CloneEnvironmentRequest,
   ConfigurationTemplateRequest,
+  DeployedVersion,
 } from "./blueGreenTypes.ts";
 import type {
   AutoScalingGroupState,
@@ -74,6 +75,10 @@ export interface BeanstalkPort {
   /** SwapEnvironmentCNAMEs; refused (invalid_state) unless both are Ready. */
   swapEnvironmentCnames(sourceEnvironmentId: string, destinationEnvironmentId: string): Promise<void>;
   terminateEnvironment(environmentId: string): Promise<void>;
+  /** UpdateEnvironment with `VersionLabel`; refused (invalid_state) unless the environment is Ready. */
+  updateEnvironmentVersion(environmentId: string, versionLabel: string): Promise<void>;
+  /** The application versions the environment has run, newest first, one entry per change. */
+  describeVersionHistory(environmentId: string): Promise<DeployedVersion[]>;
 }
 
 export interface DatabasePort {
@@ -127,6 +132,8 @@ export interface MetricsPort {
 export interface LoadBalancerPort {
   /** The load balancer behind the environment a pipeline deploys to; null when the cloud shows none. */
   findForPipeline(pipelineName: string): Promise<DeployTargetBalancer | null>;
+  /** The load balancer Elastic Beanstalk runs for an environment; null when the cloud shows none. */
+  findForEnvironment(environmentName: string): Promise<DeployTargetBalancer | null>;
   /** Each registered target's health (ELBv2 DescribeTargetHealth); not_found for an unknown group. */
   describeTargetHealth(targetGroupArn: string): Promise<TargetHealth[]>;
   /** Elastic Beanstalk's health colour of an environment (Green, Yellow, Red, Grey); null when it has none. */

@@ -17,11 +17,17 @@ export class CorruptStateError extends DomainError {
 }
 
 function problemsOf(schema: TObject, value: unknown): FieldProblem[] {
-  return [...Value.Errors(schema, value)].map((error) => ({
-    field: error.instancePath || "/",
-    rule: error.keyword,
-    message: error.message,
-  }));
+  const errors = [...Value.Errors(schema, value)];
+  // TypeBox names each unknown field (its `false` subschema) and then the object again: keep the named ones.
+  const unknownField = (schemaPath: string) => schemaPath.endsWith("/additionalProperties");
+  const named = errors.some((error) => unknownField(error.schemaPath));
+  return errors
+    .filter((error) => !(named && error.keyword === "additionalProperties" && error.instancePath === ""))
+    .map((error) => ({
+      field: error.instancePath || "/",
+      rule: unknownField(error.schemaPath) ? "additionalProperties" : error.keyword,
+      message: unknownField(error.schemaPath) ? "is not a field of this request" : error.message,
+    }));
 }
 
 /**

@@ -6,6 +6,7 @@ import { enableMultiAz } from "./kinds/enableMultiAz.ts";
 import { promoteReplica } from "./kinds/promoteReplica.ts";
 import { putMemoryScalingPolicy } from "./kinds/putMemoryScalingPolicy.ts";
 import { restorePointInTime } from "./kinds/restorePointInTime.ts";
+import { rollbackEnvironment } from "./kinds/rollbackEnvironment.ts";
 import { rollbackStage } from "./kinds/rollbackStage.ts";
 import { scaleGroup } from "./kinds/scaleGroup.ts";
 import { setBackupRetention } from "./kinds/setBackupRetention.ts";
@@ -37,6 +38,7 @@ export const OPERATION_DEFINITIONS = [
   changeInstanceType,
   drDrill,
   blueGreenDeploy,
+  rollbackEnvironment,
 ] as const;
 
 export type OperationKind = (typeof OPERATION_DEFINITIONS)[number]["kind"];

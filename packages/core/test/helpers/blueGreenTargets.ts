@@ -24,6 +24,7 @@ export interface BlueGreenCalls {
   createEnvironment: CloneEnvironmentRequest[];
   swapEnvironmentCnames: { sourceEnvironmentId: string; destinationEnvironmentId: string }[];
   terminateEnvironment: string[];
+  updateEnvironmentVersion: { environmentId: string; versionLabel: string }[];
 }
 
 /** Every call of a blue/green deploy that changes the cloud, recorded with its input, passed through. */
@@ -33,6 +34,7 @@ export function recordingBlueGreenCalls(cloud: CloudPort): { cloud: CloudPort; c
     createEnvironment: [],
     swapEnvironmentCnames: [],
     terminateEnvironment: [],
+    updateEnvironmentVersion: [],
   };
   const beanstalk: BeanstalkPort = {
     ...cloud.beanstalk,
@@ -51,6 +53,10 @@ export function recordingBlueGreenCalls(cloud: CloudPort): { cloud: CloudPort; c
     terminateEnvironment: (environmentId) => {
       calls.terminateEnvironment.push(environmentId);
       return cloud.beanstalk.terminateEnvironment(environmentId);
+    },
+    updateEnvironmentVersion: (environmentId, versionLabel) => {
+      calls.updateEnvironmentVersion.push({ environmentId, versionLabel });
+      return cloud.beanstalk.updateEnvironmentVersion(environmentId, versionLabel);
     },
   };
   return { cloud: { ...cloud, beanstalk }, calls };

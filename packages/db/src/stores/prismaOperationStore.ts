@@ -11,7 +11,7 @@ import {
   type StepOutcome,
 } from "@fastier/core";
 import { Prisma } from "../generated/prisma/client.ts";
-import type { FindingSeverity } from "../generated/prisma/enums.ts";
+import type { OperationKind as DbOperationKind, FindingSeverity } from "../generated/prisma/enums.ts";
 import type { DatabaseHandle } from "../prismaClient.ts";
 import { writeAudit } from "./auditWriter.ts";
 import { recordDrillEvidence } from "./drDrillRows.ts";
@@ -52,14 +52,20 @@ export function createOperationStore({ prisma, pool }: Pick<DatabaseHandle, "pri
     return operationFromRow(row);
   }
 
-  /** The target's lock holder; stopping a deployment neither takes nor waits for the lock. */
+  /**
+   * The target's lock holder. Stopping a deployment neither takes nor waits for the lock; rolling
+   * an environment back does not wait for a blue/green deploy (it swaps back during its drain) and
+   * excludes only another rollback and the other kinds (the database's two partial indexes say the same).
+   */
   async function activeConflict(targetResourceId: string, kind: string) {
     if (kind === "stop_deployment") return null;
+    const notBlocking: DbOperationKind[] =
+      kind === "rollback_environment" ? ["STOP_DEPLOYMENT", "BLUE_GREEN_DEPLOY"] : ["STOP_DEPLOYMENT"];
     const active = await prisma.operation.findFirst({
       where: {
         targetResourceId,
         status: { in: ACTIVE_DB_STATUSES },
-        kind: { not: "STOP_DEPLOYMENT" },
+        kind: { notIn: notBlocking },
       },
     });
     return active

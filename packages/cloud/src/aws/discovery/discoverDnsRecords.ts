@@ -68,7 +68,8 @@ function recordResource(zone: HostedZone, record: ResourceRecordSet): Discovered
   });
 }
 
-export const discoverDnsRecords: KindLister = async (clients) => {
+/** Every record of every hosted zone, with its zone. */
+export async function listRecords(clients: AwsClients): Promise<{ zone: HostedZone; record: ResourceRecordSet }[]> {
   const zones = await awsCall("route53", "ListHostedZones", async () => {
     const found: HostedZone[] = [];
     for await (const page of paginateListHostedZones({ client: clients.route53 }, {})) {
@@ -78,7 +79,16 @@ export const discoverDnsRecords: KindLister = async (clients) => {
   });
   // Route 53 allows five requests per second per account, so zones are read two at a time.
   const perZone = await mapWithConcurrency(zones, 2, async (zone) =>
-    (await recordsOf(clients, bareZoneId(zone.Id ?? ""))).map((record) => recordResource(zone, record)),
+    (await recordsOf(clients, bareZoneId(zone.Id ?? ""))).map((record) => ({ zone, record })),
   );
   return perZone.flat();
-};
+}
+
+/** The host names records point at (CNAME values and alias targets), lower case without the trailing dot. */
+export const recordTargetsOf = (record: ResourceRecordSet): string[] =>
+  [...(record.ResourceRecords ?? []).map((r) => r.Value ?? ""), record.AliasTarget?.DNSName ?? ""]
+    .filter((name) => name.length > 0)
+    .map((name) => readableName(name).toLowerCase());
+
+export const discoverDnsRecords: KindLister = async (clients) =>
+  (await listRecords(clients)).map(({ zone, record }) => recordResource(zone, record));

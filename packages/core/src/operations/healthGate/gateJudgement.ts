@@ -15,8 +15,11 @@ export const GateBreach = Type.Object({
   threshold: Type.Union([Type.Number(), Type.String({ maxLength: 20 })]),
   baseline: Type.Union([Type.Number(), Type.String({ maxLength: 20 }), Type.Null()]),
   at: Type.String({ maxLength: 40 }),
-  /** Where the deploy was: while its deploy stage ran, or while baking after it. */
-  during: Type.Union([Type.Literal("deploy"), Type.Literal("bake")]),
+  /**
+   * Where the deploy was: while its deploy stage ran, or while baking after it; for a blue/green
+   * deploy, the green environment judged before the swap, or the live one watched in the drain.
+   */
+  during: Type.Union([Type.Literal("deploy"), Type.Literal("bake"), Type.Literal("green"), Type.Literal("drain")]),
 });
 export type GateBreachValue = Static<typeof GateBreach>;
 

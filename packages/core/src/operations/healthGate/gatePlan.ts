@@ -1,18 +1,29 @@
 import type { CloudPort } from "../../cloud/cloudPort.ts";
+import type { DeployTargetBalancer } from "../../cloud/loadBalancerTypes.ts";
 import { ConflictError } from "../../errors.ts";
 import type { PlanCheck, PlanHealthGate } from "../operationTypes.ts";
 import { BASELINE_WINDOW_MINUTES, describeReading, gateBalancerOf, readGateSignals } from "./gateSignals.ts";
-import { type HealthGateThresholdsParams, resolveThresholds } from "./healthGateSettings.ts";
+import { type HealthGateThresholdsParams, type ResolvedThresholds, resolveThresholds } from "./healthGateSettings.ts";
 
 const percent = (ratio: number) => `${(ratio * 100).toFixed(2)}%`;
 
+/** What a kind's gate watches, and how the plan says so. */
+export interface GateSubject {
+  /** The balancer whose signals are the baseline; null refuses the request (409 `no_health_signal`). */
+  find(): Promise<DeployTargetBalancer | null>;
+  /** Why there is nothing to watch, for the refusal. */
+  noSignal: string;
+  /** When the gate watches and what it does on a breach, e.g. "during the deploy stage and 10 min after it; rolls back". */
+  watches(thresholds: ResolvedThresholds, dimension: string): string;
+}
+
 /**
  * The gate as the plan shows it: the balancer it watches, its thresholds and the signals now
- * (the baseline the deploy will start from). Refuses a gate with nothing to watch.
+ * (the baseline the operation will start from). Refuses a gate with nothing to watch.
  */
-export async function planHealthGate(
+export async function planGate(
   cloud: CloudPort,
-  pipelineName: string,
+  subject: GateSubject,
   gate: false | HealthGateThresholdsParams | undefined,
   now: Date,
 ): Promise<{ healthGate: PlanHealthGate; checks: PlanCheck[] }> {
@@ -29,13 +40,8 @@ export async function planHealthGate(
       ],
     };
   }
-  const balancer = await cloud.loadBalancers.findForPipeline(pipelineName);
-  if (!balancer) {
-    throw new ConflictError(
-      "no_health_signal",
-      `the cloud shows no load balancer behind ${pipelineName}'s deploy stage, so the health gate has nothing to watch; deploy with "healthGate": false to go without one`,
-    );
-  }
+  const balancer = await subject.find();
+  if (!balancer) throw new ConflictError("no_health_signal", subject.noSignal);
   const baseline = await readGateSignals(cloud, gateBalancerOf(balancer), now, BASELINE_WINDOW_MINUTES);
   const overThreshold = baseline.ratio5xx !== null && baseline.ratio5xx > thresholds.max5xxRatio;
   return {
@@ -45,8 +51,8 @@ export async function planHealthGate(
         name: "health gate",
         passed: true,
         detail:
-          `watches ${balancer.loadBalancerDimension} during the deploy stage and ${thresholds.bakeMinutes} min after it; ` +
-          `rolls back when 5xx > ${percent(thresholds.max5xxRatio)}, latency > baseline + ${thresholds.maxLatencyIncreasePercent}%, ` +
+          `watches ${subject.watches(thresholds, balancer.loadBalancerDimension)} when 5xx > ${percent(thresholds.max5xxRatio)}, ` +
+          `latency > baseline + ${thresholds.maxLatencyIncreasePercent}%, ` +
           `more unhealthy targets than now for ${thresholds.unhealthyTargetGraceMinutes} min, or Beanstalk turns Red`,
       },
       {
@@ -57,4 +63,24 @@ export async function planHealthGate(
       },
     ],
   };
+}
+
+/** A pipeline deploy's gate: the balancer behind the environment its deploy stage updates. */
+export function planHealthGate(
+  cloud: CloudPort,
+  pipelineName: string,
+  gate: false | HealthGateThresholdsParams | undefined,
+  now: Date,
+): Promise<{ healthGate: PlanHealthGate; checks: PlanCheck[] }> {
+  return planGate(
+    cloud,
+    {
+      find: () => cloud.loadBalancers.findForPipeline(pipelineName),
+      noSignal: `the cloud shows no load balancer behind ${pipelineName}'s deploy stage, so the health gate has nothing to watch; deploy with "healthGate": false to go without one`,
+      watches: (thresholds, dimension) =>
+        `${dimension} during the deploy stage and ${thresholds.bakeMinutes} min after it; rolls back`,
+    },
+    gate,
+    now,
+  );
 }

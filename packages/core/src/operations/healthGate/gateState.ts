@@ -22,5 +22,13 @@ export const GatedDeploymentState = Type.Object({
   rollbackTargetRevision: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
   rollbackExecutionId: Type.Optional(ExecutionId),
   rollbackStageStatuses: FollowedExecutionState.properties.stageStatuses,
+  /** Without an earlier release of the pipeline: the Beanstalk environment's previous application version instead. */
+  rollbackVersion: Type.Optional(
+    Type.Object({
+      environmentName: Type.String({ maxLength: 100 }),
+      fromVersion: Type.Union([Type.String({ maxLength: 100 }), Type.Null()]),
+      toVersion: Type.String({ maxLength: 100 }),
+    }),
+  ),
 });
 export type GatedDeploymentStateValue = Static<typeof GatedDeploymentState>;

@@ -1,6 +1,7 @@
 import { isCloudError } from "../../cloud/cloudErrors.ts";
 import type { CloudPort } from "../../cloud/cloudPort.ts";
 import type { Resource } from "../../inventory/types.ts";
+import { followVersionRollback, previousVersionOf, startVersionRollback } from "../kinds/beanstalkRollback.ts";
 import {
   describeExecution,
   describeTargetPipeline,
@@ -21,6 +22,7 @@ import {
 } from "./gateSignals.ts";
 import type { GatedDeploymentStateValue } from "./gateState.ts";
 import type { ResolvedThresholds } from "./healthGateSettings.ts";
+import { criticalRollbackFailure } from "./rollbackFailure.ts";
 
 /**
  * The health gate's steps of a deployment: baseline before acting, a watch
@@ -185,17 +187,21 @@ export async function stopBreached(
 }
 
 /** Chooses the release to return to and saves it before anything is started, so a retried start knows what to look for. */
-export async function chooseRollbackTarget(
-  { operation, target, cloud }: GateStepContext,
-  executionId: string,
-): Promise<Outcome> {
+export async function chooseRollbackTarget(context: GateStepContext, executionId: string): Promise<Outcome> {
+  const { operation, target, cloud } = context;
   if (operation.state.rollbackTargetExecutionId) {
     return { type: "advance", step: "rollback_start", message: "rollback target already chosen" };
+  }
+  if (operation.state.rollbackVersion) {
+    return { type: "advance", step: "rollback_version", message: "previous application version already chosen" };
   }
   const ours = await describeExecution(cloud, target.cloudId, executionId);
   const good = lastKnownGoodOf(await recentExecutions(cloud, target.cloudId), ours);
   if (!good) {
-    return rollbackFailed(operation.state, `no earlier successful execution of ${target.cloudId} to roll back to`);
+    const environmentName = operation.state.gateBalancer?.environmentName;
+    const why = `no earlier successful execution of ${target.cloudId} to roll back to`;
+    if (!environmentName) return rollbackFailed(operation.state, why);
+    return chooseVersionRollback(context, environmentName, why);
   }
   return {
     type: "advance",
@@ -301,14 +307,75 @@ export async function endRolledBack(context: GateStepContext, executionId: strin
   };
 }
 
-/** A rollback that could not be done or did not succeed leaves the bad release serving: said as loudly as the outcome allows. */
-function rollbackFailed(state: State, why: string, result: Record<string, unknown> = {}): Outcome {
-  const message = `CRITICAL: the health gate found ${state.breach?.message ?? "a breach"}, but the automatic rollback failed: ${why}. The faulty release may still be serving: roll back by hand now (POST /v1/resources/{id}/rollback).`;
+/**
+ * Without an earlier release of the pipeline, the environment its deploy action updates goes back
+ * to Beanstalk's previous application version; chosen and saved before anything is started.
+ */
+async function chooseVersionRollback(context: GateStepContext, environmentName: string, why: string): Promise<Outcome> {
+  const { operation, cloud } = context;
+  const environment = await cloud.beanstalk.findEnvironmentByName(environmentName);
+  const previous = environment ? await previousVersionOf(cloud, environment) : null;
+  if (!environment || !previous) {
+    return rollbackFailed(operation.state, `${why}, and ${environmentName} has no previous application version`);
+  }
+  return {
+    type: "advance",
+    step: "rollback_version",
+    message: `${why}: rolling ${environmentName} back to Beanstalk's previous application version ${previous} (it runs ${environment.versionLabel ?? "an unknown version"})`,
+    state: { rollbackVersion: { environmentName, fromVersion: environment.versionLabel, toVersion: previous } },
+    data: { environmentName, fromVersion: environment.versionLabel, versionLabel: previous },
+  };
+}
+
+/** `rollback_version` (UpdateEnvironment unless done or under way) and `rollback_version_wait` (followed to Ready). */
+export async function rollBackVersion(context: GateStepContext, executionId: string): Promise<Outcome> {
+  const { operation, cloud, now } = context;
+  const chosen = operation.state.rollbackVersion;
+  if (!chosen) return { type: "advance", step: "rollback", message: "no previous version chosen yet" };
+  const { environmentName, toVersion } = chosen;
+  const acting = operation.step === "rollback_version";
+  let progress: Awaited<ReturnType<typeof startVersionRollback>>;
+  try {
+    progress = acting
+      ? await startVersionRollback(cloud, environmentName, toVersion)
+      : await followVersionRollback(cloud, environmentName, toVersion);
+  } catch (error) {
+    if (!isCloudError(error) || error.retryable) throw error;
+    return rollbackFailed(operation.state, `${environmentName} refused the update to ${toVersion}: ${error.message}`);
+  }
+  if (progress.state === "failed") return rollbackFailed(operation.state, progress.why);
+  if (progress.state === "started") {
+    return {
+      type: "advance",
+      step: "rollback_version_wait",
+      message: `UpdateEnvironment ${environmentName} to ${toVersion}`,
+    };
+  }
+  if (progress.state === "updating") {
+    return {
+      type: "wait",
+      recheckAfterMs: PIPELINE_RECHECK_MS / 6,
+      message: `${environmentName} ${progress.environment.status} (${progress.environment.health ?? "?"}) on its way back to ${toVersion}`,
+    };
+  }
+  if (acting)
+    return { type: "advance", step: "rollback_version_wait", message: `${environmentName} already runs ${toVersion}` };
+  const { breach, gateBalancer, gateBaseline } = operation.state;
+  const after = gateBalancer ? await readGateSignals(cloud, gateBalancer, now, WATCH_WINDOW_MINUTES) : null;
   return {
     type: "failed",
-    code: "rollback_failed",
-    message,
-    result: { ...result, breach: state.breach ?? null, severity: "critical" },
-    finding: { ruleId: "deploy_rollback_failed", severity: "critical", summary: message.slice(0, 2000) },
+    code: "rolled_back",
+    message: `${breach?.message ?? "the health gate breached"}; rolled ${environmentName} back to Beanstalk's previous application version ${toVersion}: Ready and ${progress.environment.health ?? "no health"}${after ? `; now ${describeReading(after)}` : ""}`,
+    result: {
+      executionId,
+      breach: breach ?? null,
+      baseline: gateBaseline ?? null,
+      rollback: { environmentName, fromVersion: chosen.fromVersion, versionLabel: toVersion, status: "Succeeded" },
+      afterRollback: after,
+    },
   };
+}
+
+function rollbackFailed(state: State, why: string, result: Record<string, unknown> = {}): Outcome {
+  return criticalRollbackFailure(state.breach ?? null, why, result);
 }

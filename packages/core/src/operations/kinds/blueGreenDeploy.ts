@@ -1,16 +1,18 @@
 import { type Static, Type } from "typebox";
 import { ConflictError, NotFoundError } from "../../errors.ts";
 import { defineOperation } from "../defineOperation.ts";
+import { planGate } from "../healthGate/gatePlan.ts";
+import { HealthGateField, resolveThresholds } from "../healthGate/healthGateSettings.ts";
 import type { StepOutcome } from "../operationTypes.ts";
+import { drainMinutesOf, greenJudgeMinutes } from "./blueGreenGate.ts";
+import { BlueGreenState, DEFAULT_DRAIN_MINUTES, MIN_DRAIN_MINUTES } from "./blueGreenState.ts";
 import {
-  BlueGreenState,
   createGreenStep,
-  DEFAULT_DRAIN_MINUTES,
   discardStep,
   drainStep,
   greenNameOf,
+  judgeStep,
   launchStep,
-  MIN_DRAIN_MINUTES,
   retireStep,
   saveTemplateStep,
   swapBackStep,
@@ -38,6 +40,7 @@ const BlueGreenBody = Type.Object(
         description: "Keep the old environment after the drain instead of terminating it (default false)",
       }),
     ),
+    healthGate: HealthGateField,
   },
   { additionalProperties: false },
 );
@@ -61,18 +64,20 @@ export const blueGreenDeploy = defineOperation({
   path: "blue-green",
   summary: "Blue/green deploy: clone the environment with a new version, swap CNAMEs, drain, terminate the old one",
   description:
-    "CreateConfigurationTemplate from the live environment, CreateEnvironment from it with VersionLabel (named <env>-a / <env>-b " +
-    "alternately, with a CNAME of its own), wait until Ready and Green, SwapEnvironmentCNAMEs, keep the old environment for " +
-    "drainMinutes (cancel the operation meanwhile to swap back in one call), then TerminateEnvironment unless keepOldEnvironment. " +
-    "Refused (409) unless the environment is Ready, when it carries a database Beanstalk created, when the version is already " +
-    "live, or while the green environment of an earlier deploy still exists.",
+    "Records the health gate's baseline from the live environment's load balancer, CreateConfigurationTemplate from it, " +
+    "CreateEnvironment from that with VersionLabel (named <env>-a / <env>-b alternately, with a CNAME of its own), waits until " +
+    "Ready, judges green by the gate on its own balancer, SwapEnvironmentCNAMEs, watches the live environment through the drain " +
+    "(a breach swaps back and ends rolled_back; cancel the operation or POST /rollback on the environment to swap back by hand), " +
+    "then TerminateEnvironment of the old one unless keepOldEnvironment. Refused (409) unless the environment is Ready, when it " +
+    "carries a database Beanstalk created, when the version is already live, or while the green environment of an earlier " +
+    "deploy still exists.",
   body: BlueGreenBody,
   state: BlueGreenState,
   // Launching a clone takes minutes; the drain may take up to four hours.
   defaultTimeoutMinutes: 300,
   firstStep: "save",
 
-  async plan({ target, params, cloud }) {
+  async plan({ target, params, cloud, now }) {
     const blue = await cloud.beanstalk.findEnvironmentByName(target.name);
     if (!blue) throw new NotFoundError("beanstalk_environment", target.name);
     if (blue.status !== "Ready") {
@@ -100,7 +105,20 @@ export const blueGreenDeploy = defineOperation({
         { environmentId: leftover.environmentId, status: leftover.status },
       );
     }
-    const drainMinutes = params.drainMinutes ?? DEFAULT_DRAIN_MINUTES;
+    const thresholds = resolveThresholds(params.healthGate);
+    const drainMinutes = drainMinutesOf(params.drainMinutes ?? DEFAULT_DRAIN_MINUTES, thresholds);
+    const gate = await planGate(
+      cloud,
+      {
+        find: () => cloud.loadBalancers.findForEnvironment(blue.environmentName),
+        noSignal: `the cloud shows no load balancer for ${blue.environmentName}, so the health gate has nothing to compare green with; deploy with "healthGate": false to go without one`,
+        watches: (t) =>
+          `${greenName}'s balancer for ${greenJudgeMinutes(t)} min once it is Ready (refused, the live environment untouched) ` +
+          `and the live environment through the ${drainMinutes} min drain after the swap (swapped back to ${blue.environmentName}),`,
+      },
+      params.healthGate,
+      now,
+    );
     return {
       summary: `${blue.environmentName} (${blue.versionLabel ?? "unknown version"}) → ${greenName} with ${params.versionLabel}, then swap ${blue.cname}`,
       changes: [
@@ -124,7 +142,9 @@ export const blueGreenDeploy = defineOperation({
           passed: true,
           detail: params.keepOldEnvironment ? "kept after the drain" : "terminated after the drain",
         },
+        ...gate.checks,
       ],
+      healthGate: gate.healthGate,
     };
   },
 
@@ -135,6 +155,7 @@ export const blueGreenDeploy = defineOperation({
       greenName: greenNameOf(target.name),
       versionLabel: operation.params.versionLabel,
       drainMinutes: operation.params.drainMinutes ?? DEFAULT_DRAIN_MINUTES,
+      thresholds: resolveThresholds(operation.params.healthGate),
       keepOldEnvironment: operation.params.keepOldEnvironment ?? false,
       cancelRequested: operation.cancelRequested,
       state: operation.state,
@@ -148,6 +169,8 @@ export const blueGreenDeploy = defineOperation({
         return createGreenStep(context);
       case "launch":
         return launchStep(context);
+      case "judge":
+        return judgeStep(context);
       case "swap":
         return swapStep(context);
       case "drain":
@@ -167,7 +190,7 @@ export const blueGreenDeploy = defineOperation({
   // instead: launch discards green, and the drain (after a swap) swaps back. Only once the old
   // environment is being terminated is it too late.
   cancellableIn: (step) => step === "save",
-  undoesOnCancelIn: (step) => ["create", "launch", "swap", "drain", "swap-back", "discard"].includes(step),
+  undoesOnCancelIn: (step) => ["create", "launch", "judge", "swap", "drain", "swap-back", "discard"].includes(step),
   leftBehind: (operation) =>
     operation.state.greenEnvironmentId && !operation.state.swappedAt
       ? `green environment ${operation.state.greenEnvironmentId} still runs: terminate it or retry`

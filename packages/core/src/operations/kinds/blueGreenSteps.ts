@@ -1,45 +1,9 @@
-import { type Static, Type } from "typebox";
+import { isCloudError } from "../../cloud/cloudErrors.ts";
 import type { CloudPort } from "../../cloud/cloudPort.ts";
+import { criticalRollbackFailure } from "../healthGate/rollbackFailure.ts";
 import type { StepOutcome } from "../operationTypes.ts";
-
-/** A clone launches in minutes; half a minute between looks shows its progress. */
-export const BLUE_GREEN_RECHECK_MS = 30_000;
-/** Beanstalk's CNAMEs answer with a 60-second TTL: a drain shorter than a few of those strands clients. */
-export const MIN_DRAIN_MINUTES = 5;
-export const DEFAULT_DRAIN_MINUTES = 15;
-
-const Id = Type.String({ maxLength: 100 });
-export const BlueGreenState = Type.Object({
-  blueEnvironmentId: Type.Optional(Id),
-  applicationName: Type.Optional(Id),
-  /** The live host name, the blue environment's before the swap: whoever holds it serves the users. */
-  liveCname: Type.Optional(Type.String({ maxLength: 255 })),
-  templateName: Type.Optional(Id),
-  greenEnvironmentId: Type.Optional(Id),
-  swappedAt: Type.Optional(Type.String({ maxLength: 40 })),
-  /** Why the green environment is being terminated, once it is: the operation ends that way. */
-  discard: Type.Optional(
-    Type.Object({
-      ending: Type.Union([Type.Literal("failed"), Type.Literal("cancelled")]),
-      code: Type.String({ maxLength: 60 }),
-      message: Type.String({ maxLength: 1000 }),
-    }),
-  ),
-});
-export type BlueGreenState = Static<typeof BlueGreenState>;
-
-export interface BlueGreenStepContext {
-  operationId: string;
-  blueName: string;
-  greenName: string;
-  versionLabel: string;
-  drainMinutes: number;
-  keepOldEnvironment: boolean;
-  cancelRequested: boolean;
-  state: BlueGreenState;
-  cloud: CloudPort;
-  now: Date;
-}
+import { blueBaseline, drainMinutesOf, greenJudgeMinutes, judgeGreenStep, watchLive } from "./blueGreenGate.ts";
+import { BLUE_GREEN_RECHECK_MS, type BlueGreenState, type BlueGreenStepContext } from "./blueGreenState.ts";
 
 type Outcome = StepOutcome<BlueGreenState>;
 
@@ -63,14 +27,23 @@ export async function saveTemplateStep(context: BlueGreenStepContext): Promise<O
   const blue = await cloud.beanstalk.findEnvironmentByName(blueName);
   if (!blue) return { type: "failed", code: "environment_gone", message: `${blueName} no longer exists` };
   const templateName = templateNameOf(greenName, operationId);
+  const baseline = await blueBaseline(context);
+  if (baseline && "failed" in baseline) return baseline.failed;
   const state = {
     blueEnvironmentId: blue.environmentId,
     applicationName: blue.applicationName,
     liveCname: context.state.liveCname ?? blue.cname,
     templateName,
+    ...baseline?.state,
   };
+  const gateLine = baseline ? `; ${baseline.message}` : "";
   if (await cloud.beanstalk.configurationTemplateExists(blue.applicationName, templateName)) {
-    return { type: "advance", step: "create", message: `configuration template ${templateName} already saved`, state };
+    return {
+      type: "advance",
+      step: "create",
+      message: `configuration template ${templateName} already saved${gateLine}`,
+      state,
+    };
   }
   await cloud.beanstalk.createConfigurationTemplate({
     applicationName: blue.applicationName,
@@ -81,7 +54,7 @@ export async function saveTemplateStep(context: BlueGreenStepContext): Promise<O
   return {
     type: "advance",
     step: "create",
-    message: `saved ${blueName}'s configuration as template ${templateName}`,
+    message: `saved ${blueName}'s configuration as template ${templateName}${gateLine}`,
     state,
   };
 }
@@ -130,6 +103,15 @@ export async function launchStep(context: BlueGreenStepContext): Promise<Outcome
       data: seen,
     };
   }
+  if (context.thresholds && context.state.gateBaseline) {
+    return {
+      type: "advance",
+      step: "judge",
+      message: `${greenName} is Ready (${green.health ?? "no health yet"}) on ${green.cname}; judging it by the health gate for ${greenJudgeMinutes(context.thresholds)} min`,
+      state: { greenReadyAt: context.state.greenReadyAt ?? context.now.toISOString() },
+      data: seen,
+    };
+  }
   if (green.health !== "Green") {
     return discardGreen(
       "failed",
@@ -140,12 +122,22 @@ export async function launchStep(context: BlueGreenStepContext): Promise<Outcome
   return { type: "advance", step: "swap", message: `${greenName} is Ready and Green on ${green.cname}`, data: seen };
 }
 
-function discardGreen(ending: "failed" | "cancelled", code: string, message: string): Outcome {
+/** `judge`: see blueGreenGate.ts. */
+export const judgeStep = (context: BlueGreenStepContext) => judgeGreenStep(context, discardGreen);
+
+function discardGreen(
+  ending: "failed" | "cancelled",
+  code: string,
+  message: string,
+  state: BlueGreenState = {},
+  data?: Record<string, unknown>,
+): Outcome {
   return {
     type: "advance",
     step: "discard",
     message: `${message}; terminating it`,
-    state: { discard: { ending, code, message } },
+    state: { ...state, discard: { ending, code, message: message.slice(0, 1000) } },
+    ...(data && { data }),
   };
 }
 
@@ -173,19 +165,35 @@ export async function swapStep(context: BlueGreenStepContext): Promise<Outcome> 
   };
 }
 
-/** `drain`: the old environment stays, ready to swap back, until the drain period ends. */
+/**
+ * `drain`: the old environment stays, ready to swap back, until the drain period ends; with the
+ * gate on, the live environment is watched meanwhile and a breach swaps back. A live CNAME that
+ * went back to the old environment (a rollback of the environment) ends the drain the same way.
+ */
 export async function drainStep(context: BlueGreenStepContext): Promise<Outcome> {
-  const { blueName, greenName, drainMinutes, state, now } = context;
+  const { blueName, greenName, state, now } = context;
   if (context.cancelRequested) {
     return { type: "advance", step: "swap-back", message: `swap back to ${blueName} asked during the drain` };
   }
+  const green = await context.cloud.beanstalk.findEnvironmentByName(greenName);
+  if (green && green.cname !== state.liveCname) {
+    return {
+      type: "advance",
+      step: "swap-back",
+      message: `${state.liveCname} no longer answers from ${greenName}: swapped back`,
+    };
+  }
+  const watched = await watchLive(context);
+  if (watched.breach) return watched.breach;
+  const drainMinutes = drainMinutesOf(context.drainMinutes, context.thresholds);
   const endsAt = new Date(state.swappedAt ?? now.toISOString()).getTime() + drainMinutes * 60_000;
   const left = endsAt - now.getTime();
   if (left > 0) {
     return {
       type: "wait",
       recheckAfterMs: Math.min(left, 60_000),
-      message: `draining ${blueName} for ${Math.ceil(left / 60_000)} more minute(s); cancel the operation to swap back`,
+      message: `draining ${blueName} for ${Math.ceil(left / 60_000)} more minute(s)${watched.reading ? `; live ${greenName}: ${watched.reading}` : ""}; cancel the operation to swap back`,
+      state: watched.state,
     };
   }
   if (context.keepOldEnvironment) {
@@ -220,18 +228,42 @@ export async function retireStep(context: BlueGreenStepContext): Promise<Outcome
 
 /** `swap-back`: the live CNAME returns to the blue environment, once; then the green one goes. */
 export async function swapBackStep(context: BlueGreenStepContext): Promise<Outcome> {
-  const { greenEnvironmentId = "", liveCname } = context.state;
-  const done = await swapUnlessLive(context, greenEnvironmentId, context.blueName);
-  if (!done)
-    return { type: "failed", code: "environment_gone", message: `${context.blueName} is gone: cannot swap back` };
+  const { greenEnvironmentId = "", liveCname, breach } = context.state;
+  let done: Awaited<ReturnType<typeof swapUnlessLive>>;
+  try {
+    done = await swapUnlessLive(context, greenEnvironmentId, context.blueName);
+  } catch (error) {
+    // Retryable trouble is retried by the reconciler; a refusal after a breach leaves the bad version live.
+    if (!breach || !isCloudError(error) || error.retryable) throw error;
+    return criticalRollbackFailure(
+      breach,
+      `Beanstalk refused the swap back: ${error.message}`,
+      resultOf(context, "live"),
+    );
+  }
+  if (!done) {
+    const why = `${context.blueName} is gone: cannot swap back`;
+    if (breach) return criticalRollbackFailure(breach, why, resultOf(context, "live"));
+    return { type: "failed", code: "environment_gone", message: why };
+  }
   const message = done.swapped
     ? `swapped back: ${liveCname} answers from ${context.blueName} again`
     : `${context.blueName} already holds ${liveCname}`;
+  if (breach) return discardGreen("failed", "rolled_back", `${breach.message}; ${message}`);
   return discardGreen("cancelled", "swapped_back", message);
 }
 
 /** `discard`: terminates the green environment, then ends as the reason for it says. */
 export async function discardStep(context: BlueGreenStepContext): Promise<Outcome> {
+  // Two swaps at once (a watch and a rollback) would give green the live name back: never terminate the live environment.
+  const green = await context.cloud.beanstalk.findEnvironmentByName(context.greenName);
+  if (green && green.status !== "Terminating" && green.cname === context.state.liveCname) {
+    return {
+      type: "advance",
+      step: "swap-back",
+      message: `${context.greenName} holds ${green.cname}: swapping back before terminating it`,
+    };
+  }
   const progress = await terminateOnce(context.cloud, context.greenName);
   if (progress) return { type: "wait", recheckAfterMs: BLUE_GREEN_RECHECK_MS, message: progress };
   const discard = context.state.discard ?? { ending: "failed", code: "discarded", message: "green discarded" };
@@ -243,6 +275,8 @@ export async function discardStep(context: BlueGreenStepContext): Promise<Outcom
 
 function resultOf(context: BlueGreenStepContext, blue: "kept" | "terminated" | "live") {
   return {
+    ...(context.state.breach && { breach: context.state.breach }),
+    ...(context.state.gateBaseline && { baseline: context.state.gateBaseline }),
     liveCname: context.state.liveCname ?? null,
     versionLabel: context.versionLabel,
     blueEnvironment: context.blueName,

@@ -10,6 +10,7 @@ import {
   followRollback,
   followWatched,
   recordBaseline,
+  rollBackVersion,
   startRollback,
   stopBreached,
   verifyThenBake,
@@ -152,6 +153,8 @@ export const startDeployment = defineOperation({
       case "rollback":
       case "rollback_start":
       case "rollback_wait":
+      case "rollback_version":
+      case "rollback_version_wait":
       case "rolled_back": {
         if (!watched || !executionId) {
           return {
@@ -165,6 +168,9 @@ export const startDeployment = defineOperation({
         if (operation.step === "rollback") return chooseRollbackTarget(watched, executionId);
         if (operation.step === "rollback_start") return startRollback(watched);
         if (operation.step === "rollback_wait") return followRollback(watched);
+        if (operation.step === "rollback_version" || operation.step === "rollback_version_wait") {
+          return rollBackVersion(watched, executionId);
+        }
         return endRolledBack(watched, executionId);
       }
       default:

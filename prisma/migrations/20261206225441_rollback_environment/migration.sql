@@ -1,0 +1,3 @@
+-- AlterEnum
+ALTER TYPE "OperationKind" ADD VALUE 'ROLLBACK_ENVIRONMENT';
+
