@@ -48,7 +48,8 @@ export const QUERY_VALUES = {
       "stop_backup_replication",
       "change_instance_type",
       "dr_drill",
-      "blue_green_deploy"
+      "blue_green_deploy",
+      "rollback_environment"
     ]
   },
   "/v1/resources/{id}/metrics": {

@@ -1386,7 +1386,7 @@ export interface components {
             /** @description Every role this key may act as: its own and those below it */
             actsAs: ("viewer" | "operator" | "admin")[];
             /** @description The operation kinds whose role this key has, so a client can offer only what it may ask for */
-            mayRequest: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy")[];
+            mayRequest: ("scale" | "start_deployment" | "stop_deployment" | "rollback_stage" | "promote_replica" | "restore_point_in_time" | "create_snapshot" | "put_memory_scaling_policy" | "enable_multi_az" | "set_backup_retention" | "start_backup_replication" | "stop_backup_replication" | "change_instance_type" | "dr_drill" | "blue_green_deploy" | "rollback_environment")[];
         };
         AuditEvent: {
             /** @description Increasing event number */
