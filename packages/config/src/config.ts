@@ -1,4 +1,4 @@
-import { envSchema } from "env-schema";
+import { type EnvSchema, validateEnv } from "./envValidation.ts";
 
 /**
  * Requests a minute, per process. A key's 600 (10 a second) is far above what the UI or a script
@@ -107,7 +107,7 @@ const schema = {
       description: "Set by AWS Lambda itself: the process is a Lambda function",
     },
   },
-} as const;
+} as const satisfies EnvSchema;
 
 /** Database connections per process when DB_POOL_MAX is unset: a Lambda container serves one request at a time. */
 export const DEFAULT_POOL_MAX = { process: 10, lambda: 2 } as const;
@@ -217,8 +217,8 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   let raw: RawConfig;
   try {
-    // env-schema reads `data` only; `dotenv: false` keeps a stray .env from changing behaviour.
-    raw = envSchema<RawConfig>({ schema, data: { ...env }, dotenv: false });
+    // Only `env` is read: no .env file, and nothing else from process.env when `env` is given.
+    raw = validateEnv(schema, env) as unknown as RawConfig;
   } catch (error) {
     throw new ConfigError(`invalid configuration: ${(error as Error).message}`, { cause: error });
   }

@@ -88,6 +88,26 @@ describe("configuration", () => {
     assert.throws(() => loadConfig({ AWS_REGION: "mars" }), /AWS_REGION/);
     assert.throws(() => loadConfig({ DATABASE_SECRET_ARN: "fastier-db" }), /DATABASE_SECRET_ARN/);
     assert.throws(() => loadConfig({ DB_POOL_MAX: "0" }), /DB_POOL_MAX/);
+    assert.throws(() => loadConfig({ PORT: "Infinity" }), /env\/PORT must be integer/);
+    assert.throws(() => loadConfig({ SIM_TIME_SCALE: "Infinity" }), /env\/SIM_TIME_SCALE must be <= 100000/);
+    assert.throws(() => loadConfig({ SEED_ON_EMPTY: "yes" }), /env\/SEED_ON_EMPTY must be boolean/);
+  });
+
+  it("names each bad variable and the rule it breaks, in one message", () => {
+    assert.throws(() => loadConfig({ PORT: "70000", LOG_LEVEL: "loud", DATA_DIR: "", DATABASE_URL: "mysql://x" }), {
+      name: "ConfigError",
+      message:
+        'invalid configuration: env/DATABASE_URL must match pattern "^postgres(ql)?://", ' +
+        "env/DATA_DIR must NOT have fewer than 1 characters, env/PORT must be <= 65535, " +
+        "env/LOG_LEVEL must be equal to one of the allowed values",
+    });
+  });
+
+  it("converts numbers as JavaScript reads them and refuses empty ones", () => {
+    const config = loadConfig({ PORT: " 8080", SIM_TIME_SCALE: "1e3", SEED_ON_EMPTY: "false" });
+    assert.deepEqual([config.port, config.cloud.simTimeScale, config.seedOnEmpty], [8080, 1000, false]);
+    assert.throws(() => loadConfig({ PORT: "" }), /env\/PORT must be integer/);
+    assert.throws(() => loadConfig({ RATE_LIMIT_PER_KEY_PER_MINUTE: "1.5" }), /must be integer/);
   });
 
   describe("on AWS Lambda", () => {
