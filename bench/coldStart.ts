@@ -6,7 +6,13 @@ import path from "node:path";
 import { FASTIER_PRODUCTION_ENVIRONMENT, issueApiKey, SYSTEM_ACTOR } from "@fastier/core";
 import { createInventoryStore, createPrismaApiKeyStore, openDatabaseHandle } from "@fastier/db";
 import { build } from "esbuild";
-import { API_BUNDLE_LIMIT_BYTES, BANNER, buildLambdaBundles, megabytes } from "../scripts/buildLambda.ts";
+import {
+  API_BUNDLE_LIMIT_BYTES,
+  BANNER,
+  buildLambdaBundles,
+  megabytes,
+  pgWithoutCloudflareProbePlugin,
+} from "../scripts/buildLambda.ts";
 import { httpApiEvent, type InvokeOutcome, invokeBundle } from "../scripts/invokeLambda.ts";
 import { startBenchProcess } from "./benchProcess.ts";
 import { openThrowawayDatabase } from "./throwawayDatabase.ts";
@@ -164,6 +170,8 @@ async function buildBareBundle(outDir: string): Promise<string> {
     legalComments: "none",
     logLevel: "warning",
     banner: { js: BANNER },
+    // The same pg as in the API bundle, so neither pays for a question the other skips.
+    plugins: [pgWithoutCloudflareProbePlugin()],
   });
   await writeFile(path.join(outDir, "bare", "package.json"), '{ "type": "module" }\n');
   return file;
