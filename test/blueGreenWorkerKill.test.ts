@@ -52,10 +52,18 @@ describe("a blue/green deploy survives a killed worker process", { timeout: 300_
     const operation = async () => (await api(`${base}/v1/operations/${operationId}`, key)).body;
 
     const first = launch("start:worker", env);
-    await waitUntil("the deploy to reach its create step", async () => (await operation()).step === "create");
+    // Killed while green is being created or launched: the steps a second worker must not repeat. A worker
+    // starting on a busy machine can take a while, and a step can pass between two looks, so any of them counts.
+    const beforeTheSwap = ["create", "launch", "judge"];
+    await waitUntil(
+      "the deploy to be creating or launching green",
+      async () => beforeTheSwap.includes(String((await operation()).step)),
+      120_000,
+    );
     first.kill();
     await waitUntil("the killed worker to be gone", async () => groupMembers(first.child.pid as number).length === 0);
     const killedIn = (await operation()).step;
+    assert.ok(beforeTheSwap.includes(String(killedIn)), `killed in step ${killedIn}`);
 
     const second = launch("start:worker", env);
     await waitUntil(
