@@ -1,9 +1,8 @@
 import { must } from "../api/problem.ts";
 import { useQuery } from "../api/useQuery.ts";
-import { FilterBar, FilterText, Pager } from "../components/Filters.tsx";
+import { FilterBar, FilterText } from "../components/Filters.tsx";
 import { formatTime } from "../components/format.ts";
-import { Async, Empty } from "../components/States.tsx";
-import { TableScroll } from "../components/TableScroll.tsx";
+import { PagedTable } from "../components/PagedTable.tsx";
 import type { PageProps } from "../router.ts";
 import { useSession } from "../session/context.ts";
 
@@ -27,43 +26,25 @@ export function Audit({ location }: PageProps) {
         <FilterText location={location} name="targetType" label="Target type" placeholder="e.g. resource" />
         <FilterText location={location} name="targetId" label="Target id" />
       </FilterBar>
-      <Async query={log} what="the audit log">
-        {(page) =>
-          page.items.length === 0 ? (
-            <Empty>No audit events match these filters.</Empty>
-          ) : (
-            <>
-              <TableScroll label="Audit events">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">When</th>
-                      <th scope="col">Who</th>
-                      <th scope="col">Action</th>
-                      <th scope="col">Target</th>
-                      <th scope="col">Request</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {page.items.map((event) => (
-                      <tr key={event.id}>
-                        <td>{formatTime(event.at)}</td>
-                        <td>{event.actorName}</td>
-                        <td>{event.action}</td>
-                        <td>
-                          {event.targetType} <span class="muted small">{event.targetId}</span>
-                        </td>
-                        <td class="muted small">{event.requestId ?? "—"}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableScroll>
-              <Pager location={location} nextCursor={page.nextCursor} />
-            </>
-          )
-        }
-      </Async>
+      <PagedTable
+        query={log}
+        location={location}
+        what="the audit log"
+        label="Audit events"
+        empty="No audit events match these filters."
+        columns={["When", "Who", "Action", "Target", "Request"]}
+        cells={(event) => (
+          <>
+            <td>{formatTime(event.at)}</td>
+            <td>{event.actorName}</td>
+            <td>{event.action}</td>
+            <td>
+              {event.targetType} <span class="muted small">{event.targetId}</span>
+            </td>
+            <td class="muted small">{event.requestId ?? "—"}</td>
+          </>
+        )}
+      />
     </section>
   );
 }

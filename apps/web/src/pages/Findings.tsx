@@ -2,11 +2,10 @@ import { FILTER_VALUES } from "@fastier/client";
 import { must } from "../api/problem.ts";
 import { useQuery } from "../api/useQuery.ts";
 import { Badge } from "../components/Badge.tsx";
-import { FilterBar, FilterSelect, Pager, queryValue } from "../components/Filters.tsx";
+import { FilterBar, FilterSelect, queryValue } from "../components/Filters.tsx";
 import { formatTime, humanize } from "../components/format.ts";
 import { Link } from "../components/Link.tsx";
-import { Async, Empty } from "../components/States.tsx";
-import { TableScroll } from "../components/TableScroll.tsx";
+import { PagedTable } from "../components/PagedTable.tsx";
 import type { PageProps } from "../router.ts";
 import { useSession } from "../session/context.ts";
 
@@ -38,51 +37,32 @@ export function Findings({ location }: PageProps) {
         <FilterSelect location={location} name="severity" label="Severity" options={FILTER_VALUES.findingSeverity} />
         <FilterSelect location={location} name="rule" label="Rule" options={FILTER_VALUES.findingRule} />
       </FilterBar>
-      <Async query={findings} what="findings">
-        {(page) =>
-          page.items.length === 0 ? (
-            <Empty>No findings match these filters.</Empty>
-          ) : (
-            <>
-              <TableScroll label="Findings">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Severity</th>
-                      <th scope="col">Finding</th>
-                      <th scope="col">Resource</th>
-                      <th scope="col">Rule</th>
-                      <th scope="col">Opened</th>
-                      <th scope="col">Status</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {page.items.map((finding) => (
-                      <tr key={finding.id}>
-                        <td>
-                          <Badge value={finding.severity} />
-                        </td>
-                        <td>
-                          <Link href={`/findings/${finding.id}`}>{finding.summary}</Link>
-                        </td>
-                        <td>
-                          <Link href={`/resources/${finding.resourceId}`}>{finding.resourceName}</Link>
-                        </td>
-                        <td>{humanize(finding.ruleId)}</td>
-                        <td>{formatTime(finding.openedAt)}</td>
-                        <td>
-                          <Badge value={finding.status} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableScroll>
-              <Pager location={location} nextCursor={page.nextCursor} />
-            </>
-          )
-        }
-      </Async>
+      <PagedTable
+        query={findings}
+        location={location}
+        what="findings"
+        label="Findings"
+        empty="No findings match these filters."
+        columns={["Severity", "Finding", "Resource", "Rule", "Opened", "Status"]}
+        cells={(finding) => (
+          <>
+            <td>
+              <Badge value={finding.severity} />
+            </td>
+            <td>
+              <Link href={`/findings/${finding.id}`}>{finding.summary}</Link>
+            </td>
+            <td>
+              <Link href={`/resources/${finding.resourceId}`}>{finding.resourceName}</Link>
+            </td>
+            <td>{humanize(finding.ruleId)}</td>
+            <td>{formatTime(finding.openedAt)}</td>
+            <td>
+              <Badge value={finding.status} />
+            </td>
+          </>
+        )}
+      />
     </section>
   );
 }

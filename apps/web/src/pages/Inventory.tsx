@@ -2,11 +2,10 @@ import { FILTER_VALUES } from "@fastier/client";
 import { must } from "../api/problem.ts";
 import { useQuery } from "../api/useQuery.ts";
 import { Badge } from "../components/Badge.tsx";
-import { FilterBar, FilterSelect, FilterText, Pager, queryValue } from "../components/Filters.tsx";
+import { FilterBar, FilterSelect, FilterText, queryValue } from "../components/Filters.tsx";
 import { formatTime, humanize } from "../components/format.ts";
 import { Link } from "../components/Link.tsx";
-import { Async, Empty } from "../components/States.tsx";
-import { TableScroll } from "../components/TableScroll.tsx";
+import { PagedTable } from "../components/PagedTable.tsx";
 import type { PageProps } from "../router.ts";
 import { useSession } from "../session/context.ts";
 
@@ -36,49 +35,31 @@ export function Inventory({ location }: PageProps) {
         <FilterText location={location} name="namePrefix" label="Name starts with" />
         <FilterText location={location} name="tag" label="Tag" placeholder="key or key=value" />
       </FilterBar>
-      <Async query={list} what="the inventory">
-        {(page) =>
-          page.items.length === 0 ? (
-            <Empty>No resources match these filters.</Empty>
-          ) : (
-            <>
-              <TableScroll label="Resources">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Kind</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Type / capacity</th>
-                      <th scope="col">Last synced</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {page.items.map((resource) => (
-                      <tr key={resource.id}>
-                        <td>
-                          <Link href={`/resources/${resource.id}`}>{resource.name}</Link>
-                        </td>
-                        <td>{humanize(resource.kind)}</td>
-                        <td>
-                          <Badge value={resource.status} />
-                        </td>
-                        <td>
-                          {resource.instanceType ?? ""}
-                          {resource.capacity &&
-                            ` ${resource.capacity.desiredCapacity} (${resource.capacity.minSize}–${resource.capacity.maxSize})`}
-                        </td>
-                        <td>{formatTime(resource.lastSyncedAt)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </TableScroll>
-              <Pager location={location} nextCursor={page.nextCursor} />
-            </>
-          )
-        }
-      </Async>
+      <PagedTable
+        query={list}
+        location={location}
+        what="the inventory"
+        label="Resources"
+        empty="No resources match these filters."
+        columns={["Name", "Kind", "Status", "Type / capacity", "Last synced"]}
+        cells={(resource) => (
+          <>
+            <td>
+              <Link href={`/resources/${resource.id}`}>{resource.name}</Link>
+            </td>
+            <td>{humanize(resource.kind)}</td>
+            <td>
+              <Badge value={resource.status} />
+            </td>
+            <td>
+              {resource.instanceType ?? ""}
+              {resource.capacity &&
+                ` ${resource.capacity.desiredCapacity} (${resource.capacity.minSize}–${resource.capacity.maxSize})`}
+            </td>
+            <td>{formatTime(resource.lastSyncedAt)}</td>
+          </>
+        )}
+      />
     </section>
   );
 }
