@@ -1,36 +1,18 @@
 // A real worker OS process is killed (SIGKILL) in the middle of a blue/green deploy; a new worker
 // process carries the operation on: exactly one green environment is created and one swap made.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { findFreePort } from "@fastier/db";
 import { queryEmbedded } from "./helpers/embeddedDatabase.ts";
-import { api, waitUntil } from "./helpers/launchedApi.ts";
-import { groupMembers, type LaunchedScript, launchNpmScript, processesMentioning } from "./helpers/npmScripts.ts";
+import { api, launchedScripts, waitUntil } from "./helpers/launchedApi.ts";
+import { groupMembers } from "./helpers/npmScripts.ts";
 
 const { DATABASE_URL: _ignored, ...baseEnv } = process.env;
-const launched: LaunchedScript[] = [];
-const folders: string[] = [];
-after(async () => {
-  for (const script of launched) script.kill();
-  for (const folder of folders) {
-    for (const pid of processesMentioning(folder)) process.kill(pid, "SIGKILL");
-    await rm(folder, { recursive: true, force: true });
-  }
-});
-
-function launch(script: string, env: NodeJS.ProcessEnv) {
-  const started = launchNpmScript(script, env);
-  launched.push(started);
-  return started;
-}
+const { launch, dataFolder } = launchedScripts();
 
 describe("a blue/green deploy survives a killed worker process", { timeout: 300_000 }, () => {
   it("resumes on a new worker with one green environment created and one swap", async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "fastier-bluegreen-kill-"));
-    folders.push(dataDir);
+    const dataDir = await dataFolder("fastier-bluegreen-kill-");
     const port = await findFreePort();
     // Simulated minutes pass in a fifth of a second: the clone launches in under two seconds.
     const env = { ...baseEnv, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", SIM_TIME_SCALE: "300" };

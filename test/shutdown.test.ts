@@ -1,16 +1,13 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { findFreePort } from "@fastier/db";
 import { queryEmbedded } from "./helpers/embeddedDatabase.ts";
-import { api, waitUntil } from "./helpers/launchedApi.ts";
+import { api, launchedScripts, waitUntil } from "./helpers/launchedApi.ts";
 import {
   groupMembers,
   type LaunchedScript,
-  launchNpmScript,
   processesMentioning,
   STOP_SIGNALS,
   type StopSignal,
@@ -19,22 +16,7 @@ import {
 const { DATABASE_URL: _ignored, ...baseEnv } = process.env;
 /** What every launch path must do: drain and exit in this time. */
 const STOP_WITHIN_MS = 10_000;
-const launched: LaunchedScript[] = [];
-const folders: string[] = [];
-after(async () => {
-  for (const script of launched) script.kill();
-  for (const folder of folders) {
-    // The embedded server runs in a group of its own: a failed test may have left it behind.
-    for (const pid of processesMentioning(folder)) process.kill(pid, "SIGKILL");
-    await rm(folder, { recursive: true, force: true });
-  }
-});
-
-function launch(script: string, env: NodeJS.ProcessEnv) {
-  const started = launchNpmScript(script, env);
-  launched.push(started);
-  return started;
-}
+const { launch, dataFolder } = launchedScripts();
 
 /** Opens the operation's event stream and collects what arrives until the server ends it. */
 function openEventStream(url: string, key: string) {
@@ -85,8 +67,7 @@ async function assertDatabaseStopped(dataDir: string, context: string) {
 describe("stopping every launch path", { timeout: 600_000 }, () => {
   for (const how of STOP_SIGNALS) {
     it(`${how}: start:api and start:worker, then npm start, each drain and exit 0 within 10 s`, async () => {
-      const dataDir = await mkdtemp(path.join(tmpdir(), "fastier-shutdown-"));
-      folders.push(dataDir);
+      const dataDir = await dataFolder("fastier-shutdown-");
       const port = await findFreePort();
       const env = { ...baseEnv, DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" };
       const base = `http://127.0.0.1:${port}`;
