@@ -5,19 +5,15 @@ import { driveOperation, storedOperation } from "../../../test/helpers/driveOper
 import { createTestDatabase, type TestDatabase } from "../../../test/helpers/testDatabase.ts";
 import {
   BEANSTALK_DATABASE_ATTRIBUTE,
-  BEANSTALK_ENVIRONMENT_NAME,
   blueGreenDeploy,
   CloudError,
   type CloudPort,
   DomainError,
   type StepOutcome,
 } from "../src/index.ts";
-import { environmentTarget, recordingBlueGreenCalls } from "./helpers/blueGreenTargets.ts";
+import { BLUE, environmentTarget, GREEN, LIVE_CNAME, recordingBlueGreenCalls } from "./helpers/blueGreenTargets.ts";
 import { resumeOperation } from "./helpers/rdsTargets.ts";
 
-const BLUE = BEANSTALK_ENVIRONMENT_NAME;
-const GREEN = `${BLUE}-b`;
-const LIVE_CNAME = "fastier-prod.us-east-1.elasticbeanstalk.com";
 const NEXT_VERSION = "fastier-web-v42";
 
 describe("blue/green deploy on Elastic Beanstalk (state machine on the simulator)", () => {

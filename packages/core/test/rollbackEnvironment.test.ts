@@ -3,23 +3,12 @@ import { after, before, describe, it } from "node:test";
 import { createManualClock, createSimCloud, type ManualClock } from "@fastier/cloud";
 import { driveOperation, storedOperation } from "../../../test/helpers/driveOperation.ts";
 import { createTestDatabase, type TestDatabase } from "../../../test/helpers/testDatabase.ts";
-import {
-  BEANSTALK_ENVIRONMENT_NAME,
-  type CloudPort,
-  DomainError,
-  gateBalancerOf,
-  readGateSignals,
-  type StepOutcome,
-} from "../src/index.ts";
+import { type CloudPort, DomainError, gateBalancerOf, readGateSignals, type StepOutcome } from "../src/index.ts";
 import { rollbackEnvironment } from "../src/operations/kinds/rollbackEnvironment.ts";
 import { startDeployment } from "../src/operations/kinds/startDeployment.ts";
-import { environmentTarget, recordingBlueGreenCalls } from "./helpers/blueGreenTargets.ts";
+import { BLUE, environmentTarget, GREEN, LIVE_CNAME, recordingBlueGreenCalls } from "./helpers/blueGreenTargets.ts";
 import { PIPELINE_NAME, pipelineTarget } from "./helpers/pipelineTargets.ts";
 import { resumeOperation } from "./helpers/rdsTargets.ts";
-
-const BLUE = BEANSTALK_ENVIRONMENT_NAME;
-const GREEN = `${BLUE}-b`;
-const LIVE_CNAME = "fastier-prod.us-east-1.elasticbeanstalk.com";
 
 describe("rolling a Beanstalk environment back in one call (simulator)", () => {
   let db: TestDatabase;

@@ -7,6 +7,12 @@ import {
   type Resource,
 } from "../../src/index.ts";
 
+/** The environment that serves the site before a blue/green deploy, and the one the deploy creates beside it. */
+export const BLUE = BEANSTALK_ENVIRONMENT_NAME;
+export const GREEN = `${BLUE}-b`;
+/** The address users reach: whichever environment holds it is live. */
+export const LIVE_CNAME = "fastier-prod.us-east-1.elasticbeanstalk.com";
+
 /** Fastier's live Beanstalk environment as the operations receive it: its name is what they look up. */
 export const environmentTarget = (attributes: Record<string, unknown> = {}, name = BEANSTALK_ENVIRONMENT_NAME) =>
   ({
