@@ -43,7 +43,10 @@ describe("the code-cache entry of a Lambda bundle", () => {
   }
 
   const invoke = (entry: string, env: NodeJS.ProcessEnv = {}) =>
-    invokeBundle<{ statusCode: number; body: string }>(entry, "handler", [{}], { PATH: process.env.PATH, ...env });
+    invokeBundle<{ statusCode: number; body: string; strict: boolean }>(entry, "handler", [{}], {
+      PATH: process.env.PATH,
+      ...env,
+    });
 
   before(async () => {
     outDir = await mkdtemp(path.join(tmpdir(), "fastier-code-cache-test-"));
@@ -52,12 +55,13 @@ describe("the code-cache entry of a Lambda bundle", () => {
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
-  it("starts from the cache the build wrote, without a warning", async () => {
+  it("starts from the cache the build wrote, without a warning, as strict code", async () => {
     const { entry, cache } = await bundleFixture("accepted");
     assert.ok((await stat(cache)).size > 0);
     const { invocations, output } = await invoke(entry);
     assert.equal(invocations[0]?.result.statusCode, 200, output);
     assert.doesNotMatch(output, REJECTED);
+    assert.equal(invocations[0]?.result.strict, true);
   });
 
   it("compiles from source after one JSON warning when V8 refuses the cache (made for other code)", async () => {

@@ -23,9 +23,8 @@ function readCodeCache() {
   }
 }
 
-// CommonJS's own wrapper, on a line of its own (lineOffset -1) so stack traces keep the bundle's lines and columns.
-const source = `(function (exports, require, module, __filename, __dirname) {\n${readFileSync(filename, "utf8")}\n})`;
-const script = new Script(source, { filename, lineOffset: -1, cachedData: readCodeCache() });
+// app.cjs is CommonJS's wrapper function, written by the build (scripts/lambdaCodeCache.ts).
+const script = new Script(readFileSync(filename, "utf8"), { filename, cachedData: readCodeCache() });
 if (script.cachedDataRejected) {
   // pino's shape, so CloudWatch gets one JSON object per line like every other log line.
   const message = `V8 rejected ${filename}.cache (made by another Node.js version?): compiled from source`;
