@@ -9,6 +9,7 @@ import {
   API_WARM_UP_EVENTS,
   CACHED_CODE_FILE,
   CACHED_CODE_OPTIONS,
+  codeCacheNodeWarning,
   installCodeCacheEntry,
   writeCodeCache,
 } from "./lambdaCodeCache.ts";
@@ -372,6 +373,8 @@ export function reportBundles(bundles: BuiltBundle[], print: (line: string) => v
     for (const input of largestInputs(bundle.metafile, 3)) {
       print(`          ${megabytes(input.bytes).padStart(6)} MB  ${input.path}`);
     }
+    const warning = bundle.codeCacheBytes === undefined ? undefined : codeCacheNodeWarning();
+    if (warning) print(`          note: ${warning}`);
   }
   return ok;
 }

@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { BuildOptions } from "esbuild";
+import { LAMBDA_NODE_MAJOR } from "../infra/lib/lambdaBundles.ts";
 import { httpApiEvent } from "./invokeLambda.ts";
 
 /** The bundled code's file name in a code-cached bundle; its cache is `<this>.cache`. */
@@ -93,4 +94,14 @@ export async function writeCodeCache(entry: string, events: unknown[], env: Node
     { env: { PATH: process.env.PATH, ...env }, maxBuffer: 16 * 1024 * 1024 },
   );
   return (await stat(cacheFile)).size;
+}
+
+/** A warning for the build's report when this Node is not the functions' major, whose V8 will refuse the cache. */
+export function codeCacheNodeWarning(nodeVersion: string = process.version): string | undefined {
+  const major = Number(/^v(\d+)\./.exec(nodeVersion)?.[1]);
+  if (major === LAMBDA_NODE_MAJOR) return undefined;
+  return (
+    `the API's code cache was made by Node ${nodeVersion}; the functions run nodejs${LAMBDA_NODE_MAJOR}.x, ` +
+    `which will refuse it and compile from source: build with Node ${LAMBDA_NODE_MAJOR} to ship a cache it takes`
+  );
 }

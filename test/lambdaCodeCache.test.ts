@@ -7,10 +7,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { build } from "esbuild";
+import { LAMBDA_NODE_MAJOR } from "../infra/lib/lambdaBundles.ts";
 import { invokeBundle } from "../scripts/invokeLambda.ts";
 import {
   CACHED_CODE_FILE,
   CACHED_CODE_OPTIONS,
+  codeCacheNodeWarning,
   installCodeCacheEntry,
   writeCodeCache,
 } from "../scripts/lambdaCodeCache.ts";
@@ -93,5 +95,11 @@ describe("the code-cache entry of a Lambda bundle", () => {
     const plain = (await invoke(entry)).invocations[0]?.result.body ?? "";
     assert.match(plain.split("\n")[1] ?? "", /app\.cjs:\d+:\d+\)$/);
     assert.doesNotMatch(plain, /codeCachedHandler\.ts/);
+  });
+
+  it("warns at build time when the Node building it is not the one the functions run", () => {
+    assert.equal(codeCacheNodeWarning(`v${LAMBDA_NODE_MAJOR}.11.1`), undefined);
+    const warning = codeCacheNodeWarning(`v${LAMBDA_NODE_MAJOR - 2}.20.2`);
+    assert.match(warning ?? "", new RegExp(`Node v${LAMBDA_NODE_MAJOR - 2}\\.20\\.2.*nodejs${LAMBDA_NODE_MAJOR}\\.x`));
   });
 });

@@ -6,6 +6,12 @@ export const LAMBDA_BUNDLES = ["api", "worker"] as const;
 export type LambdaBundle = (typeof LAMBDA_BUNDLES)[number];
 
 /**
+ * The Node.js major the functions run (`nodejs<major>.x`; the stack's test holds the two together). The
+ * API bundle's V8 code cache is taken only by the Node release that made it, so build on this major.
+ */
+export const LAMBDA_NODE_MAJOR = 22;
+
+/**
  * What an asset directory must hold: each bundle's `index.mjs`, the API's code that its index.mjs
  * compiles (`app.cjs`; its code cache `app.cjs.cache` is optional: without it the code compiles
  * from source), and the dashboard the API function serves at / (`npm run build:lambda` copies the
