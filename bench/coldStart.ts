@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { FASTIER_PRODUCTION_ENVIRONMENT, issueApiKey, SYSTEM_ACTOR } from "@fastier/core";
 import { createInventoryStore, createPrismaApiKeyStore, openDatabaseHandle } from "@fastier/db";
-import { build } from "esbuild";
+import { type BuildOptions, build } from "esbuild";
 import {
   API_BUNDLE_LIMIT_BYTES,
   BANNER,
@@ -14,6 +14,12 @@ import {
   pgWithoutCloudflareProbePlugin,
 } from "../scripts/buildLambda.ts";
 import { httpApiEvent, type InvokeOutcome, invokeBundle } from "../scripts/invokeLambda.ts";
+import {
+  CACHED_CODE_FILE,
+  CACHED_CODE_OPTIONS,
+  installCodeCacheEntry,
+  writeCodeCache,
+} from "../scripts/lambdaCodeCache.ts";
 import { startBenchProcess } from "./benchProcess.ts";
 import { openThrowawayDatabase } from "./throwawayDatabase.ts";
 
@@ -37,6 +43,9 @@ function readSettings(env: NodeJS.ProcessEnv = process.env) {
 interface Sample {
   importMs: number;
   firstMs: number;
+  /** CPU time of the import and of the first invocation, which load on the machine moves less than wall time. */
+  importCpuMs: number;
+  firstCpuMs: number;
   secondMs: number;
   wallMs: number;
 }
@@ -54,8 +63,17 @@ async function coldStart(file: string, events: unknown[], env: NodeJS.ProcessEnv
     if (result.statusCode !== 200) throw new Error(`answered ${result.statusCode}: ${result.body.slice(0, 300)}`);
   }
   const [first, second] = outcome.invocations;
-  return { importMs: outcome.importMs, firstMs: first?.ms ?? Number.NaN, secondMs: second?.ms ?? Number.NaN, wallMs };
+  return {
+    importMs: outcome.importMs,
+    firstMs: first?.ms ?? Number.NaN,
+    importCpuMs: outcome.importCpuMs,
+    firstCpuMs: first?.cpuMs ?? Number.NaN,
+    secondMs: second?.ms ?? Number.NaN,
+    wallMs,
+  };
 }
+
+const cpuToFirst = (sample: Sample) => sample.importCpuMs + sample.firstCpuMs;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -69,8 +87,11 @@ async function run(): Promise<boolean> {
   cleanup.defer("remove the bundle", () => rm(outDir, { recursive: true, force: true }));
   const [bundle] = await buildLambdaBundles({ outDir, names: ["api"] });
   if (!bundle) throw new Error("no API bundle was built");
-  log(`built ${bundle.file}: ${megabytes(bundle.bytes)} MB`);
+  const cache =
+    bundle.codeCacheBytes === undefined ? "no code cache" : `code cache ${megabytes(bundle.codeCacheBytes)} MB`;
+  log(`built ${bundle.code}: ${megabytes(bundle.bytes)} MB, ${cache}`);
   const bareFile = await buildBareBundle(outDir);
+  const bareCachedFile = await buildBareBundleWithCodeCache(outDir);
 
   const database = await openThrowawayDatabase(settings.databaseUrl, cleanup, log);
   const handle = openDatabaseHandle({ url: database.url, poolMax: 2 });
@@ -100,11 +121,13 @@ async function run(): Promise<boolean> {
   // and warms the file cache as a deployed function's storage would be.
   await coldStart(bundle.file, [healthz(), environments()], env);
   await coldStart(bareFile, [environments()], env);
+  await coldStart(bareCachedFile, [environments()], env);
 
   const series = {
     healthz: [] as Sample[],
     environments: [] as Sample[],
     bare: [] as Sample[],
+    bareCached: [] as Sample[],
   };
   log(`${settings.runs} cold starts for each first request, and of the bare bundle ...`);
   // Interleaved, so that whatever else the machine does weighs on both alike.
@@ -112,6 +135,7 @@ async function run(): Promise<boolean> {
     series.healthz.push(await coldStart(bundle.file, [healthz(), environments()], env));
     series.environments.push(await coldStart(bundle.file, [environments(), healthz()], env));
     series.bare.push(await coldStart(bareFile, [environments(), environments()], env));
+    series.bareCached.push(await coldStart(bareCachedFile, [environments(), environments()], env));
   }
 
   const rows: [string, number[]][] = [
@@ -125,12 +149,24 @@ async function run(): Promise<boolean> {
     ["bare Fastify + pg: import", series.bare.map((sample) => sample.importMs)],
     ["bare Fastify + pg: import + first GET /v1/environments", series.bare.map((s) => s.importMs + s.firstMs)],
     ["  then a second GET /v1/environments", series.bare.map((sample) => sample.secondMs)],
+    ["bare, with a code cache as the API's: import", series.bareCached.map((sample) => sample.importMs)],
+    ["bare, with a code cache: import + first GET", series.bareCached.map((s) => s.importMs + s.firstMs)],
+    ["CPU ms: app, import + first GET /v1/environments", series.environments.map(cpuToFirst)],
+    ["CPU ms: bare, import + first GET", series.bare.map(cpuToFirst)],
+    ["CPU ms: bare with a code cache, import + first GET", series.bareCached.map(cpuToFirst)],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const healthzFirst = median(rows[2]![1]);
   const environmentsFirst = median(rows[3]![1]);
   const bareFirst = median(rows[8]![1]);
+  const bareCachedFirst = median(rows[11]![1]);
   const ratio = environmentsFirst / bareFirst;
+  const cachedRatio = environmentsFirst / bareCachedFirst;
+  const [appCpu, bareCpu, bareCachedCpu] = [rows[12]![1], rows[13]![1], rows[14]![1]].map(median) as [
+    number,
+    number,
+    number,
+  ];
   const bundleMet = bundle.bytes <= API_BUNDLE_LIMIT_BYTES;
   const verdict = (met: boolean) => (met ? "met" : "NOT met");
   console.log(
@@ -151,30 +187,53 @@ async function run(): Promise<boolean> {
         ` (target ≤ ${TARGET_FIRST_RESPONSE_MS} ms: ${verdict(Math.max(healthzFirst, environmentsFirst) <= TARGET_FIRST_RESPONSE_MS)})`,
       `first authenticated list, app vs bare Fastify + pg, median import + first: ${environmentsFirst.toFixed(0)} ms vs ` +
         `${bareFirst.toFixed(0)} ms = ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO_TO_BARE}×: ${verdict(ratio <= TARGET_RATIO_TO_BARE)})`,
+      `the same against the bare bundle given a code cache too: ${environmentsFirst.toFixed(0)} ms vs ` +
+        `${bareCachedFirst.toFixed(0)} ms = ${cachedRatio.toFixed(2)}× (target ≤ ${TARGET_RATIO_TO_BARE}×: ` +
+        `${verdict(cachedRatio <= TARGET_RATIO_TO_BARE)})`,
+      `in CPU time, median import + first: app ${appCpu.toFixed(0)} ms vs bare ${bareCpu.toFixed(0)} ms = ` +
+        `${(appCpu / bareCpu).toFixed(2)}×, vs bare with a code cache ${bareCachedCpu.toFixed(0)} ms = ` +
+        `${(appCpu / bareCachedCpu).toFixed(2)}×`,
+      `load average (1, 5, 15 min) at the end: ${os
+        .loadavg()
+        .map((load) => load.toFixed(2))
+        .join(", ")}`,
     ].join("\n"),
   );
   return true;
 }
 
-/** bench/bareLambda.ts, bundled as the API's bundle is (one minified ESM file, the same banner). */
+/** bench/bareLambda.ts, bundled as a plain ES module (one minified file, the ES module banner). */
 async function buildBareBundle(outDir: string): Promise<string> {
   const file = path.join(outDir, "bare", "index.mjs");
-  await build({
-    entryPoints: [path.join(import.meta.dirname, "bareLambda.ts")],
-    outfile: file,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "esm",
-    minify: true,
-    legalComments: "none",
-    logLevel: "warning",
-    banner: { js: BANNER },
-    // The same pg as in the API bundle, so neither pays for a question the other skips.
-    plugins: [pgWithoutCloudflareProbePlugin()],
-  });
+  await build({ ...BARE_BUILD, outfile: file, format: "esm", banner: { js: BANNER } });
   await writeFile(path.join(outDir, "bare", "package.json"), '{ "type": "module" }\n');
   return file;
 }
+
+/**
+ * bench/bareLambda.ts shipped as the API is: CommonJS behind the code-cache entry, its cache made by
+ * the same database-free warm-up (its first request fails to reach the database, as the API's does).
+ * A code cache is open to any bundle, so the ratio is also given against this.
+ */
+async function buildBareBundleWithCodeCache(outDir: string): Promise<string> {
+  const directory = path.join(outDir, "bare-cached");
+  await build({ ...BARE_BUILD, outfile: path.join(directory, CACHED_CODE_FILE), ...CACHED_CODE_OPTIONS });
+  await writeFile(path.join(directory, "package.json"), '{ "type": "module" }\n');
+  const entry = await installCodeCacheEntry(directory);
+  await writeCodeCache(entry, [httpApiEvent("GET", "/v1/environments", { authorization: "Bearer fcp_warm-up" })]);
+  return entry;
+}
+
+const BARE_BUILD = {
+  entryPoints: [path.join(import.meta.dirname, "bareLambda.ts")],
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  minify: true,
+  legalComments: "none",
+  logLevel: "warning",
+  // The same pg as in the API bundle, so neither pays for a question the other skips.
+  plugins: [pgWithoutCloudflareProbePlugin()],
+} satisfies BuildOptions;
 
 await finish(run);

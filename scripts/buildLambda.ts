@@ -1,19 +1,33 @@
-// npm run build:lambda: one ESM bundle per Lambda function, in dist/lambda/<name>/index.mjs.
+// npm run build:lambda: one bundle per Lambda function, in dist/lambda/<name>/, its handlers in index.mjs.
 import { existsSync } from "node:fs";
 import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants as zlibConstants } from "node:zlib";
 import { build, type Metafile, type Plugin } from "esbuild";
+import {
+  API_WARM_UP_EVENTS,
+  CACHED_CODE_FILE,
+  CACHED_CODE_OPTIONS,
+  codeCacheNodeWarning,
+  installCodeCacheEntry,
+  writeCodeCache,
+} from "./lambdaCodeCache.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** The API is served from one file; over this, cold starts and uploads grow noticeably. MB are 10^6 bytes here. */
 export const API_BUNDLE_LIMIT_BYTES = 5_000_000;
 
+/**
+ * `codeCache`: the function's code is a CommonJS file (app.cjs) that index.mjs compiles with a V8
+ * code cache made at build time (see scripts/lambdaShims/codeCacheEntry.mjs); otherwise index.mjs is
+ * the ES module bundle itself. The API answers people, so its cold starts count; the worker runs on
+ * a schedule.
+ */
 export const LAMBDA_FUNCTIONS = {
-  api: { entry: "apps/api/src/lambda.ts", handlers: ["handler"] },
-  worker: { entry: "apps/worker/src/lambda.ts", handlers: ["reconcile", "sweep", "sync", "migrate"] },
+  api: { entry: "apps/api/src/lambda.ts", handlers: ["handler"], codeCache: true },
+  worker: { entry: "apps/worker/src/lambda.ts", handlers: ["reconcile", "sweep", "sync", "migrate"], codeCache: false },
 } as const;
 
 export type LambdaFunctionName = keyof typeof LAMBDA_FUNCTIONS;
@@ -24,8 +38,12 @@ export interface BuiltBundle {
   directory: string;
   /** <directory>/index.mjs; the handlers are `index.<export>`. */
   file: string;
+  /** The bundled code: index.mjs itself, or app.cjs beside it when the function has a code cache. */
+  code: string;
   bytes: number;
-  /** Everything shipped beside the bundle (source map, migrations, static assets), in bytes. */
+  /** The V8 code cache of `code` (app.cjs.cache), when the function has one; its size in bytes. */
+  codeCacheBytes?: number;
+  /** Everything shipped beside the bundled code (entry, code cache, source map, migrations, static assets), in bytes. */
   assetBytes: number;
   metafile: Metafile;
 }
@@ -247,17 +265,19 @@ export async function buildLambdaBundles(options: BuildOptions = {}): Promise<Bu
     await rm(directory, { recursive: true, force: true });
     await mkdir(directory, { recursive: true });
     const file = path.join(directory, "index.mjs");
+    const { codeCache } = LAMBDA_FUNCTIONS[name];
+    const code = codeCache ? path.join(directory, CACHED_CODE_FILE) : file;
     const result = await build({
       absWorkingDir: ROOT,
       entryPoints: [path.join(ROOT, LAMBDA_FUNCTIONS[name].entry)],
-      outfile: file,
+      outfile: code,
       bundle: true,
       platform: "node",
       target: "node20",
       format: "esm",
       minify: true,
       treeShaking: true,
-      // index.mjs.map beside the bundle, for stack traces (NODE_OPTIONS=--enable-source-maps). Mappings only:
+      // <code file>.map beside the bundle, for stack traces (NODE_OPTIONS=--enable-source-maps). Mappings only:
       // the sources themselves would make it 16 MB, all read at start-up when source maps are enabled.
       sourcemap: "linked",
       sourcesContent: false,
@@ -268,6 +288,7 @@ export async function buildLambdaBundles(options: BuildOptions = {}): Promise<Bu
       // Prefer the ESM build of packages without an `exports` map (the AWS SDK's dist-es): it tree-shakes,
       // the CommonJS one does not (EC2 alone: 1.5 MB against 0.85 MB). `exports` conditions stay esbuild's.
       mainFields: ["module", "main"],
+      ...(codeCache && CACHED_CODE_OPTIONS),
       plugins: [
         projectSideEffectsPlugin(),
         withoutEmbeddedPostgresPlugin(),
@@ -296,12 +317,18 @@ export async function buildLambdaBundles(options: BuildOptions = {}): Promise<Bu
         filter: (source) => !source.endsWith(".prisma"),
       });
     }
-    const bytes = (await stat(file)).size;
+    // Last, once everything the warm-up may read (the dashboard, /docs' files) is in place.
+    const codeCacheBytes = codeCache
+      ? await writeCodeCache(await installCodeCacheEntry(directory), API_WARM_UP_EVENTS)
+      : undefined;
+    const bytes = (await stat(code)).size;
     bundles.push({
       name,
       directory,
       file,
+      code,
       bytes,
+      ...(codeCacheBytes !== undefined && { codeCacheBytes }),
       assetBytes: (await folderBytes(directory)) - bytes,
       metafile: result.metafile,
     });
@@ -337,14 +364,17 @@ export function reportBundles(bundles: BuiltBundle[], print: (line: string) => v
     if (over) ok = false;
     const limit =
       bundle.name === "api" ? ` (limit ${megabytes(API_BUNDLE_LIMIT_BYTES)} MB${over ? ": OVER" : ""})` : "";
+    const cache = bundle.codeCacheBytes === undefined ? "" : `  + ${megabytes(bundle.codeCacheBytes)} MB code cache`;
     print(
-      `${bundle.name.padEnd(7)} ${path.relative(process.cwd(), bundle.file)}  ${megabytes(bundle.bytes)} MB${limit}` +
+      `${bundle.name.padEnd(7)} ${path.relative(process.cwd(), bundle.code)}  ${megabytes(bundle.bytes)} MB${limit}${cache}` +
         `  + ${megabytes(bundle.assetBytes)} MB beside it (source map, assets)` +
         `  handlers: ${LAMBDA_FUNCTIONS[bundle.name].handlers.map((handler) => `index.${handler}`).join(", ")}`,
     );
     for (const input of largestInputs(bundle.metafile, 3)) {
       print(`          ${megabytes(input.bytes).padStart(6)} MB  ${input.path}`);
     }
+    const warning = bundle.codeCacheBytes === undefined ? undefined : codeCacheNodeWarning();
+    if (warning) print(`          note: ${warning}`);
   }
   return ok;
 }

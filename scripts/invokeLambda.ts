@@ -7,11 +7,15 @@ export interface Invocation<T = unknown> {
   result: T;
   /** Time of the call, from before the handler is called until its promise settles. */
   ms: number;
+  /** CPU time (user + system) the process spent meanwhile: what load on the machine moves least. */
+  cpuMs: number;
 }
 
 export interface InvokeOutcome<T = unknown> {
   /** Time to import the bundle (what Lambda's init phase does). */
   importMs: number;
+  /** CPU time of the import. */
+  importCpuMs: number;
   invocations: Invocation<T>[];
   /** Everything the process wrote (its logs), for failure messages. */
   output: string;
@@ -33,9 +37,15 @@ import { pathToFileURL } from "node:url";
 const [bundle, exportName, eventsJson, timeoutsJson] = process.argv.slice(1);
 const events = JSON.parse(eventsJson);
 const timeouts = JSON.parse(timeoutsJson);
+const cpuMsSince = (start) => {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+};
 const importStarted = performance.now();
+const importCpu = process.cpuUsage();
 const module = await import(pathToFileURL(bundle).href);
 const importMs = performance.now() - importStarted;
+const importCpuMs = cpuMsSince(importCpu);
 const handler = module[exportName];
 if (typeof handler !== "function") throw new Error(\`\${bundle} exports no handler \${exportName}\`);
 const invocations = [];
@@ -47,12 +57,13 @@ for (const [index, event] of events.entries()) {
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const result = await handler(event, context);
-  invocations.push({ result, ms: performance.now() - started });
+  invocations.push({ result, ms: performance.now() - started, cpuMs: cpuMsSince(cpu) });
 }
 // The pool keeps the event loop alive (Lambda would freeze the container here), so exit, but only
 // once the answer is flushed: stdout to a pipe is asynchronous and exit would cut it short.
-process.stdout.write("\\n${RESULT_MARKER}" + JSON.stringify({ importMs, invocations }) + "\\n", () => process.exit(0));
+process.stdout.write("\\n${RESULT_MARKER}" + JSON.stringify({ importMs, importCpuMs, invocations }) + "\\n", () => process.exit(0));
 `;
 
 export function invokeBundle<T = unknown>(

@@ -63,6 +63,10 @@ describe("Lambda bundles, run by plain node", () => {
   it("builds both bundles, the API one within its 5 MB limit, with the migrations beside the worker", async () => {
     assert.ok(bundles.api && bundles.worker);
     assert.ok(bundles.api.bytes <= API_BUNDLE_LIMIT_BYTES, `API bundle is ${bundles.api.bytes} bytes`);
+    // The API starts from a V8 code cache made by the build's warm-up; the worker is one ES module.
+    assert.ok((bundles.api.codeCacheBytes ?? 0) > 1_000_000, `API code cache: ${bundles.api.codeCacheBytes} bytes`);
+    assert.equal(bundles.worker.code, bundles.worker.file);
+    assert.equal(bundles.worker.codeCacheBytes, undefined);
     const shipped = await readMigrations(path.join(bundles.worker.directory, "migrations"));
     assert.deepEqual(
       shipped.map((migration) => migration.name),
@@ -118,6 +122,7 @@ describe("Lambda bundles, run by plain node", () => {
       (invocation) => invocation.result,
     );
     assert.equal(health?.statusCode, 200, output);
+    assert.doesNotMatch(output, /V8 rejected/, "the code cache made by this Node is taken");
     assert.equal(health?.headers["x-request-id"], healthz.requestContext.requestId);
     assert.equal(anonymous?.statusCode, 401, anonymous?.body);
     assert.match(anonymous?.headers["content-type"] ?? "", /application\/problem\+json/);

@@ -1,16 +1,25 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 
-/** The two bundles the control plane deploys, each one ESM file with its handlers. */
+/** The two bundles the control plane deploys, each with its handlers in index.mjs. */
 export const LAMBDA_BUNDLES = ["api", "worker"] as const;
 export type LambdaBundle = (typeof LAMBDA_BUNDLES)[number];
 
 /**
- * What an asset directory must hold: each bundle's `index.mjs`, and the dashboard the API
- * function serves at / (`npm run build:lambda` copies the web build to `api/web/`).
+ * The Node.js major the functions run (`nodejs<major>.x`; the stack's test holds the two together). The
+ * API bundle's V8 code cache is taken only by the Node release that made it, so build on this major.
+ */
+export const LAMBDA_NODE_MAJOR = 22;
+
+/**
+ * What an asset directory must hold: each bundle's `index.mjs`, the API's code that its index.mjs
+ * compiles (`app.cjs`; its code cache `app.cjs.cache` is optional: without it the code compiles
+ * from source), and the dashboard the API function serves at / (`npm run build:lambda` copies the
+ * web build to `api/web/`).
  */
 const REQUIRED_FILES = [
   path.join("api", "index.mjs"),
+  path.join("api", "app.cjs"),
   path.join("api", "web", "index.html"),
   path.join("worker", "index.mjs"),
 ];
@@ -25,7 +34,7 @@ export function assertLambdaBundles(assetDir: string): void {
   if (missing.length > 0) {
     throw new Error(
       `Lambda bundle(s) missing: ${missing.join(", ")}. Run \`npm run build:lambda\` first ` +
-        "(or point the lambdaAssetDir context at a directory holding api/index.mjs, api/web/index.html and worker/index.mjs).",
+        "(or point the lambdaAssetDir context at a directory holding api/index.mjs, api/app.cjs, api/web/index.html and worker/index.mjs).",
     );
   }
 }

@@ -8,6 +8,7 @@ import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { WORKER_JOBS } from "../lib/controlPlane/workerJobs.ts";
 import { ControlPlaneStack } from "../lib/controlPlaneStack.ts";
+import { LAMBDA_NODE_MAJOR } from "../lib/lambdaBundles.ts";
 import {
   ACCEPTED_VALIDATION_RULES,
   actionsOfRole,
@@ -123,7 +124,7 @@ describe("ControlPlaneStack", () => {
     it("runs the API and worker bundles on Node.js 22 in the VPC with the control plane's environment", () => {
       for (const handler of ours) {
         const fn = props(resourceById(template, functionWithHandler(handler)));
-        assert.equal(fn.Runtime, "nodejs22.x", handler);
+        assert.equal(fn.Runtime, `nodejs${LAMBDA_NODE_MAJOR}.x`, handler);
         assert.ok(fn.VpcConfig, `${handler} is not in the VPC`);
         const variables = (fn.Environment as { Variables: Record<string, unknown> }).Variables;
         assert.equal(variables.CLOUD_PROVIDER, "aws");
