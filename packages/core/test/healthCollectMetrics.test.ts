@@ -8,6 +8,7 @@ import {
   type CloudPort,
   collectMetrics,
   type MetricSeries,
+  queryIndexOf,
   type Resource,
   sweepQueries,
 } from "../src/index.ts";
@@ -53,7 +54,13 @@ describe("a sweep's metric queries and their collection", () => {
       ),
     );
     assert.ok(!queries.some((q) => q.metricName === "ReplicaLag" && q.dimensions.DBInstanceIdentifier === "db"));
-    assert.equal(subjects.get(queries[0]?.id ?? "")?.resourceId, `r-${ASG_NAME}`);
+    assert.equal(subjects[0]?.resourceId, `r-${ASG_NAME}`);
+    assert.equal(subjects.length, queries.length);
+    assert.deepEqual(
+      queries.map((q) => queryIndexOf(q)),
+      queries.map((_, i) => i),
+      "each query's id leads back to its subject",
+    );
   });
 
   it("collects the group's memory at the daily peak in one call", async () => {
@@ -70,7 +77,7 @@ describe("a sweep's metric queries and their collection", () => {
     );
     assert.equal(collected.calls, 1);
     assert.deepEqual(collected.failures, []);
-    const maxId = [...subjects].find(([, s]) => s.metricName === "mem_used_percent" && s.stat === "Maximum")?.[0];
+    const maxId = queries[subjects.findIndex((s) => s.metricName === "mem_used_percent" && s.stat === "Maximum")]?.id;
     const points = series.get(maxId ?? "")?.points ?? [];
     assert.ok(points.length >= 5, `${points.length} points`);
     assert.ok(

@@ -13,9 +13,18 @@ export interface MetricSubject {
   period: number;
 }
 
+/** The queries of a sweep and, at the same index, what each asks for. */
 export interface SweepQueryPlan {
   queries: MetricQuery[];
-  subjects: Map<string, MetricSubject>;
+  subjects: MetricSubject[];
+}
+
+// CloudWatch ids start with a lower-case letter; the query's index keeps them unique and short.
+const QUERY_ID_PREFIX = "m";
+
+/** Where a query of a plan sits in it (and in its subjects), read back from the query's id. */
+export function queryIndexOf(query: MetricQuery): number {
+  return Number(query.id.slice(QUERY_ID_PREFIX.length));
 }
 
 interface SeriesSpec {
@@ -89,15 +98,14 @@ function seriesFor(resource: Resource): { specs: SeriesSpec[]; dimensions: Recor
  */
 export function sweepQueries(resources: Resource[]): SweepQueryPlan {
   const queries: MetricQuery[] = [];
-  const subjects = new Map<string, MetricSubject>();
+  const subjects: MetricSubject[] = [];
   for (const resource of resources) {
     if (resource.status === "gone") continue;
     const series = seriesFor(resource);
     if (!series) continue;
     for (const spec of series.specs) {
       for (const stat of spec.stats) {
-        // CloudWatch ids start with a lower-case letter; an index keeps them unique and short.
-        const id = `m${queries.length}`;
+        const id = `${QUERY_ID_PREFIX}${queries.length}`;
         const period = spec.period ?? SWEEP_PERIOD_SECONDS;
         queries.push({
           id,
@@ -107,7 +115,7 @@ export function sweepQueries(resources: Resource[]): SweepQueryPlan {
           period,
           stat,
         });
-        subjects.set(id, {
+        subjects.push({
           resourceId: resource.id,
           namespace: spec.namespace,
           metricName: spec.metricName,

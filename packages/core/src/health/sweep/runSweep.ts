@@ -9,9 +9,9 @@ import { evaluateResource } from "../rules/evaluateResource.ts";
 import { findingKey, type HealthRuleId, type RuleEvaluation, reconcileFindings } from "../rules/findingTypes.ts";
 import { createBackgroundWriter } from "./backgroundWriter.ts";
 import { collectMetrics } from "./collectMetrics.ts";
-import { type MetricSubject, sweepQueries } from "./metricQueryPlan.ts";
+import { type MetricSubject, queryIndexOf, sweepQueries } from "./metricQueryPlan.ts";
 import { SWEEP_DEFAULTS, SWEEP_PERIOD_MS, type SweepSettings, sweepWindow } from "./sweepSettings.ts";
-import type { HealthStore, MetricSample, SweepError, SweepRun, SweepStats } from "./sweepTypes.ts";
+import type { HealthStore, SampleColumns, SweepError, SweepRun, SweepStats } from "./sweepTypes.ts";
 
 export interface SweepDependencies {
   cloud: CloudPort;
@@ -98,12 +98,14 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
     stats.metricQueries = plan.queries.length;
     const pendingQueries = countByResource(plan.subjects);
     const seriesByResource = new Map<string, Map<string, MetricSeries>>();
+    // Every series this sweep may write, named once: samples then carry the store's integer id.
+    const seriesIds = await db(() => deps.health.resolveSeries(plan.subjects));
 
     // The database writes batches of samples while the cloud answers the next one. Two writes at a time let
     // PostgreSQL use a second core for the first sweep's backfill; the batches hold distinct series, so
     // concurrent writes never wait on each other's rows.
     const sampleWriter = createBackgroundWriter(
-      async (samples: MetricSample[]) => {
+      async (samples: SampleColumns) => {
         // Awaited first: `+= await` would read the count before the wait and lose the other write's rows.
         const written = await db(() => deps.health.writeSamples(samples, newFrom));
         stats.samplesWritten += written;
@@ -112,9 +114,12 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
     );
     const collecting = collectMetrics(deps.cloud, plan.queries, window, async (batch) => {
       const answered = new Map(batch.series.map((series) => [series.id, series]));
-      const samples: MetricSample[] = [];
+      const samples = allocateSamples(batch.series);
+      let count = 0;
       for (const query of batch.queries) {
-        const subject = plan.subjects.get(query.id) as MetricSubject;
+        const index = queryIndexOf(query);
+        const subject = plan.subjects[index] as MetricSubject;
+        const seriesId = seriesIds[index] as number;
         const series = answered.get(query.id) ?? {
           id: query.id,
           points: [],
@@ -123,15 +128,12 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
         };
         stats.datapoints += series.points.length;
         for (const point of series.points) {
-          if (point.timestamp.getTime() < writeFrom) continue;
-          samples.push({
-            resourceId: subject.resourceId,
-            metric: subject.metricName,
-            stat: subject.stat,
-            period: subject.period,
-            timestamp: point.timestamp,
-            value: point.value,
-          });
+          const timestamp = point.timestamp.getTime();
+          if (timestamp < writeFrom) continue;
+          samples.seriesIds[count] = seriesId;
+          samples.timestamps[count] = timestamp;
+          samples.values[count] = point.value;
+          count += 1;
         }
         const ofResource = seriesByResource.get(subject.resourceId) ?? new Map<string, MetricSeries>();
         ofResource.set(seriesKey(subject.metricName, subject.stat), series);
@@ -151,7 +153,7 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
           seriesByResource.delete(subject.resourceId);
         }
       }
-      if (samples.length > 0) await sampleWriter.submit(samples);
+      if (count > 0) await sampleWriter.submit(trimSamples(samples, count));
     });
     const summary = await collecting.finally(() => sampleWriter.settle());
     await sampleWriter.finish();
@@ -218,9 +220,24 @@ async function finish(
   return deps.health.finishSweep(id, { status, finishedAt: deps.now(), stats: rounded, errors, error: fatal });
 }
 
-function countByResource(subjects: Map<string, MetricSubject>): Map<string, number> {
+/** Room for every point of a batch; those before the write window are left out, so `trimSamples` follows. */
+function allocateSamples(series: MetricSeries[]): SampleColumns {
+  let points = 0;
+  for (const one of series) points += one.points.length;
+  return { seriesIds: new Int32Array(points), timestamps: new Float64Array(points), values: new Float64Array(points) };
+}
+
+function trimSamples(samples: SampleColumns, count: number): SampleColumns {
+  return {
+    seriesIds: samples.seriesIds.subarray(0, count),
+    timestamps: samples.timestamps.subarray(0, count),
+    values: samples.values.subarray(0, count),
+  };
+}
+
+function countByResource(subjects: MetricSubject[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const subject of subjects.values()) counts.set(subject.resourceId, (counts.get(subject.resourceId) ?? 0) + 1);
+  for (const subject of subjects) counts.set(subject.resourceId, (counts.get(subject.resourceId) ?? 0) + 1);
   return counts;
 }
 
