@@ -3,23 +3,15 @@ import type pg from "pg";
 
 const UNIQUE_VIOLATION = "23505";
 
-/**
- * Adds the series not stored yet and reads back every id, in the order asked. The inserted rows are not
- * visible to the rest of the statement, so they come from RETURNING and the others from the table.
- */
-const RESOLVE_SERIES = `WITH wanted AS (
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[]) WITH ORDINALITY
-           AS w(resource_id, metric, stat, period, n)),
-     added AS (
-       INSERT INTO metric_series (resource_id, metric, stat, period)
-       SELECT resource_id, metric, stat, period FROM wanted ORDER BY n
-       ON CONFLICT DO NOTHING
-       RETURNING id, resource_id, metric, stat, period)
-SELECT coalesce(a.id, s.id) AS id
-  FROM wanted w
-  LEFT JOIN added a USING (resource_id, metric, stat, period)
-  LEFT JOIN metric_series s USING (resource_id, metric, stat, period)
- ORDER BY w.n`;
+const WANTED_SERIES = `unnest($1::uuid[], $2::text[], $3::text[], $4::int[]) WITH ORDINALITY
+    AS w(resource_id, metric, stat, period, n)`;
+/** The ids of the series already stored, by their place in the list asked for (one hash join). */
+const FIND_SERIES = `SELECT w.n::int AS n, s.id FROM ${WANTED_SERIES}
+  JOIN metric_series s ON s.resource_id = w.resource_id AND s.metric = w.metric AND s.stat = w.stat AND s.period = w.period`;
+/** Adds the series not stored yet (a sweep meets new ones only for new resources); the rest are left alone. */
+const ADD_SERIES = `INSERT INTO metric_series (resource_id, metric, stat, period)
+  SELECT resource_id, metric, stat, period FROM ${WANTED_SERIES} ORDER BY n
+  ON CONFLICT DO NOTHING`;
 
 // Three arrays of numbers: PostgreSQL parses an int or a float far faster than a uuid, a text or a
 // timestamp, and the key it maintains is two narrow columns.
@@ -32,18 +24,28 @@ const UPSERT_SAMPLES = `${INSERT_SAMPLES}
   ON CONFLICT (series_id, "timestamp")
   DO UPDATE SET value = EXCLUDED.value WHERE metric_samples.value IS DISTINCT FROM EXCLUDED.value`;
 
+/**
+ * The store's id of each series, in the order given. Looked up first: in the steady state every series is
+ * stored, and a lookup is far cheaper than an insert that finds each row there already.
+ */
 export async function resolveSeries(pool: pg.Pool, series: readonly SampleSeries[]): Promise<Int32Array> {
-  if (series.length === 0) return new Int32Array(0);
-  const { rows } = await pool.query<{ id: number }>(RESOLVE_SERIES, [
+  const ids = new Int32Array(series.length);
+  if (series.length === 0) return ids;
+  const parameters = [
     series.map((s) => s.resourceId),
     series.map((s) => s.metricName),
     series.map((s) => s.stat),
     series.map((s) => s.period),
-  ]);
-  const ids = Int32Array.from(rows, (row) => row.id);
-  if (ids.length !== series.length || ids.includes(0)) {
-    throw new Error(`resolved ${ids.length} series ids for ${series.length} series`);
-  }
+  ];
+  const find = async () => {
+    const { rows } = await pool.query<{ n: number; id: number }>(FIND_SERIES, parameters);
+    for (const row of rows) ids[row.n - 1] = row.id;
+    return series.length - rows.length;
+  };
+  if ((await find()) === 0) return ids;
+  await pool.query(ADD_SERIES, parameters);
+  const missing = await find();
+  if (missing > 0) throw new Error(`${missing} of ${series.length} series were not stored after adding them`);
   return ids;
 }
 
@@ -52,9 +54,14 @@ function sampleParameters(samples: SampleColumns): string[] {
   return [samples.seriesIds, samples.timestamps, samples.values].map((column) => `{${column.join(",")}}`);
 }
 
-function pick(samples: SampleColumns, keep: (index: number) => boolean): SampleColumns {
+/** The samples on one side of `from`, or null when there are none. */
+function split(samples: SampleColumns, from: number, before: boolean): SampleColumns | null {
   const indexes: number[] = [];
-  for (let i = 0; i < samples.seriesIds.length; i += 1) if (keep(i)) indexes.push(i);
+  for (let i = 0; i < samples.timestamps.length; i += 1) {
+    if ((samples.timestamps[i] as number) < from === before) indexes.push(i);
+  }
+  if (indexes.length === 0) return null;
+  if (indexes.length === samples.timestamps.length) return samples;
   return {
     seriesIds: Int32Array.from(indexes, (i) => samples.seriesIds[i] as number),
     timestamps: Float64Array.from(indexes, (i) => samples.timestamps[i] as number),
@@ -64,14 +71,14 @@ function pick(samples: SampleColumns, keep: (index: number) => boolean): SampleC
 
 /**
  * Samples from `newFrom` on are inserted outright; a unique violation means a sweep died after writing some
- * of them, and the statement (which wrote nothing) is redone as an upsert. Earlier ones are upserted.
+ * of them, and the statement (which wrote nothing) is redone as an upsert. Earlier ones are upserted,
+ * rewriting only values that changed.
  */
 export async function writeSamples(pool: pg.Pool, samples: SampleColumns, newFrom: Date): Promise<number> {
-  const from = newFrom.getTime();
-  const fresh = pick(samples, (i) => (samples.timestamps[i] as number) >= from);
-  const rewritten = pick(samples, (i) => (samples.timestamps[i] as number) < from);
+  const fresh = split(samples, newFrom.getTime(), false);
+  const rewritten = split(samples, newFrom.getTime(), true);
   let written = 0;
-  if (fresh.seriesIds.length > 0) {
+  if (fresh) {
     const parameters = sampleParameters(fresh);
     try {
       written += (await pool.query(INSERT_SAMPLES, parameters)).rowCount ?? 0;
@@ -80,9 +87,7 @@ export async function writeSamples(pool: pg.Pool, samples: SampleColumns, newFro
       written += (await pool.query(UPSERT_SAMPLES, parameters)).rowCount ?? 0;
     }
   }
-  if (rewritten.seriesIds.length > 0) {
-    written += (await pool.query(UPSERT_SAMPLES, sampleParameters(rewritten))).rowCount ?? 0;
-  }
+  if (rewritten) written += (await pool.query(UPSERT_SAMPLES, sampleParameters(rewritten))).rowCount ?? 0;
   return written;
 }
 

@@ -98,8 +98,11 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
     stats.metricQueries = plan.queries.length;
     const pendingQueries = countByResource(plan.subjects);
     const seriesByResource = new Map<string, Map<string, MetricSeries>>();
-    // Every series this sweep may write, named once: samples then carry the store's integer id.
-    const seriesIds = await db(() => deps.health.resolveSeries(plan.subjects));
+    // Every series this sweep may write, named once, while the cloud answers the first batch: samples carry
+    // the index of their query until they are written, and the store's integer id from then on.
+    const resolving = db(() => deps.health.resolveSeries(plan.subjects));
+    // Awaited by the first write, or after collection when nothing was written; never an unhandled rejection.
+    resolving.catch(() => {});
 
     // The database writes batches of samples while the cloud answers the next one. Two writes at a time let
     // PostgreSQL use a second core for the first sweep's backfill; the batches hold distinct series, so
@@ -107,6 +110,11 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
     const sampleWriter = createBackgroundWriter(
       async (samples: SampleColumns) => {
         // Awaited first: `+= await` would read the count before the wait and lose the other write's rows.
+        const seriesIds = await resolving;
+        // The batch's query indexes become series ids in place: the batch is this write's alone.
+        for (let i = 0; i < samples.seriesIds.length; i += 1) {
+          samples.seriesIds[i] = seriesIds[samples.seriesIds[i] as number] as number;
+        }
         const written = await db(() => deps.health.writeSamples(samples, newFrom));
         stats.samplesWritten += written;
       },
@@ -119,7 +127,6 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
       for (const query of batch.queries) {
         const index = queryIndexOf(query);
         const subject = plan.subjects[index] as MetricSubject;
-        const seriesId = seriesIds[index] as number;
         const series = answered.get(query.id) ?? {
           id: query.id,
           points: [],
@@ -130,7 +137,7 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
         for (const point of series.points) {
           const timestamp = point.timestamp.getTime();
           if (timestamp < writeFrom) continue;
-          samples.seriesIds[count] = seriesId;
+          samples.seriesIds[count] = index;
           samples.timestamps[count] = timestamp;
           samples.values[count] = point.value;
           count += 1;
@@ -157,6 +164,7 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
     });
     const summary = await collecting.finally(() => sampleWriter.settle());
     await sampleWriter.finish();
+    await resolving;
     stats.cloudCalls = summary.calls;
     stats.cloudMs = summary.cloudMs;
     for (const failure of summary.failures) {

@@ -115,8 +115,8 @@ export interface HealthStore {
   sweepResources(region: string): Promise<Resource[]>;
   /**
    * The store's id of each series, in the order given: series met for the first time are added. Called
-   * once per sweep with every series it will write, so samples carry a small integer instead of four
-   * columns.
+   * once per sweep with every series it may write, so samples carry a small integer instead of four
+   * columns. Samples refer to the ids by index, so the ids may arrive while the first batch is fetched.
    */
   resolveSeries(series: readonly SampleSeries[]): Promise<Int32Array>;
   /**
