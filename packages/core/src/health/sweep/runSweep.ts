@@ -9,7 +9,7 @@ import { evaluateResource } from "../rules/evaluateResource.ts";
 import { findingKey, type HealthRuleId, type RuleEvaluation, reconcileFindings } from "../rules/findingTypes.ts";
 import { createBackgroundWriter } from "./backgroundWriter.ts";
 import { collectMetrics } from "./collectMetrics.ts";
-import { type MetricSubject, queryIndexOf, sweepQueries } from "./metricQueryPlan.ts";
+import { queryIndexOf, sweepQueryPlan } from "./metricQueryPlan.ts";
 import { SWEEP_DEFAULTS, SWEEP_PERIOD_MS, type SweepSettings, sweepWindow } from "./sweepSettings.ts";
 import type { HealthStore, SampleColumns, SweepError, SweepRun, SweepStats } from "./sweepTypes.ts";
 
@@ -94,13 +94,15 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
     const writeFrom = previousWindowEnd
       ? Math.max(window.start.getTime(), previousWindowEnd.getTime() - SWEEP_PERIOD_MS)
       : window.start.getTime();
-    const plan = sweepQueries(resources);
-    stats.metricQueries = plan.queries.length;
-    const pendingQueries = countByResource(plan.subjects);
+    const plan = sweepQueryPlan(resources);
+    stats.metricQueries = plan.size;
+    const pendingQueries = plan.queryCounts();
     const seriesByResource = new Map<string, Map<string, MetricSeries>>();
     // Every series this sweep may write, named once, while the cloud answers the first batch: samples carry
     // the index of their query until they are written, and the store's integer id from then on.
-    const resolving = db(() => deps.health.resolveSeries(plan.subjects));
+    const resolving = db(() =>
+      deps.health.resolveSeries(Array.from({ length: plan.size }, (_, index) => plan.subjectAt(index))),
+    );
     // Awaited by the first write, or after collection when nothing was written; never an unhandled rejection.
     resolving.catch(() => {});
 
@@ -120,13 +122,13 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
       },
       { inFlight: 2 },
     );
-    const collecting = collectMetrics(deps.cloud, plan.queries, window, async (batch) => {
+    const collecting = collectMetrics(deps.cloud, plan.queries(), window, async (batch) => {
       const answered = new Map(batch.series.map((series) => [series.id, series]));
       const samples = allocateSamples(batch.series);
       let count = 0;
       for (const query of batch.queries) {
         const index = queryIndexOf(query);
-        const subject = plan.subjects[index] as MetricSubject;
+        const subject = plan.subjectAt(index);
         const series = answered.get(query.id) ?? {
           id: query.id,
           points: [],
@@ -241,12 +243,6 @@ function trimSamples(samples: SampleColumns, count: number): SampleColumns {
     timestamps: samples.timestamps.subarray(0, count),
     values: samples.values.subarray(0, count),
   };
-}
-
-function countByResource(subjects: MetricSubject[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const subject of subjects) counts.set(subject.resourceId, (counts.get(subject.resourceId) ?? 0) + 1);
-  return counts;
 }
 
 function databasesByEnvironment(resources: Resource[]): Map<string, Resource[]> {
