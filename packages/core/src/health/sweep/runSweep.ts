@@ -6,7 +6,13 @@ import { evaluateBackupReplication } from "../rules/backupReplicationRule.ts";
 import { evaluateDrGaps } from "../rules/databaseRules.ts";
 import { evaluateDrillScratchLeftBehind, isDrillScratch } from "../rules/drillScratchRule.ts";
 import { evaluateResource } from "../rules/evaluateResource.ts";
-import { findingKey, type HealthRuleId, type RuleEvaluation, reconcileFindings } from "../rules/findingTypes.ts";
+import {
+  findingKey,
+  type HealthRuleId,
+  type RuleEvaluation,
+  reconcileFindings,
+  transitionOf,
+} from "../rules/findingTypes.ts";
 import { createBackgroundWriter } from "./backgroundWriter.ts";
 import { collectMetrics } from "./collectMetrics.ts";
 import { queryIndexOf, sweepQueryPlan } from "./metricQueryPlan.ts";
@@ -83,7 +89,12 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
     const evaluations: RuleEvaluation[] = [];
     const evaluate = (resource: Resource, produce: () => RuleEvaluation[]) => {
       try {
-        evaluations.push(...produce());
+        for (const evaluation of produce()) {
+          // Kept only if it changes a finding: on a healthy fleet nearly every verdict is "clear" with none open.
+          if (transitionOf(open.has(findingKey(evaluation.resourceId, evaluation.ruleId)), evaluation) === "none")
+            continue;
+          evaluations.push(evaluation);
+        }
       } catch (error) {
         errors.push({ scope: "resource", resourceId: resource.id, message: messageOf(error) });
       }
