@@ -188,6 +188,29 @@ describe("health sweeps: faults", () => {
     assert.equal(left, 0);
   });
 
+  it("prunes the series of a resource no longer in the inventory, with their samples", async () => {
+    // What a resource deleted while a sweep wrote its samples leaves behind.
+    const orphan = await app.t.db.prisma.metricSeries.create({
+      data: {
+        resourceId: "00000000-0000-4000-8000-00000000dead",
+        metric: "mem_used_percent",
+        stat: "Maximum",
+        period: 300,
+      },
+    });
+    await app.t.db.prisma.metricSample.create({
+      data: { seriesId: orphan.id, timestamp: app.t.clock.now(), value: 50 },
+    });
+    const kept = await countStoredSamples(app.t.db);
+    app.t.clock.advance(5 * MINUTE);
+    const run = await sweep(app);
+    assert.equal(run.status, "succeeded");
+    assert.equal(await app.t.db.prisma.metricSeries.count({ where: { id: orphan.id } }), 0);
+    assert.equal(await app.t.db.prisma.metricSample.count({ where: { seriesId: orphan.id } }), 0);
+    assert.equal(run.samplesPruned, 1, "the orphan's one sample, nothing of the inventory's (all within 14 days)");
+    assert.ok((await countStoredSamples(app.t.db)) >= kept - 1, "the inventory's samples stay");
+  });
+
   it("deletes a resource's samples with the resource", async () => {
     const [sampled] = await storedSamples(app.t.db);
     assert.ok(sampled);
