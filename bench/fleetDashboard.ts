@@ -50,9 +50,10 @@ export async function measureFleetDashboard(
         "SELECT id FROM resources WHERE kind = 'AUTO_SCALING_GROUP' AND status <> 'GONE'",
       )
     ).rows.map((row) => row.id);
-    const memoryRows = `SELECT resource_id, "timestamp", value FROM metric_samples
-      WHERE resource_id = ANY($1::uuid[]) AND metric = 'mem_used_percent' AND stat = 'Maximum' AND period = 300
-        AND "timestamp" <= $2 AND "timestamp" >= $2::timestamptz - interval '24 hours'`;
+    const memoryRows = `SELECT m.resource_id, s."timestamp", s.value
+      FROM metric_series m JOIN metric_samples s ON s.series_id = m.id
+      WHERE m.resource_id = ANY($1::uuid[]) AND m.metric = 'mem_used_percent' AND m.stat = 'Maximum' AND m.period = 300
+        AND s."timestamp" <= $2 AND s."timestamp" >= $2::timestamptz - interval '24 hours'`;
     const activityRows = `SELECT id, finished_at FROM health_sweeps
       WHERE finished_at IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT ${ACTIVITY_PAGE}`;
     return [

@@ -4,6 +4,7 @@ import { createInventoryStore, createPrismaSyncStore, type DatabaseHandle, openD
 import { createSweepRunner } from "@fastier/runtime";
 import { measureFleetDashboard, type ReadMeasurement } from "./fleetDashboard.ts";
 import { type MemoryPeak, startLiveHeapProbe, startMemorySampler } from "./memorySampler.ts";
+import { startServerCpuProbe } from "./serverCpu.ts";
 import { buildFleetWorld, type FleetShape, installSimWorld, REGION } from "./sweepFleet.ts";
 
 /** The simulated time of the first sweep: 17:02:30 UTC, the load model's daily peak, mid-period. */
@@ -17,6 +18,10 @@ export interface SweepMeasurement {
   run: SweepRun;
   wallMs: number;
   memory: MemoryPeak;
+  /** CPU of this process (the sweep, the simulator in it, the pg client) during the sweep. */
+  processCpuMs: number;
+  /** CPU of the PostgreSQL sessions of the bench's database during the sweep, when /proc shows them. */
+  databaseCpuMs: number | null;
 }
 
 export interface FleetMeasurement {
@@ -95,14 +100,18 @@ async function measure(
   const sweeps: SweepMeasurement[] = [];
   for (const label of ["first", "steady"] as const) {
     if (label === "steady") clock.advance(FIVE_MINUTES);
+    const serverCpu = await startServerCpuProbe(database.pool);
     const sampler = startMemorySampler();
+    const cpuBefore = process.cpuUsage();
     const sweepStarted = performance.now();
     const run = await runner.sweepOnce("cli");
     const wallMs = performance.now() - sweepStarted;
+    const cpu = process.cpuUsage(cpuBefore);
     const memory = sampler.stop();
+    const databaseCpuMs = await serverCpu.stop();
     if (!run) throw new Error("the sweep lock was taken: something else is sweeping the bench database");
     log(`${instances} instances, ${label} sweep: ${run.status} in ${wallMs.toFixed(0)} ms`);
-    sweeps.push({ label, run, wallMs, memory });
+    sweeps.push({ label, run, wallMs, memory, processCpuMs: (cpu.user + cpu.system) / 1000, databaseCpuMs });
   }
 
   clock.advance(FIVE_MINUTES);

@@ -79,9 +79,9 @@ describe("dashboard backend", () => {
   const storedSamples = async (stat: string, from: Date, to: Date) =>
     (
       await t.db.pool.query<{ timestamp: Date; value: number }>(
-        `SELECT "timestamp", value FROM metric_samples
-          WHERE resource_id = $1 AND metric = 'mem_used_percent' AND stat = $2 AND period = 300
-            AND "timestamp" >= $3 AND "timestamp" < $4 ORDER BY "timestamp"`,
+        `SELECT s."timestamp", s.value FROM metric_samples s JOIN metric_series m ON m.id = s.series_id
+          WHERE m.resource_id = $1 AND m.metric = 'mem_used_percent' AND m.stat = $2 AND m.period = 300
+            AND s."timestamp" >= $3 AND s."timestamp" < $4 ORDER BY s."timestamp"`,
         [groupId, stat, from, to],
       )
     ).rows;

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { reconcileToEnd } from "./helpers/reconcile.ts";
+import { storedSamples } from "./helpers/storedSamples.ts";
 import { applyRecommendation, getOk, sweepNow, syncedAppAtPeak } from "./helpers/sweeps.ts";
 import { type SyncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
 
@@ -15,10 +16,7 @@ describe("health: the closed loop from memory pressure to relief", () => {
   const sweep = () => sweepNow(app.t);
   const get = (url: string) => getOk(app.t, url);
   const groupMemory = () =>
-    app.t.db.prisma.metricSample.findMany({
-      where: { resourceId: app.groupId, metric: "mem_used_percent", stat: "Maximum" },
-      orderBy: { timestamp: "asc" },
-    });
+    storedSamples(app.t.db, { resourceId: app.groupId, metric: "mem_used_percent", stat: "Maximum" });
 
   before(async () => {
     app = await syncedAppAtPeak();

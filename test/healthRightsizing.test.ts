@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { reconcileToEnd } from "./helpers/reconcile.ts";
+import { storedSamples } from "./helpers/storedSamples.ts";
 import { applyRecommendation, getOk, sweepNow, syncedAppAtPeak } from "./helpers/sweeps.ts";
 import { type SyncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
 
@@ -55,9 +56,10 @@ describe("health: applying rightsize_instance_type relieves memory pressure", ()
       "never superseded by a bigger type meanwhile",
     );
 
-    const samples = await app.t.db.prisma.metricSample.findMany({
-      where: { resourceId: app.groupId, metric: "mem_used_percent", stat: "Maximum" },
-      orderBy: { timestamp: "asc" },
+    const samples = await storedSamples(app.t.db, {
+      resourceId: app.groupId,
+      metric: "mem_used_percent",
+      stat: "Maximum",
     });
     const last = samples.slice(-3).map((s) => s.value);
     assert.ok(

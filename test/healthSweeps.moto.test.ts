@@ -11,6 +11,7 @@ import { createFastierInMoto, FASTIER } from "../packages/cloud/test/aws/fastier
 import { motoConfig } from "../packages/cloud/test/aws/motoClients.ts";
 import { type MotoServer, motoSkip, startMotoServer } from "../packages/cloud/test/aws/motoServer.ts";
 import { awsCloudInMoto } from "./helpers/motoTestApp.ts";
+import { storedSamples } from "./helpers/storedSamples.ts";
 import { SYSTEM_AUDIT } from "./helpers/syncedApp.ts";
 import { createTestDatabase, type TestDatabase } from "./helpers/testDatabase.ts";
 
@@ -67,18 +68,12 @@ describe("health sweeps against moto", { skip: motoSkip }, () => {
     assert.equal(run.cloudCalls, Math.ceil(run.metricQueries / 500));
 
     const group = await db.prisma.resource.findFirstOrThrow({ where: { cloudId: FASTIER.group } });
-    const samples = await db.prisma.metricSample.findMany({
-      where: { resourceId: group.id, metric: "mem_used_percent", stat: "Maximum" },
-      orderBy: { timestamp: "asc" },
-    });
+    const samples = await storedSamples(db, { resourceId: group.id, metric: "mem_used_percent", stat: "Maximum" });
     assert.deepEqual(
       samples.map((s) => s.value),
       PEAKS,
     );
-    const averages = await db.prisma.metricSample.findMany({
-      where: { resourceId: group.id, metric: "mem_used_percent", stat: "Average" },
-      orderBy: { timestamp: "asc" },
-    });
+    const averages = await storedSamples(db, { resourceId: group.id, metric: "mem_used_percent", stat: "Average" });
     assert.deepEqual(
       averages.map((s) => s.value),
       PEAKS.map((peak) => peak - 3),

@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { CloudError, type CloudPort, type HealthStore, PRIMARY_DB, runSweep, type SweepRun } from "@fastier/core";
 import { createHealthStore, createInventoryStore, LOCK_KEYS } from "@fastier/db";
 import { createSweepRunner } from "@fastier/runtime";
+import { countStoredSamples, storedSamples } from "./helpers/storedSamples.ts";
 import { TO_PEAK_MS } from "./helpers/sweeps.ts";
 import { SYSTEM_AUDIT, type SyncedApp, syncedApp, syncFromCloud } from "./helpers/syncedApp.ts";
 
@@ -44,8 +45,11 @@ describe("health sweeps: memory pressure on Fastier's group", () => {
     assert.equal(first.cloudCalls, 1);
     assert.equal(first.windowEnd.toISOString(), "2026-11-25T17:30:00.000Z");
     assert.equal(first.windowStart.toISOString(), "2026-11-25T16:30:00.000Z");
-    const stored = await app.t.db.prisma.metricSample.count({
-      where: { resourceId: app.groupId, metric: "mem_used_percent", stat: "Maximum", period: 300 },
+    const stored = await countStoredSamples(app.t.db, {
+      resourceId: app.groupId,
+      metric: "mem_used_percent",
+      stat: "Maximum",
+      period: 300,
     });
     assert.equal(stored, 12 + 12, "an hour at noon and an hour at the peak, 5-minute periods");
   });
@@ -175,22 +179,47 @@ describe("health sweeps: faults", () => {
   });
 
   it("prunes samples older than the retention period", async () => {
-    const oldest = await app.t.db.prisma.metricSample.findFirst({ orderBy: { timestamp: "asc" } });
+    const [oldest] = await storedSamples(app.t.db);
     assert.ok(oldest);
     app.t.clock.advance(26 * 60 * MINUTE);
     const run = await sweep(app, app.t.cloud, { retentionDays: 1 });
     assert.ok(run.samplesPruned > 0);
-    const left = await app.t.db.prisma.metricSample.count({ where: { timestamp: { lte: oldest.timestamp } } });
+    const left = await countStoredSamples(app.t.db, { until: oldest.timestamp });
     assert.equal(left, 0);
   });
 
+  it("prunes the series of a resource no longer in the inventory, with their samples", async () => {
+    // What a resource deleted while a sweep wrote its samples leaves behind.
+    const orphan = await app.t.db.prisma.metricSeries.create({
+      data: {
+        resourceId: "00000000-0000-4000-8000-00000000dead",
+        metric: "mem_used_percent",
+        stat: "Maximum",
+        period: 300,
+      },
+    });
+    await app.t.db.prisma.metricSample.create({
+      data: { seriesId: orphan.id, timestamp: app.t.clock.now(), value: 50 },
+    });
+    const kept = await countStoredSamples(app.t.db);
+    app.t.clock.advance(5 * MINUTE);
+    const run = await sweep(app);
+    assert.equal(run.status, "succeeded");
+    assert.equal(await app.t.db.prisma.metricSeries.count({ where: { id: orphan.id } }), 0);
+    assert.equal(await app.t.db.prisma.metricSample.count({ where: { seriesId: orphan.id } }), 0);
+    assert.equal(run.samplesPruned, 1, "the orphan's one sample, nothing of the inventory's (all within 14 days)");
+    assert.ok((await countStoredSamples(app.t.db)) >= kept - 1, "the inventory's samples stay");
+  });
+
   it("deletes a resource's samples with the resource", async () => {
-    const sampled = await app.t.db.prisma.metricSample.findFirst({ select: { resourceId: true } });
+    const [sampled] = await storedSamples(app.t.db);
     assert.ok(sampled);
-    const others = await app.t.db.prisma.metricSample.count({ where: { resourceId: { not: sampled.resourceId } } });
+    const others = await countStoredSamples(app.t.db, { notResourceId: sampled.resourceId });
     await createInventoryStore(app.t.db).deleteResource(sampled.resourceId, undefined, SYSTEM_AUDIT);
-    assert.equal(await app.t.db.prisma.metricSample.count({ where: { resourceId: sampled.resourceId } }), 0);
-    assert.equal(await app.t.db.prisma.metricSample.count(), others, "the other resources' samples stay");
+    assert.equal(await countStoredSamples(app.t.db, { resourceId: sampled.resourceId }), 0);
+    assert.equal(await countStoredSamples(app.t.db), others, "the other resources' samples stay");
+    const series = await app.t.db.prisma.metricSeries.count({ where: { resourceId: sampled.resourceId } });
+    assert.equal(series, 0, "its series go with it");
   });
 });
 

@@ -8,8 +8,9 @@ import {
   type CloudPort,
   collectMetrics,
   type MetricSeries,
+  queryIndexOf,
   type Resource,
-  sweepQueries,
+  sweepQueryPlan,
 } from "../src/index.ts";
 
 const resource = (kind: Resource["kind"], cloudId: string, extra: Partial<Resource> = {}) =>
@@ -28,7 +29,7 @@ describe("a sweep's metric queries and their collection", () => {
   after(() => db.drop());
 
   it("asks for memory and CPU of groups and instances, and memory, lag, connections and CPU of databases", () => {
-    const { queries, subjects } = sweepQueries([
+    const plan = sweepQueryPlan([
       resource("auto_scaling_group", ASG_NAME),
       resource("instance", "i-1"),
       resource("db_instance", "db", { database: { role: "primary" } as Resource["database"] }),
@@ -36,6 +37,8 @@ describe("a sweep's metric queries and their collection", () => {
       resource("s3_bucket", "bucket"),
       resource("instance", "i-gone", { status: "gone" }),
     ]);
+    const queries = [...plan.queries()];
+    assert.equal(plan.size, queries.length);
     assert.equal(queries.length, 4 + 4 + 6 + 7);
     assert.equal(new Set(queries.map((q) => q.id)).size, queries.length);
     const group = queries
@@ -53,11 +56,27 @@ describe("a sweep's metric queries and their collection", () => {
       ),
     );
     assert.ok(!queries.some((q) => q.metricName === "ReplicaLag" && q.dimensions.DBInstanceIdentifier === "db"));
-    assert.equal(subjects.get(queries[0]?.id ?? "")?.resourceId, `r-${ASG_NAME}`);
+    assert.equal(plan.subjectAt(0).resourceId, `r-${ASG_NAME}`);
+    for (const query of queries) {
+      const subject = plan.subjectAt(queryIndexOf(query));
+      const asked = [query.metricName, query.stat, query.period];
+      assert.deepEqual([subject.metricName, subject.stat, subject.period], asked, "a query's id leads to its subject");
+    }
+    assert.equal(plan.subjectAt(queries.length - 1).resourceId, "r-replica");
+    assert.deepEqual(
+      [...plan.queryCounts()],
+      [
+        [`r-${ASG_NAME}`, 4],
+        ["r-i-1", 4],
+        ["r-db", 6],
+        ["r-replica", 7],
+      ],
+    );
   });
 
   it("collects the group's memory at the daily peak in one call", async () => {
-    const { queries, subjects } = sweepQueries([resource("auto_scaling_group", ASG_NAME)]);
+    const plan = sweepQueryPlan([resource("auto_scaling_group", ASG_NAME)]);
+    const queries = [...plan.queries()];
     const end = clock.now();
     const series = new Map<string, MetricSeries>();
     const collected = await collectMetrics(
@@ -70,7 +89,7 @@ describe("a sweep's metric queries and their collection", () => {
     );
     assert.equal(collected.calls, 1);
     assert.deepEqual(collected.failures, []);
-    const maxId = [...subjects].find(([, s]) => s.metricName === "mem_used_percent" && s.stat === "Maximum")?.[0];
+    const maxId = queries.find((q) => q.metricName === "mem_used_percent" && q.stat === "Maximum")?.id;
     const points = series.get(maxId ?? "")?.points ?? [];
     assert.ok(points.length >= 5, `${points.length} points`);
     assert.ok(
@@ -81,7 +100,7 @@ describe("a sweep's metric queries and their collection", () => {
 
   it("splits into calls of 500 queries and keeps going when one batch is refused", async () => {
     const instances = Array.from({ length: 300 }, (_, i) => resource("instance", `i-${i}`));
-    const { queries } = sweepQueries(instances);
+    const queries = [...sweepQueryPlan(instances).queries()];
     assert.equal(queries.length, 1_200);
     let call = 0;
     const flaky: CloudPort = {

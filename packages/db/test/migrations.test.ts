@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
@@ -118,6 +118,56 @@ describe("migration runner", () => {
     await assert.rejects(query(url, `UPDATE audit_events SET action = 'changed'`), /append-only/);
     await assert.rejects(query(url, `DELETE FROM audit_events`), /append-only/);
     await assert.rejects(query(url, `TRUNCATE audit_events`), /append-only/);
+  });
+});
+
+describe("moving samples to series ids", () => {
+  it("keeps every sample a user had stored, under one series id per (resource, metric, stat, period)", async () => {
+    const url = await emptyDatabase();
+    const dir = await mkdtemp(path.join(tmpdir(), "migrations-"));
+    await cp(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true });
+    const all = await readMigrations(dir);
+    const seriesMigration = all.findIndex((m) => m.name.endsWith("_metric_series"));
+    assert.ok(seriesMigration > 0, "the series migration is there");
+    const later = all.slice(seriesMigration);
+    for (const migration of later) await rm(path.join(dir, migration.name), { recursive: true });
+    await runMigrations(url, dir);
+
+    const [group, instance] = ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"];
+    await query(
+      url,
+      `INSERT INTO metric_samples (resource_id, metric, stat, period, "timestamp", value)
+       SELECT r, m, st, 300, TIMESTAMPTZ '2026-11-25 17:00:00+00' + n * interval '5 minutes', n + 0.5
+         FROM unnest($1::uuid[]) r, unnest('{mem_used_percent,CPUUtilization}'::text[]) m,
+              unnest('{Maximum,Average}'::text[]) st, generate_series(0, 2) n`,
+      [[group, instance]],
+    );
+    await cp(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true });
+    const { applied } = await runMigrations(url, dir);
+    assert.deepEqual(
+      applied,
+      later.map((m) => m.name),
+    );
+
+    const series = await query<{ n: number }>(url, "SELECT count(*)::int AS n FROM metric_series");
+    assert.equal(series[0]?.n, 2 * 2 * 2);
+    const samples = await query<{ value: number; timestamp: Date }>(
+      url,
+      `SELECT s.value, s."timestamp" FROM metric_samples s JOIN metric_series m ON m.id = s.series_id
+        WHERE m.resource_id = $1 AND m.metric = 'mem_used_percent' AND m.stat = 'Maximum' AND m.period = 300
+        ORDER BY s."timestamp"`,
+      [instance],
+    );
+    assert.deepEqual(
+      samples.map((s) => [s.timestamp.toISOString(), s.value]),
+      [
+        ["2026-11-25T17:00:00.000Z", 0.5],
+        ["2026-11-25T17:05:00.000Z", 1.5],
+        ["2026-11-25T17:10:00.000Z", 2.5],
+      ],
+    );
+    const total = await query<{ n: number }>(url, "SELECT count(*)::int AS n FROM metric_samples");
+    assert.equal(total[0]?.n, 2 * 2 * 2 * 3);
   });
 });
 

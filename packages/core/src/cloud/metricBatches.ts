@@ -17,8 +17,15 @@ export function datapointsOf(query: MetricQuery, start: Date, end: Date): number
  * for its period and the caller must shorten it.
  */
 export function planMetricBatches(queries: MetricQuery[], start: Date, end: Date): MetricQuery[][] {
+  return [...metricBatchesOf(queries, start, end)];
+}
+
+/**
+ * The batches of `planMetricBatches`, each one made when it is asked for: a caller that fetches a batch
+ * before asking for the next never holds more than one batch of query objects.
+ */
+export function* metricBatchesOf(queries: Iterable<MetricQuery>, start: Date, end: Date): Generator<MetricQuery[]> {
   const ids = new Set<string>();
-  const batches: MetricQuery[][] = [];
   let current: MetricQuery[] = [];
   let points = 0;
   for (const query of queries) {
@@ -31,13 +38,12 @@ export function planMetricBatches(queries: MetricQuery[], start: Date, end: Date
       );
     }
     if (current.length === MAX_QUERIES_PER_CALL || points + cost > MAX_DATAPOINTS_PER_CALL) {
-      batches.push(current);
+      yield current;
       current = [];
       points = 0;
     }
     current.push(query);
     points += cost;
   }
-  if (current.length > 0) batches.push(current);
-  return batches;
+  if (current.length > 0) yield current;
 }

@@ -110,15 +110,14 @@ export function createDashboardReads({ pool }: Pick<DatabaseHandle, "pool">): Da
                   cur.value AS "currentPercent", cur."timestamp" AS "currentAt",
                   peak.value AS "peakPercent", peak."timestamp" AS "peakAt"
              FROM resources r
+             LEFT JOIN metric_series m ON m.resource_id = r.id AND m.metric = $2 AND m.stat = $3 AND m.period = $4
              LEFT JOIN LATERAL (
                   SELECT value, "timestamp" FROM metric_samples s
-                   WHERE s.resource_id = r.id AND s.metric = $2 AND s.stat = $3 AND s.period = $4
-                     AND s."timestamp" <= $1
+                   WHERE s.series_id = m.id AND s."timestamp" <= $1
                    ORDER BY s."timestamp" DESC LIMIT 1) cur ON true
              LEFT JOIN LATERAL (
                   SELECT value, "timestamp" FROM metric_samples s
-                   WHERE s.resource_id = r.id AND s.metric = $2 AND s.stat = $3 AND s.period = $4
-                     AND s."timestamp" <= $1 AND s."timestamp" >= $1::timestamptz - $5::interval
+                   WHERE s.series_id = m.id AND s."timestamp" <= $1 AND s."timestamp" >= $1::timestamptz - $5::interval
                    ORDER BY s.value DESC, s."timestamp" DESC LIMIT 1) peak ON true
             WHERE r.kind = 'AUTO_SCALING_GROUP' AND r.status <> 'GONE'
             ORDER BY r.name, r.id`,
@@ -158,7 +157,7 @@ export function createDashboardReads({ pool }: Pick<DatabaseHandle, "pool">): Da
         `SELECT date_bin(make_interval(secs => $5::float8), "timestamp", TIMESTAMPTZ '1970-01-01 00:00:00+00') AS "timestamp",
                 ${AGGREGATES[query.stat]}(value) AS value
            FROM metric_samples
-          WHERE resource_id = $1 AND metric = $2 AND stat = $3 AND period = $4
+          WHERE series_id = (SELECT id FROM metric_series WHERE resource_id = $1 AND metric = $2 AND stat = $3 AND period = $4)
             AND "timestamp" >= $6 AND "timestamp" < $7
           GROUP BY 1 ORDER BY 1`,
         [query.resourceId, query.metric, query.stat, query.storedPeriod, query.period, query.from, query.to],

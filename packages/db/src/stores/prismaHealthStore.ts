@@ -4,42 +4,18 @@ import {
   type Finding,
   type FindingSeverity,
   type HealthStore,
-  type MetricSample,
   type NotificationEventInput,
 } from "@fastier/core";
 import type { SweepStatus as SweepStatusRow } from "../generated/prisma/enums.ts";
 import type { DatabaseHandle } from "../prismaClient.ts";
 import { findingFromRow, recommendationFromRow, sweepFromRow } from "./healthRows.ts";
+import { pruneSamples, resolveSeries, writeSamples } from "./metricSampleWrites.ts";
 import { onPgClient, onPrismaTransaction, writeNotifications } from "./notificationOutbox.ts";
 import { inTransaction } from "./pgTransaction.ts";
 import { RESOURCE_COLUMNS, type ResourceColumnsRow } from "./resourceColumns.ts";
 import { fromDbEnum, resourceFromRow, toDbEnum } from "./rowMapping.ts";
 
 const SWEPT_KINDS = ["AUTO_SCALING_GROUP", "INSTANCE", "DB_INSTANCE"] as const;
-const UNIQUE_VIOLATION = "23505";
-
-// Times travel as epoch milliseconds: PostgreSQL parses a float far faster than a timestamp's text, and
-// a first sweep of 10,000 instances sends 528,204 of them.
-const SAMPLE_ROWS = `SELECT resource_id, metric, stat, period, to_timestamp(epoch_ms / 1000), value
-  FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::float8[], $6::float8[])
-       AS x(resource_id, metric, stat, period, epoch_ms, value)`;
-/** Samples no finished sweep stored: a plain insert, without the upsert's check of each row. */
-const INSERT_SAMPLES = `INSERT INTO metric_samples (resource_id, metric, stat, period, "timestamp", value) ${SAMPLE_ROWS}`;
-const UPSERT_SAMPLES = `${INSERT_SAMPLES}
-  ON CONFLICT (resource_id, metric, stat, period, "timestamp")
-  DO UPDATE SET value = EXCLUDED.value WHERE metric_samples.value IS DISTINCT FROM EXCLUDED.value`;
-
-function sampleColumns(samples: MetricSample[]): unknown[] {
-  return [
-    samples.map((s) => s.resourceId),
-    samples.map((s) => s.metric),
-    samples.map((s) => s.stat),
-    samples.map((s) => s.period),
-    samples.map((s) => s.timestamp.getTime()),
-    samples.map((s) => s.value),
-  ];
-}
-
 /**
  * The sweep's side of the health tables. Bulk writes go through `pg` with
  * `unnest` / `jsonb_to_recordset`, one statement per batch, and every insert
@@ -76,22 +52,9 @@ export function createHealthStore({ prisma, pool }: Pick<DatabaseHandle, "prisma
       return rows.map(resourceFromRow);
     },
 
-    async writeSamples(samples, newFrom) {
-      const rewritten = samples.filter((sample) => sample.timestamp < newFrom);
-      const fresh = samples.filter((sample) => sample.timestamp >= newFrom);
-      let written = 0;
-      if (fresh.length > 0) {
-        try {
-          written += (await pool.query(INSERT_SAMPLES, sampleColumns(fresh))).rowCount ?? 0;
-        } catch (error) {
-          // A sweep that died after writing left some of them: the statement wrote nothing, the upsert redoes it.
-          if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
-          written += (await pool.query(UPSERT_SAMPLES, sampleColumns(fresh))).rowCount ?? 0;
-        }
-      }
-      if (rewritten.length > 0) written += (await pool.query(UPSERT_SAMPLES, sampleColumns(rewritten))).rowCount ?? 0;
-      return written;
-    },
+    resolveSeries: (series) => resolveSeries(pool, series),
+
+    writeSamples: (samples, newFrom) => writeSamples(pool, samples, newFrom),
 
     async openFindings() {
       return (await prisma.finding.findMany({ where: { status: "OPEN" } })).map(findingFromRow);
@@ -248,10 +211,7 @@ export function createHealthStore({ prisma, pool }: Pick<DatabaseHandle, "prisma
       });
     },
 
-    async pruneSamples(before) {
-      const result = await pool.query(`DELETE FROM metric_samples WHERE "timestamp" < $1`, [before]);
-      return result.rowCount ?? 0;
-    },
+    pruneSamples: (before) => pruneSamples(pool, before),
 
     async finishSweep(id, outcome) {
       return prisma.$transaction(async (tx) => {

@@ -197,8 +197,10 @@ export function createInventoryStore({ prisma, pool }: Pick<DatabaseHandle, "pri
     async deleteResource(id, expectedVersion, audit) {
       await prisma.$transaction(async (tx) => {
         const current = await lockedResource(tx, id, expectedVersion);
-        // No foreign key carries samples away (see MetricSample in schema.prisma): they go here, with the resource.
-        await tx.metricSample.deleteMany({ where: { resourceId: id } });
+        // No foreign key carries series and samples away (see MetricSeries in schema.prisma): they go here, with the resource.
+        const series = await tx.metricSeries.findMany({ where: { resourceId: id }, select: { id: true } });
+        await tx.metricSample.deleteMany({ where: { seriesId: { in: series.map((s) => s.id) } } });
+        await tx.metricSeries.deleteMany({ where: { resourceId: id } });
         await tx.resource.delete({ where: { id } });
         await writeAudit(tx, audit, {
           action: "resource.delete",

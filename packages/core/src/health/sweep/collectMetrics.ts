@@ -1,7 +1,7 @@
 import { isCloudError } from "../../cloud/cloudErrors.ts";
 import type { CloudPort } from "../../cloud/cloudPort.ts";
 import type { MetricQuery, MetricSeries } from "../../cloud/cloudTypes.ts";
-import { planMetricBatches } from "../../cloud/metricBatches.ts";
+import { metricBatchesOf } from "../../cloud/metricBatches.ts";
 
 export interface FailedMetricBatch {
   queries: number;
@@ -29,18 +29,18 @@ export interface CollectionSummary {
 /**
  * Fetches a sweep's queries batch by batch (≤ 500 queries and ≤ 100,800
  * datapoints each) and hands each batch to `onBatch` before fetching the
- * next, so a fleet's datapoints are never all in memory at once. A batch the
+ * next, so a fleet's datapoints (and, from a lazy iterable, its queries) are never all in memory at once. A batch the
  * cloud refuses costs only its own series: it is reported and the rest are
  * still collected.
  */
 export async function collectMetrics(
   cloud: CloudPort,
-  queries: MetricQuery[],
+  queries: Iterable<MetricQuery>,
   window: { start: Date; end: Date },
   onBatch: (batch: CollectedBatch) => Promise<void> | void,
 ): Promise<CollectionSummary> {
   const summary: CollectionSummary = { calls: 0, failures: [], cloudMs: 0 };
-  for (const batch of planMetricBatches(queries, window.start, window.end)) {
+  for (const batch of metricBatchesOf(queries, window.start, window.end)) {
     const started = performance.now();
     let collected: CollectedBatch;
     try {

@@ -13,9 +13,27 @@ export interface MetricSubject {
   period: number;
 }
 
+/**
+ * The queries of a sweep, held as two numbers per query (which resource, which of its series) rather than
+ * as objects: a query and its subject are made when asked for, so a large fleet's plan costs a few bytes
+ * per query while a sweep walks it.
+ */
 export interface SweepQueryPlan {
-  queries: MetricQuery[];
-  subjects: Map<string, MetricSubject>;
+  readonly size: number;
+  /** The queries in order, each made as it is reached; the id of the i-th is `queryIdAt(i)`. */
+  queries(): Iterable<MetricQuery>;
+  /** What the query at `index` asks for. */
+  subjectAt(index: number): MetricSubject;
+  /** How many queries each resource has. */
+  queryCounts(): Map<string, number>;
+}
+
+// CloudWatch ids start with a lower-case letter; the query's index keeps them unique and short.
+const QUERY_ID_PREFIX = "m";
+
+/** Where a query of a plan sits in it, read back from the query's id. */
+export function queryIndexOf(query: MetricQuery): number {
+  return Number(query.id.slice(QUERY_ID_PREFIX.length));
 }
 
 interface SeriesSpec {
@@ -66,15 +84,37 @@ export const SWEPT_METRIC_NAMES: readonly string[] = [
   ...new Set([...EC2_SERIES, ...RDS_SERIES].map((spec) => spec.metricName)),
 ];
 
-function seriesFor(resource: Resource): { specs: SeriesSpec[]; dimensions: Record<string, string> } | null {
+/** One query's worth of a spec: a metric at one statistic and period. */
+interface FlatSeries {
+  namespace: string;
+  metricName: string;
+  stat: MetricStatistic;
+  period: number;
+}
+
+const flatten = (specs: SeriesSpec[]): FlatSeries[] =>
+  specs.flatMap((spec) =>
+    spec.stats.map((stat) => ({
+      namespace: spec.namespace,
+      metricName: spec.metricName,
+      stat,
+      period: spec.period ?? SWEEP_PERIOD_SECONDS,
+    })),
+  );
+
+const EC2_QUERIES = flatten(EC2_SERIES);
+const RDS_REPLICA_QUERIES = flatten(RDS_SERIES);
+const RDS_PRIMARY_QUERIES = RDS_REPLICA_QUERIES.filter((series) => series.metricName !== "ReplicaLag");
+
+function seriesFor(resource: Resource): { series: FlatSeries[]; dimensions: Record<string, string> } | null {
   switch (resource.kind) {
     case "auto_scaling_group":
-      return { specs: EC2_SERIES, dimensions: { AutoScalingGroupName: resource.cloudId } };
+      return { series: EC2_QUERIES, dimensions: { AutoScalingGroupName: resource.cloudId } };
     case "instance":
-      return { specs: EC2_SERIES, dimensions: { InstanceId: resource.cloudId } };
+      return { series: EC2_QUERIES, dimensions: { InstanceId: resource.cloudId } };
     case "db_instance":
       return {
-        specs: RDS_SERIES.filter((spec) => spec.metricName !== "ReplicaLag" || resource.database?.role === "replica"),
+        series: resource.database?.role === "replica" ? RDS_REPLICA_QUERIES : RDS_PRIMARY_QUERIES,
         dimensions: { DBInstanceIdentifier: resource.cloudId },
       };
     default:
@@ -87,35 +127,39 @@ function seriesFor(resource: Resource): { specs: SeriesSpec[]; dimensions: Recor
  * Auto Scaling group and per instance, and memory, lag, connections and CPU
  * per RDS instance. Resources that are gone are left out.
  */
-export function sweepQueries(resources: Resource[]): SweepQueryPlan {
-  const queries: MetricQuery[] = [];
-  const subjects = new Map<string, MetricSubject>();
-  for (const resource of resources) {
-    if (resource.status === "gone") continue;
-    const series = seriesFor(resource);
-    if (!series) continue;
-    for (const spec of series.specs) {
-      for (const stat of spec.stats) {
-        // CloudWatch ids start with a lower-case letter; an index keeps them unique and short.
-        const id = `m${queries.length}`;
-        const period = spec.period ?? SWEEP_PERIOD_SECONDS;
-        queries.push({
-          id,
-          namespace: spec.namespace,
-          metricName: spec.metricName,
-          dimensions: series.dimensions,
-          period,
-          stat,
-        });
-        subjects.set(id, {
-          resourceId: resource.id,
-          namespace: spec.namespace,
-          metricName: spec.metricName,
-          stat,
-          period,
-        });
-      }
+export function sweepQueryPlan(resources: readonly Resource[]): SweepQueryPlan {
+  const swept = resources.flatMap((resource) => {
+    const series = resource.status === "gone" ? null : seriesFor(resource);
+    return series ? [{ resourceId: resource.id, ...series }] : [];
+  });
+  const size = swept.reduce((sum, resource) => sum + resource.series.length, 0);
+  // Query i asks for series seriesIndex[i] of swept[resourceIndex[i]].
+  const resourceIndex = new Int32Array(size);
+  const seriesIndex = new Uint8Array(size);
+  let next = 0;
+  for (const [r, resource] of swept.entries()) {
+    for (let s = 0; s < resource.series.length; s += 1) {
+      resourceIndex[next] = r;
+      seriesIndex[next] = s;
+      next += 1;
     }
   }
-  return { queries, subjects };
+  const at = (index: number) => {
+    const resource = swept[resourceIndex[index] as number] as (typeof swept)[number];
+    return { resource, series: resource.series[seriesIndex[index] as number] as FlatSeries };
+  };
+  return {
+    size,
+    *queries() {
+      for (let index = 0; index < size; index += 1) {
+        const { resource, series } = at(index);
+        yield { id: `${QUERY_ID_PREFIX}${index}`, dimensions: resource.dimensions, ...series };
+      }
+    },
+    subjectAt(index) {
+      const { resource, series } = at(index);
+      return { resourceId: resource.resourceId, ...series };
+    },
+    queryCounts: () => new Map(swept.map((resource) => [resource.resourceId, resource.series.length])),
+  };
 }

@@ -6,12 +6,18 @@ import { evaluateBackupReplication } from "../rules/backupReplicationRule.ts";
 import { evaluateDrGaps } from "../rules/databaseRules.ts";
 import { evaluateDrillScratchLeftBehind, isDrillScratch } from "../rules/drillScratchRule.ts";
 import { evaluateResource } from "../rules/evaluateResource.ts";
-import { findingKey, type HealthRuleId, type RuleEvaluation, reconcileFindings } from "../rules/findingTypes.ts";
+import {
+  findingKey,
+  type HealthRuleId,
+  type RuleEvaluation,
+  reconcileFindings,
+  transitionOf,
+} from "../rules/findingTypes.ts";
 import { createBackgroundWriter } from "./backgroundWriter.ts";
 import { collectMetrics } from "./collectMetrics.ts";
-import { type MetricSubject, sweepQueries } from "./metricQueryPlan.ts";
+import { queryIndexOf, sweepQueryPlan } from "./metricQueryPlan.ts";
 import { SWEEP_DEFAULTS, SWEEP_PERIOD_MS, type SweepSettings, sweepWindow } from "./sweepSettings.ts";
-import type { HealthStore, MetricSample, SweepError, SweepRun, SweepStats } from "./sweepTypes.ts";
+import type { HealthStore, SampleColumns, SweepError, SweepRun, SweepStats } from "./sweepTypes.ts";
 
 export interface SweepDependencies {
   cloud: CloudPort;
@@ -83,7 +89,12 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
     const evaluations: RuleEvaluation[] = [];
     const evaluate = (resource: Resource, produce: () => RuleEvaluation[]) => {
       try {
-        evaluations.push(...produce());
+        for (const evaluation of produce()) {
+          // Kept only if it changes a finding: on a healthy fleet nearly every verdict is "clear" with none open.
+          if (transitionOf(open.has(findingKey(evaluation.resourceId, evaluation.ruleId)), evaluation) === "none")
+            continue;
+          evaluations.push(evaluation);
+        }
       } catch (error) {
         errors.push({ scope: "resource", resourceId: resource.id, message: messageOf(error) });
       }
@@ -94,27 +105,41 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
     const writeFrom = previousWindowEnd
       ? Math.max(window.start.getTime(), previousWindowEnd.getTime() - SWEEP_PERIOD_MS)
       : window.start.getTime();
-    const plan = sweepQueries(resources);
-    stats.metricQueries = plan.queries.length;
-    const pendingQueries = countByResource(plan.subjects);
+    const plan = sweepQueryPlan(resources);
+    stats.metricQueries = plan.size;
+    const pendingQueries = plan.queryCounts();
     const seriesByResource = new Map<string, Map<string, MetricSeries>>();
+    // Every series this sweep may write, named once, while the cloud answers the first batch: samples carry
+    // the index of their query until they are written, and the store's integer id from then on.
+    const resolving = db(() =>
+      deps.health.resolveSeries(Array.from({ length: plan.size }, (_, index) => plan.subjectAt(index))),
+    );
+    // Awaited by the first write, or after collection when nothing was written; never an unhandled rejection.
+    resolving.catch(() => {});
 
     // The database writes batches of samples while the cloud answers the next one. Two writes at a time let
     // PostgreSQL use a second core for the first sweep's backfill; the batches hold distinct series, so
     // concurrent writes never wait on each other's rows.
     const sampleWriter = createBackgroundWriter(
-      async (samples: MetricSample[]) => {
+      async (samples: SampleColumns) => {
         // Awaited first: `+= await` would read the count before the wait and lose the other write's rows.
+        const seriesIds = await resolving;
+        // The batch's query indexes become series ids in place: the batch is this write's alone.
+        for (let i = 0; i < samples.seriesIds.length; i += 1) {
+          samples.seriesIds[i] = seriesIds[samples.seriesIds[i] as number] as number;
+        }
         const written = await db(() => deps.health.writeSamples(samples, newFrom));
         stats.samplesWritten += written;
       },
       { inFlight: 2 },
     );
-    const collecting = collectMetrics(deps.cloud, plan.queries, window, async (batch) => {
+    const collecting = collectMetrics(deps.cloud, plan.queries(), window, async (batch) => {
       const answered = new Map(batch.series.map((series) => [series.id, series]));
-      const samples: MetricSample[] = [];
+      const samples = allocateSamples(batch.series);
+      let count = 0;
       for (const query of batch.queries) {
-        const subject = plan.subjects.get(query.id) as MetricSubject;
+        const index = queryIndexOf(query);
+        const subject = plan.subjectAt(index);
         const series = answered.get(query.id) ?? {
           id: query.id,
           points: [],
@@ -123,15 +148,12 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
         };
         stats.datapoints += series.points.length;
         for (const point of series.points) {
-          if (point.timestamp.getTime() < writeFrom) continue;
-          samples.push({
-            resourceId: subject.resourceId,
-            metric: subject.metricName,
-            stat: subject.stat,
-            period: subject.period,
-            timestamp: point.timestamp,
-            value: point.value,
-          });
+          const timestamp = point.timestamp.getTime();
+          if (timestamp < writeFrom) continue;
+          samples.seriesIds[count] = index;
+          samples.timestamps[count] = timestamp;
+          samples.values[count] = point.value;
+          count += 1;
         }
         const ofResource = seriesByResource.get(subject.resourceId) ?? new Map<string, MetricSeries>();
         ofResource.set(seriesKey(subject.metricName, subject.stat), series);
@@ -151,10 +173,11 @@ export async function runSweep(deps: SweepDependencies, trigger: string): Promis
           seriesByResource.delete(subject.resourceId);
         }
       }
-      if (samples.length > 0) await sampleWriter.submit(samples);
+      if (count > 0) await sampleWriter.submit(trimSamples(samples, count));
     });
     const summary = await collecting.finally(() => sampleWriter.settle());
     await sampleWriter.finish();
+    await resolving;
     stats.cloudCalls = summary.calls;
     stats.cloudMs = summary.cloudMs;
     for (const failure of summary.failures) {
@@ -218,10 +241,19 @@ async function finish(
   return deps.health.finishSweep(id, { status, finishedAt: deps.now(), stats: rounded, errors, error: fatal });
 }
 
-function countByResource(subjects: Map<string, MetricSubject>): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const subject of subjects.values()) counts.set(subject.resourceId, (counts.get(subject.resourceId) ?? 0) + 1);
-  return counts;
+/** Room for every point of a batch; those before the write window are left out, so `trimSamples` follows. */
+function allocateSamples(series: MetricSeries[]): SampleColumns {
+  let points = 0;
+  for (const one of series) points += one.points.length;
+  return { seriesIds: new Int32Array(points), timestamps: new Float64Array(points), values: new Float64Array(points) };
+}
+
+function trimSamples(samples: SampleColumns, count: number): SampleColumns {
+  return {
+    seriesIds: samples.seriesIds.subarray(0, count),
+    timestamps: samples.timestamps.subarray(0, count),
+    values: samples.values.subarray(0, count),
+  };
 }
 
 function databasesByEnvironment(resources: Resource[]): Map<string, Resource[]> {
