@@ -15,6 +15,7 @@ import {
 } from "./faultyReleases.ts";
 import { hashString } from "./keyedRandom.ts";
 import { dailyLoadShape, trafficBurst } from "./loadModel.ts";
+import type { Sampler } from "./periodSummary.ts";
 import { blueGreenEnvironments, liveHolderAt, TERMINATE_MS } from "./simBlueGreen.ts";
 import { simError } from "./simErrors.ts";
 import { findPipeline } from "./simPipelines.ts";
@@ -187,7 +188,7 @@ function responseSeconds(time: number): number {
  * TargetGroup) of one of the account's balancers; null for another balancer or metric. A
  * balancer publishes nothing before its environment is Ready or after it was terminated.
  */
-export function loadBalancerSampler(world: SimWorld, query: MetricQuery): ((time: number) => number[]) | null {
+export function loadBalancerSampler(world: SimWorld, query: MetricQuery): Sampler | null {
   if (query.namespace !== ALB_NAMESPACE) return null;
   const { LoadBalancer, TargetGroup, ...others } = query.dimensions;
   if (Object.keys(others).length > 0) return null;
@@ -200,7 +201,11 @@ export function loadBalancerSampler(world: SimWorld, query: MetricQuery): ((time
   const requests = (time: number) =>
     liveHolderAt(world, time) === balancer.environmentId ? requestsPerMinute(time) : WARMUP_REQUESTS_PER_MINUTE;
   const instances = (time: number) => (balancer.seeded ? servingInEnvironment(world, index, time) : CLONE_INSTANCES);
-  const sample = (value: (time: number) => number) => (time: number) => (serves(time) ? [value(time)] : []);
+  const sample =
+    (value: (time: number) => number): Sampler =>
+    (time, into) => {
+      if (serves(time)) into.add(value(time));
+    };
   switch (query.metricName) {
     case "RequestCount":
       return sample(requests);

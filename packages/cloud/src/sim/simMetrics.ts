@@ -7,28 +7,29 @@ import {
   planMetricBatches,
 } from "@fastier/core";
 import {
+  CPU_UTILIZATION_PERCENT,
   dbConnections,
   dbCpuPercent,
   dbFreeableMemoryBytes,
-  memUsedPercent,
+  type InstanceMetric,
+  MEMORY_USED_PERCENT,
+  minuteKey,
+  modelledInstance,
   replicaLagSeconds,
-  webCpuPercent,
 } from "./loadModel.ts";
+import { PeriodSummary, type Sampler } from "./periodSummary.ts";
 import { normaliseIdentifier } from "./simDatabases.ts";
 import { simError } from "./simErrors.ts";
 import { loadBalancerSampler } from "./simLoadBalancer.ts";
 import type { SimDbInstance, SimWorld } from "./simState.ts";
 import { MINUTE, toMs } from "./simTime.ts";
-import { countServingAt, indexWorld, membersServingAt, servingAt, type WorldIndex } from "./worldIndex.ts";
+import { countServingAt, indexWorld, servingAt, type WorldIndex } from "./worldIndex.ts";
 
 /**
  * CloudWatch GetMetricData over the simulated account. Each period's value is
  * the statistic over one-minute samples of the load model (the agent's and
  * RDS's reporting interval), taken only up to now: the future has no data.
  */
-
-/** Values published at one instant: one per instance under a group dimension, one for a single resource. */
-type Sampler = (time: number) => number[];
 
 const QUERY_ID = /^[a-z][a-zA-Z0-9_]*$/;
 /** Enough samples per period for a faithful Maximum without making day-long periods slow. */
@@ -59,14 +60,11 @@ export function getMetricData(world: SimWorld, now: number, request: MetricDataR
   for (const queries of queriesBySource(request.queries).values()) {
     const first = queries[0] as PlacedQuery;
     const sampler = samplerFor(world, index, first.query);
-    const periods = sampler ? samplePeriods(sampler, now, first.query.period, start, end) : [];
+    const periods = sampler ? summarisePeriods(sampler, now, first.query.period, start, end) : [];
     for (const { query, position } of queries) {
       series[position] = {
         id: query.id,
-        points: periods.map((period) => ({
-          timestamp: new Date(period.start),
-          value: statistic(query.stat, period.values),
-        })),
+        points: periods.map((period) => ({ timestamp: new Date(period.start), value: statistic(query.stat, period) })),
         complete: true,
       };
     }
@@ -112,26 +110,24 @@ function queriesBySource(queries: MetricQuery[]): Map<string, PlacedQuery[]> {
   return bySource;
 }
 
-/** The samples of each period in [start, end) up to now; periods without samples are left out. */
-function samplePeriods(
+/** The samples of each period in [start, end) up to now, summarised; periods without samples are left out. */
+function summarisePeriods(
   sampler: Sampler,
   now: number,
   periodSeconds: number,
   start: number,
   end: number,
-): { start: number; values: number[] }[] {
+): PeriodSummary[] {
   const periodMs = periodSeconds * 1000;
   const stepMs = Math.max(MINUTE, Math.ceil(periodMs / MAX_SAMPLES_PER_PERIOD / MINUTE) * MINUTE);
-  const periods: { start: number; values: number[] }[] = [];
+  const periods: PeriodSummary[] = [];
   // CloudWatch rounds the start down to a period boundary.
   for (let periodStart = Math.floor(start / periodMs) * periodMs; periodStart < end; periodStart += periodMs) {
     if (periodStart > now) break;
-    const values: number[] = [];
+    const period = new PeriodSummary(periodStart);
     const periodEnd = Math.min(periodStart + periodMs, now + 1);
-    for (let time = periodStart; time < periodEnd; time += stepMs) {
-      for (const value of sampler(time)) values.push(value);
-    }
-    if (values.length > 0) periods.push({ start: periodStart, values });
+    for (let time = periodStart; time < periodEnd; time += stepMs) sampler(time, period);
+    if (period.count > 0) periods.push(period);
   }
   return periods;
 }
@@ -139,18 +135,18 @@ function samplePeriods(
 // Module level: a closure made per call would cost a function object per datapoint.
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
 
-function statistic(stat: MetricStatistic, values: number[]): number {
+function statistic(stat: MetricStatistic, period: PeriodSummary): number {
   switch (stat) {
     case "Average":
-      return round(values.reduce((sum, value) => sum + value, 0) / values.length);
+      return round(period.sum / period.count);
     case "Maximum":
-      return round(Math.max(...values));
+      return round(period.max);
     case "Minimum":
-      return round(Math.min(...values));
+      return round(period.min);
     case "Sum":
-      return round(values.reduce((sum, value) => sum + value, 0));
+      return round(period.sum);
     case "SampleCount":
-      return values.length;
+      return period.count;
   }
 }
 
@@ -160,13 +156,13 @@ function samplerFor(world: SimWorld, index: WorldIndex, query: MetricQuery): Sam
   const key = `${query.namespace}|${query.metricName}|${dimensionNames}`;
   switch (key) {
     case "CWAgent|mem_used_percent|AutoScalingGroupName":
-      return groupSampler(index, query.dimensions.AutoScalingGroupName as string, memUsedPercent);
+      return groupSampler(index, query.dimensions.AutoScalingGroupName as string, MEMORY_USED_PERCENT);
     case "CWAgent|mem_used_percent|InstanceId":
-      return instanceSampler(index, query.dimensions.InstanceId as string, memUsedPercent);
+      return instanceSampler(index, query.dimensions.InstanceId as string, MEMORY_USED_PERCENT);
     case "AWS/EC2|CPUUtilization|AutoScalingGroupName":
-      return groupSampler(index, query.dimensions.AutoScalingGroupName as string, webCpuPercent);
+      return groupSampler(index, query.dimensions.AutoScalingGroupName as string, CPU_UTILIZATION_PERCENT);
     case "AWS/EC2|CPUUtilization|InstanceId":
-      return instanceSampler(index, query.dimensions.InstanceId as string, webCpuPercent);
+      return instanceSampler(index, query.dimensions.InstanceId as string, CPU_UTILIZATION_PERCENT);
     case "AWS/RDS|FreeableMemory|DBInstanceIdentifier":
     case "AWS/RDS|DatabaseConnections|DBInstanceIdentifier":
     case "AWS/RDS|CPUUtilization|DBInstanceIdentifier":
@@ -177,25 +173,33 @@ function samplerFor(world: SimWorld, index: WorldIndex, query: MetricQuery): Sam
   }
 }
 
-type InstanceModel = (time: number, inServiceCount: number, instanceType: string | null, instanceId: string) => number;
-
-function groupSampler(index: WorldIndex, groupName: string, model: InstanceModel): Sampler | null {
+/** Every in-service member of the group, in the group's order: the load shared once per instant, then each member's value. */
+function groupSampler(index: WorldIndex, groupName: string, metric: InstanceMetric): Sampler | null {
   const group = index.groupsByName.get(groupName);
   if (!group) return null;
-  return (time) => {
-    const serving = membersServingAt(group, time);
-    return serving.map(({ instance }) => model(time, serving.length, instance.instanceType, instance.instanceId));
+  const members = group.members.map((member) => ({
+    member,
+    modelled: modelledInstance(member.instance.instanceType, member.instance.instanceId),
+  }));
+  return (time, into) => {
+    const serving = countServingAt(group, time);
+    if (serving === 0) return;
+    const shared = metric.shared(time, serving);
+    const minute = minuteKey(time);
+    for (const { member, modelled } of members) {
+      if (servingAt(member, time)) into.add(metric.of(shared, modelled, minute));
+    }
   };
 }
 
-function instanceSampler(index: WorldIndex, instanceId: string, model: InstanceModel): Sampler | null {
+function instanceSampler(index: WorldIndex, instanceId: string, metric: InstanceMetric): Sampler | null {
   const member = index.instancesById.get(instanceId);
   if (!member) return null;
-  const { instance, group } = member;
-  return (time) =>
-    servingAt(member, time)
-      ? [model(time, countServingAt(group, time), instance.instanceType, instance.instanceId)]
-      : [];
+  const modelled = modelledInstance(member.instance.instanceType, member.instance.instanceId);
+  return (time, into) => {
+    if (!servingAt(member, time)) return;
+    into.add(metric.of(metric.shared(time, countServingAt(member.group, time)), modelled, minuteKey(time)));
+  };
 }
 
 function databaseSampler(world: SimWorld, index: WorldIndex, metricName: string, identifier: string): Sampler | null {
@@ -203,20 +207,24 @@ function databaseSampler(world: SimWorld, index: WorldIndex, metricName: string,
   if (!db) return null;
   const createdAt = toMs(db.createdAt);
   const webInstances = (time: number) => index.groups.reduce((sum, group) => sum + countServingAt(group, time), 0);
-  return (time) => {
-    if (time < createdAt) return [];
-    const { workload } = db;
+  const { workload } = db;
+  const value = (time: number): number | null => {
     switch (metricName) {
       case "FreeableMemory":
-        return [dbFreeableMemoryBytes(time, db.instanceClass, workload, webInstances(time))];
+        return dbFreeableMemoryBytes(time, db.instanceClass, workload, webInstances(time));
       case "DatabaseConnections":
-        return [dbConnections(time, workload, webInstances(time))];
+        return dbConnections(time, workload, webInstances(time));
       case "CPUUtilization":
-        return [dbCpuPercent(time, db.instanceClass, workload)];
+        return dbCpuPercent(time, db.instanceClass, workload);
       default:
         // ReplicaLag is published only while the instance replicates.
-        return wasReplicaAt(db, time) ? [replicaLagSeconds(time, db.identifier)] : [];
+        return wasReplicaAt(db, time) ? replicaLagSeconds(time, db.identifier) : null;
     }
+  };
+  return (time, into) => {
+    if (time < createdAt) return;
+    const published = value(time);
+    if (published !== null) into.add(published);
   };
 }
 
