@@ -15,7 +15,7 @@ import {
 } from "./faultyReleases.ts";
 import { hashString } from "./keyedRandom.ts";
 import { dailyLoadShape, trafficBurst } from "./loadModel.ts";
-import type { Sampler } from "./periodSummary.ts";
+import { eachInstant, type Sampler } from "./periodSummary.ts";
 import { blueGreenEnvironments, liveHolderAt, TERMINATE_MS } from "./simBlueGreen.ts";
 import { simError } from "./simErrors.ts";
 import { findPipeline } from "./simPipelines.ts";
@@ -201,11 +201,8 @@ export function loadBalancerSampler(world: SimWorld, query: MetricQuery): Sample
   const requests = (time: number) =>
     liveHolderAt(world, time) === balancer.environmentId ? requestsPerMinute(time) : WARMUP_REQUESTS_PER_MINUTE;
   const instances = (time: number) => (balancer.seeded ? servingInEnvironment(world, index, time) : CLONE_INSTANCES);
-  const sample =
-    (value: (time: number) => number): Sampler =>
-    (time, into) => {
-      if (serves(time)) into.add(value(time));
-    };
+  const sample = (value: (time: number) => number): Sampler =>
+    eachInstant((time) => (serves(time) ? value(time) : null));
   switch (query.metricName) {
     case "RequestCount":
       return sample(requests);

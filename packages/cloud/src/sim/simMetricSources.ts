@@ -1,0 +1,111 @@
+import type { MetricQuery } from "@fastier/core";
+import {
+  CPU_UTILIZATION_PERCENT,
+  dbConnections,
+  dbCpuPercent,
+  dbFreeableMemoryBytes,
+  type InstanceMetric,
+  MEMORY_USED_PERCENT,
+  modelledInstance,
+  replicaLagSeconds,
+} from "./loadModel.ts";
+import { eachInstant, type Sampler } from "./periodSummary.ts";
+import { normaliseIdentifier } from "./simDatabases.ts";
+import { loadBalancerSampler } from "./simLoadBalancer.ts";
+import type { SimDbInstance, SimWorld } from "./simState.ts";
+import { toMs } from "./simTime.ts";
+import { countServingAt, servingAt, type WorldIndex } from "./worldIndex.ts";
+
+/**
+ * What publishes each metric the simulated CloudWatch serves: the instances
+ * (per group or one by one), the databases and the load balancers, all from
+ * the load model.
+ */
+
+/** Which simulated source publishes this metric with exactly these dimensions; null when none does. */
+export function samplerFor(world: SimWorld, index: WorldIndex, query: MetricQuery): Sampler | null {
+  const dimensionNames = Object.keys(query.dimensions).sort().join(",");
+  const key = `${query.namespace}|${query.metricName}|${dimensionNames}`;
+  switch (key) {
+    case "CWAgent|mem_used_percent|AutoScalingGroupName":
+      return groupSampler(index, query.dimensions.AutoScalingGroupName as string, MEMORY_USED_PERCENT);
+    case "CWAgent|mem_used_percent|InstanceId":
+      return instanceSampler(index, query.dimensions.InstanceId as string, MEMORY_USED_PERCENT);
+    case "AWS/EC2|CPUUtilization|AutoScalingGroupName":
+      return groupSampler(index, query.dimensions.AutoScalingGroupName as string, CPU_UTILIZATION_PERCENT);
+    case "AWS/EC2|CPUUtilization|InstanceId":
+      return instanceSampler(index, query.dimensions.InstanceId as string, CPU_UTILIZATION_PERCENT);
+    case "AWS/RDS|FreeableMemory|DBInstanceIdentifier":
+    case "AWS/RDS|DatabaseConnections|DBInstanceIdentifier":
+    case "AWS/RDS|CPUUtilization|DBInstanceIdentifier":
+    case "AWS/RDS|ReplicaLag|DBInstanceIdentifier":
+      return databaseSampler(world, index, query.metricName, query.dimensions.DBInstanceIdentifier as string);
+    default:
+      return loadBalancerSampler(world, query);
+  }
+}
+
+/**
+ * Every in-service member of the group at each instant, in the group's order:
+ * the load they share is worked out once per instant, then each member's value.
+ */
+function groupSampler(index: WorldIndex, groupName: string, metric: InstanceMetric): Sampler | null {
+  const group = index.groupsByName.get(groupName);
+  if (!group) return null;
+  const members = group.members;
+  const modelled = members.map(({ instance }) => modelledInstance(instance.instanceType, instance.instanceId));
+  return (grid, into) => {
+    for (let i = 0; i < grid.times.length; i += 1) {
+      const time = grid.times[i] as number;
+      const serving = countServingAt(group, time);
+      if (serving === 0) continue;
+      const shared = metric.shared(time, serving);
+      const minute = grid.minutes[i] as string;
+      const period = grid.periodOf[i] as number;
+      for (let m = 0; m < members.length; m += 1) {
+        if (servingAt(members[m] as (typeof members)[number], time)) {
+          into.add(period, metric.of(shared, modelled[m] as (typeof modelled)[number], minute));
+        }
+      }
+    }
+  };
+}
+
+function instanceSampler(index: WorldIndex, instanceId: string, metric: InstanceMetric): Sampler | null {
+  const member = index.instancesById.get(instanceId);
+  if (!member) return null;
+  const modelled = modelledInstance(member.instance.instanceType, member.instance.instanceId);
+  return (grid, into) => {
+    for (let i = 0; i < grid.times.length; i += 1) {
+      const time = grid.times[i] as number;
+      if (!servingAt(member, time)) continue;
+      const shared = metric.shared(time, countServingAt(member.group, time));
+      into.add(grid.periodOf[i] as number, metric.of(shared, modelled, grid.minutes[i] as string));
+    }
+  };
+}
+
+function databaseSampler(world: SimWorld, index: WorldIndex, metricName: string, identifier: string): Sampler | null {
+  const db = world.databases.find((candidate) => candidate.identifier === normaliseIdentifier(identifier));
+  if (!db) return null;
+  const createdAt = toMs(db.createdAt);
+  const webInstances = (time: number) => index.groups.reduce((sum, group) => sum + countServingAt(group, time), 0);
+  const { workload } = db;
+  const value = (time: number): number | null => {
+    switch (metricName) {
+      case "FreeableMemory":
+        return dbFreeableMemoryBytes(time, db.instanceClass, workload, webInstances(time));
+      case "DatabaseConnections":
+        return dbConnections(time, workload, webInstances(time));
+      case "CPUUtilization":
+        return dbCpuPercent(time, db.instanceClass, workload);
+      default:
+        // ReplicaLag is published only while the instance replicates.
+        return wasReplicaAt(db, time) ? replicaLagSeconds(time, db.identifier) : null;
+    }
+  };
+  return eachInstant((time) => (time < createdAt ? null : value(time)));
+}
+
+const wasReplicaAt = (db: SimDbInstance, time: number) =>
+  db.readReplicaSourceIdentifier !== null || (db.promotedAt !== null && time < toMs(db.promotedAt));
