@@ -21,7 +21,7 @@ import { simError } from "./simErrors.ts";
 import { findPipeline } from "./simPipelines.ts";
 import type { SimWorld } from "./simState.ts";
 import { MINUTE, toMs } from "./simTime.ts";
-import { countServingAt, indexWorld, type WorldIndex } from "./worldIndex.ts";
+import { countServingInEnvironment, indexWorld } from "./worldIndex.ts";
 
 /**
  * The Application Load Balancers Elastic Beanstalk runs, one per environment: the seeded one in
@@ -200,7 +200,9 @@ export function loadBalancerSampler(world: SimWorld, query: MetricQuery): Sample
   const serves = (time: number) => time >= balancer.servesFrom && time < balancer.servesUntil;
   const requests = (time: number) =>
     liveHolderAt(world, time) === balancer.environmentId ? requestsPerMinute(time) : WARMUP_REQUESTS_PER_MINUTE;
-  const instances = (time: number) => (balancer.seeded ? servingInEnvironment(world, index, time) : CLONE_INSTANCES);
+  const envId = world.beanstalkEnvironment.cloudId;
+  const instances = (time: number) =>
+    balancer.seeded ? countServingInEnvironment(index, envId, time) : CLONE_INSTANCES;
   const sample = (value: (time: number) => number): Sampler =>
     eachInstant((time) => (serves(time) ? value(time) : null));
   switch (query.metricName) {
@@ -220,12 +222,4 @@ export function loadBalancerSampler(world: SimWorld, query: MetricQuery): Sample
     default:
       return null;
   }
-}
-
-function servingInEnvironment(world: SimWorld, index: WorldIndex, time: number): number {
-  const envId = world.beanstalkEnvironment.cloudId;
-  return index.groups.reduce(
-    (sum, group) => sum + (group.group.parentCloudId === envId ? countServingAt(group, time) : 0),
-    0,
-  );
 }

@@ -89,7 +89,7 @@ function databaseSampler(world: SimWorld, index: WorldIndex, metricName: string,
   const db = world.databases.find((candidate) => candidate.identifier === normaliseIdentifier(identifier));
   if (!db) return null;
   const createdAt = toMs(db.createdAt);
-  const webInstances = (time: number) => index.groups.reduce((sum, group) => sum + countServingAt(group, time), 0);
+  const webInstances = (time: number) => index.fleetServing.at(time);
   const { workload } = db;
   const value = (time: number): number | null => {
     switch (metricName) {
