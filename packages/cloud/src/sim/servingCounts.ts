@@ -1,4 +1,8 @@
-import type { IndexedInstance } from "./worldIndex.ts";
+/** When an instance takes traffic: from passing its health checks until scale-in picks it (Infinity while not picked). */
+export interface ServiceInterval {
+  inServiceMs: number;
+  terminatingMs: number;
+}
 
 /**
  * How many of a set of instances take traffic at any time, as a step
@@ -11,7 +15,7 @@ export class ServingCounts {
   private readonly changes: Float64Array;
   private readonly counts: Int32Array;
 
-  constructor(members: readonly IndexedInstance[]) {
+  constructor(members: readonly ServiceInterval[]) {
     const events: { time: number; delta: number }[] = [];
     for (const { inServiceMs, terminatingMs } of members) {
       // The interval `servingAt` tests; one that never opens (or an unreadable time) never counts.

@@ -1,4 +1,4 @@
-import { ServingCounts } from "./servingCounts.ts";
+import { type ServiceInterval, ServingCounts } from "./servingCounts.ts";
 import type { SimAutoScalingGroup, SimInstance, SimWorld } from "./simState.ts";
 import { toMs } from "./simTime.ts";
 
@@ -30,12 +30,9 @@ export interface IndexedGroup {
   serving: ServingCounts;
 }
 
-export interface IndexedInstance {
+export interface IndexedInstance extends ServiceInterval {
   instance: SimInstance;
   group: IndexedGroup;
-  inServiceMs: number;
-  /** When scale-in picked it; Infinity while it has not been picked. */
-  terminatingMs: number;
 }
 
 const indexes = new WeakMap<SimWorld, WorldIndex>();
