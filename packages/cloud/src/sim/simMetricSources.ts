@@ -6,15 +6,17 @@ import {
   dbFreeableMemoryBytes,
   type InstanceMetric,
   MEMORY_USED_PERCENT,
+  type ModelledInstance,
   modelledInstance,
   replicaLagSeconds,
 } from "./loadModel.ts";
 import { eachInstant, type Sampler } from "./periodSummary.ts";
+import type { SharedLoads } from "./sharedLoads.ts";
 import { normaliseIdentifier } from "./simDatabases.ts";
 import { loadBalancerSampler } from "./simLoadBalancer.ts";
 import type { SimDbInstance, SimWorld } from "./simState.ts";
 import { toMs } from "./simTime.ts";
-import { countServingAt, servingAt, type WorldIndex } from "./worldIndex.ts";
+import { type IndexedInstance, servingAt, type WorldIndex } from "./worldIndex.ts";
 
 /**
  * What publishes each metric the simulated CloudWatch serves: the instances
@@ -23,18 +25,18 @@ import { countServingAt, servingAt, type WorldIndex } from "./worldIndex.ts";
  */
 
 /** Which simulated source publishes this metric with exactly these dimensions; null when none does. */
-export function samplerFor(world: SimWorld, index: WorldIndex, query: MetricQuery): Sampler | null {
+export function samplerFor(world: SimWorld, index: WorldIndex, loads: SharedLoads, query: MetricQuery): Sampler | null {
   const dimensionNames = Object.keys(query.dimensions).sort().join(",");
   const key = `${query.namespace}|${query.metricName}|${dimensionNames}`;
   switch (key) {
     case "CWAgent|mem_used_percent|AutoScalingGroupName":
-      return groupSampler(index, query.dimensions.AutoScalingGroupName as string, MEMORY_USED_PERCENT);
+      return groupSampler(index, loads, query.dimensions.AutoScalingGroupName as string, MEMORY_USED_PERCENT);
     case "CWAgent|mem_used_percent|InstanceId":
-      return instanceSampler(index, query.dimensions.InstanceId as string, MEMORY_USED_PERCENT);
+      return instanceSampler(index, loads, query.dimensions.InstanceId as string, MEMORY_USED_PERCENT);
     case "AWS/EC2|CPUUtilization|AutoScalingGroupName":
-      return groupSampler(index, query.dimensions.AutoScalingGroupName as string, CPU_UTILIZATION_PERCENT);
+      return groupSampler(index, loads, query.dimensions.AutoScalingGroupName as string, CPU_UTILIZATION_PERCENT);
     case "AWS/EC2|CPUUtilization|InstanceId":
-      return instanceSampler(index, query.dimensions.InstanceId as string, CPU_UTILIZATION_PERCENT);
+      return instanceSampler(index, loads, query.dimensions.InstanceId as string, CPU_UTILIZATION_PERCENT);
     case "AWS/RDS|FreeableMemory|DBInstanceIdentifier":
     case "AWS/RDS|DatabaseConnections|DBInstanceIdentifier":
     case "AWS/RDS|CPUUtilization|DBInstanceIdentifier":
@@ -45,42 +47,45 @@ export function samplerFor(world: SimWorld, index: WorldIndex, query: MetricQuer
   }
 }
 
-/**
- * Every in-service member of the group at each instant, in the group's order:
- * the load they share is worked out once per instant, then each member's value.
- */
-function groupSampler(index: WorldIndex, groupName: string, metric: InstanceMetric): Sampler | null {
+/** Every in-service member of the group at each instant, in the group's order. */
+function groupSampler(
+  index: WorldIndex,
+  loads: SharedLoads,
+  groupName: string,
+  metric: InstanceMetric,
+): Sampler | null {
   const group = index.groupsByName.get(groupName);
   if (!group) return null;
   const members = group.members;
   const modelled = members.map(({ instance }) => modelledInstance(instance.instanceType, instance.instanceId));
   return (grid, into) => {
+    const shared = loads.of(grid, metric, group);
     for (let i = 0; i < grid.times.length; i += 1) {
       const time = grid.times[i] as number;
-      const serving = countServingAt(group, time);
-      if (serving === 0) continue;
-      const shared = metric.shared(time, serving);
-      const minute = grid.minutes[i] as string;
-      const period = grid.periodOf[i] as number;
       for (let m = 0; m < members.length; m += 1) {
-        if (servingAt(members[m] as (typeof members)[number], time)) {
-          into.add(period, metric.of(shared, modelled[m] as (typeof modelled)[number], minute));
+        if (servingAt(members[m] as IndexedInstance, time)) {
+          const value = metric.of(shared[i] as number, modelled[m] as ModelledInstance, grid.minutes[i] as string);
+          into.add(grid.periodOf[i] as number, value);
         }
       }
     }
   };
 }
 
-function instanceSampler(index: WorldIndex, instanceId: string, metric: InstanceMetric): Sampler | null {
+function instanceSampler(
+  index: WorldIndex,
+  loads: SharedLoads,
+  instanceId: string,
+  metric: InstanceMetric,
+): Sampler | null {
   const member = index.instancesById.get(instanceId);
   if (!member) return null;
   const modelled = modelledInstance(member.instance.instanceType, member.instance.instanceId);
   return (grid, into) => {
+    const shared = loads.of(grid, metric, member.group);
     for (let i = 0; i < grid.times.length; i += 1) {
-      const time = grid.times[i] as number;
-      if (!servingAt(member, time)) continue;
-      const shared = metric.shared(time, countServingAt(member.group, time));
-      into.add(grid.periodOf[i] as number, metric.of(shared, modelled, grid.minutes[i] as string));
+      if (!servingAt(member, grid.times[i] as number)) continue;
+      into.add(grid.periodOf[i] as number, metric.of(shared[i] as number, modelled, grid.minutes[i] as string));
     }
   };
 }

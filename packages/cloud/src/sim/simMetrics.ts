@@ -7,6 +7,7 @@ import {
   planMetricBatches,
 } from "@fastier/core";
 import { PeriodSummaries, type SampleGrid, sampleGrid } from "./periodSummary.ts";
+import { SharedLoads } from "./sharedLoads.ts";
 import { simError } from "./simErrors.ts";
 import { samplerFor } from "./simMetricSources.ts";
 import type { SimWorld } from "./simState.ts";
@@ -51,11 +52,12 @@ export function getMetricData(world: SimWorld, now: number, request: MetricDataR
     }
     return found;
   };
+  const loads = new SharedLoads();
   const series: MetricSeries[] = new Array(request.queries.length);
   // A metric's Maximum and Average come from the same samples: each source is sampled once per call.
   for (const queries of queriesBySource(request.queries).values()) {
     const first = (queries[0] as PlacedQuery).query;
-    const sampler = samplerFor(world, index, first);
+    const sampler = samplerFor(world, index, loads, first);
     const { grid, summaries } = gridOf(first.period);
     summaries.clear();
     if (sampler) sampler(grid, summaries);
