@@ -20,7 +20,10 @@ export class SharedLoads {
 
   of(grid: SampleGrid, metric: InstanceMetric, group: IndexedGroup): Float64Array {
     let loads = this.byGroup.get(group);
-    if (!loads) this.byGroup.set(group, (loads = []));
+    if (!loads) {
+      loads = [];
+      this.byGroup.set(group, loads);
+    }
     // A call has a grid per period asked for and two instance metrics: a short list.
     let load = loads.find((candidate) => candidate.grid === grid && candidate.metric === metric);
     if (!load) {
