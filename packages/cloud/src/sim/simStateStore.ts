@@ -9,7 +9,8 @@ import { advanceWorld, effectiveNow } from "./worldTransitions.ts";
  * Keeps a simulated account in one `sim_accounts` row. Each call locks the
  * row, brings the world up to now, applies the change and writes it back in
  * one transaction, so the API and worker processes share one consistent world
- * and it survives restarts.
+ * and it survives restarts. A read of a world that is already up to now and
+ * unchanged since this process parsed it only checks the row's version.
  */
 export interface SimStateStore {
   transact<T>(change: (world: SimWorld, now: number) => SimChange<T>): Promise<T>;
