@@ -105,12 +105,13 @@ function queriesBySource(queries: MetricQuery[]): Map<string, PlacedQuery[]> {
   return bySource;
 }
 
+const part = (text: string) => `${text.length}:${text}`;
+
 /**
  * Each part prefixed with its length, so no two sources share a key whatever
  * their names hold; cheaper than JSON for the thousands of queries a sweep sends.
  */
 function sourceKey(query: MetricQuery): string {
-  const part = (text: string) => `${text.length}:${text}`;
   let key = `${part(query.namespace)}${part(query.metricName)}${query.period}|`;
   const names = Object.keys(query.dimensions);
   if (names.length > 1) names.sort();
