@@ -93,8 +93,7 @@ export function createSimCloud(options: SimCloudOptions): CloudPort {
   const change = <T>(apply: (world: SimWorld, ctx: SimContext) => SimChange<T>): Promise<T> =>
     store.transact((world, now) => apply(world, { now, draw, pipelineFailureRate }));
   // Reads still store the advanced world, so every process sees transitions happen once.
-  const read = <T>(view: (world: SimWorld, now: number) => T): Promise<T> =>
-    store.transact((world, now) => ({ world, result: view(world, now) }));
+  const read = <T>(view: (world: SimWorld, now: number) => T): Promise<T> => store.read(view);
 
   return {
     provider: "sim",

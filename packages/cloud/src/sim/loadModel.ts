@@ -1,6 +1,7 @@
-import { ec2Size, rdsSize } from "./instanceCatalog.ts";
+import { ec2Size, type InstanceSize, rdsSize } from "./instanceCatalog.ts";
 import { hashString, prefixHash, unitHash } from "./keyedRandom.ts";
 import { HOUR, MINUTE } from "./simTime.ts";
+import { memoByTime } from "./timeMemo.ts";
 
 /**
  * Fastier's load, as a pure function of time. The web app's working set is
@@ -34,18 +35,18 @@ export const LOAD_MODEL = {
 const GIB = 1024 ** 3;
 
 /** 0 at the daily trough, 1 at the peak; squared so the busy period is a few hours, not half the day. */
-export function dailyLoadShape(timeMs: number): number {
+export const dailyLoadShape = memoByTime((timeMs) => {
   const hours = (((timeMs / HOUR) % 24) + 24) % 24;
   const angle = (2 * Math.PI * (hours - LOAD_MODEL.peakHourUtc)) / 24;
   return ((1 + Math.cos(angle)) / 2) ** 2;
-}
+});
 
 /**
  * Intensity (0..1) of an occasional traffic peak at `timeMs`. Each 4-hour slot
  * may hold one, placed and sized by a hash of the slot, so every process and
  * every replay sees the same peaks.
  */
-export function trafficBurst(timeMs: number): number {
+export const trafficBurst = memoByTime((timeMs) => {
   const slot = Math.floor(timeMs / LOAD_MODEL.burstSlotMs);
   const burst = burstOfSlot(slot);
   if (!burst) return 0;
@@ -54,7 +55,7 @@ export function trafficBurst(timeMs: number): number {
   const ramp = 5 * MINUTE;
   const shape = Math.min(1, into / ramp, (burst.duration - into) / ramp);
   return shape * burst.size;
-}
+});
 
 interface SlotBurst {
   start: number;
@@ -113,46 +114,102 @@ export function webWorkingSetGiB(timeMs: number): number {
   return LOAD_MODEL.baseWorkingSetGiB + LOAD_MODEL.dailyWorkingSetGiB * dailyLoadShape(timeMs) + burstGiB;
 }
 
+/** The key of a sample's whole minute since the epoch: per-instance noise is drawn per minute. */
+export const minuteKey = (timeMs: number): string => String(Math.floor(timeMs / MINUTE));
+
+/** One instance as the model sees it: its size and its own draws, looked up once per query rather than per sample. */
+export interface ModelledInstance {
+  size: InstanceSize;
+  draws: InstanceDraws;
+}
+
+export const modelledInstance = (instanceType: string | null, instanceId: string): ModelledInstance => ({
+  size: ec2Size(instanceType),
+  draws: instanceDraws(instanceId),
+});
+
+/**
+ * A metric every in-service instance publishes, in two parts: what the
+ * instances of a group share at a moment (the load divided among them), and
+ * each instance's value from that. A group's samples then cost one evaluation
+ * of the daily cycle and traffic peaks per minute, not one per instance; the
+ * arithmetic is the same either way, so the values are too.
+ */
+export interface InstanceMetric {
+  shared(timeMs: number, inServiceCount: number): number;
+  /** `minute`: the sample's `minuteKey`, computed once for all the instances sampled then. */
+  of(shared: number, instance: ModelledInstance, minute: string): number;
+}
+
+/** CWAgent `mem_used_percent`: the shared part is the GiB each instance uses before its own skew and noise. */
+class MemoryUsedPercent implements InstanceMetric {
+  shared(timeMs: number, inServiceCount: number): number {
+    return LOAD_MODEL.instanceOverheadGiB + webWorkingSetGiB(timeMs) / Math.max(1, inServiceCount);
+  }
+  of(shared: number, instance: ModelledInstance, minute: string): number {
+    return memoryPercent(ownMemoryUsedGiB(shared, instance.draws, minute), instance.size);
+  }
+}
+
+/** AWS/EC2 `CPUUtilization`: the shared part is the group's demand per instance, in percent of one 2-vCPU instance. */
+class CpuUtilizationPercent implements InstanceMetric {
+  shared(timeMs: number, inServiceCount: number): number {
+    return (50 + 90 * dailyLoadShape(timeMs) + 100 * trafficBurst(timeMs)) / Math.max(1, inServiceCount);
+  }
+  of(shared: number, instance: ModelledInstance, minute: string): number {
+    return cpuPercent(shared, instance.size, (instance.draws.cpuNoise(minute) / 0x1_0000_0000 - 0.5) * 6);
+  }
+}
+
+// Classes, not two object literals of one shape: a sampler's call to `shared` or `of` then sees two
+// hidden classes with a known method each, which V8 inlines, instead of a field holding any function,
+// which costs a call and a boxed number per sample.
+export const MEMORY_USED_PERCENT: InstanceMetric = new MemoryUsedPercent();
+export const CPU_UTILIZATION_PERCENT: InstanceMetric = new CpuUtilizationPercent();
+
+/** An instance's small, stable imbalance and its per-minute noise, on top of its share. */
+const ownMemoryUsedGiB = (used: number, draws: InstanceDraws, minute: string): number =>
+  used * draws.skew + (draws.memoryNoise(minute) / 0x1_0000_0000 - 0.5) * 2 * LOAD_MODEL.minuteJitterGiB;
+
+/** An instance cannot use more memory than it has. */
+const memoryPercent = (usedGiB: number, size: InstanceSize): number => Math.min(99.5, (usedGiB / size.memoryGiB) * 100);
+
+/** Request work is shared like memory; a bigger instance does its share with fewer percent. */
+const cpuPercent = (demandShare: number, size: InstanceSize, noise: number): number =>
+  clampPercent(demandShare * (2 / size.vcpus) + 4 + noise);
+
 /**
  * Memory one in-service instance uses: its share of the working set plus the
  * overhead. With an instance id, that instance's small, stable imbalance and
  * per-minute noise are added, so a group's Maximum sits a little above its Average.
  */
 export function instanceMemoryUsedGiB(timeMs: number, inServiceCount: number, instanceId?: string): number {
-  const share = webWorkingSetGiB(timeMs) / Math.max(1, inServiceCount);
-  const used = LOAD_MODEL.instanceOverheadGiB + share;
-  if (!instanceId) return used;
-  const draws = instanceDraws(instanceId);
-  const minute = String(Math.floor(timeMs / MINUTE));
-  const jitter = (draws.memoryNoise(minute) / 0x1_0000_0000 - 0.5) * 2 * LOAD_MODEL.minuteJitterGiB;
-  return used * draws.skew + jitter;
+  const used = MEMORY_USED_PERCENT.shared(timeMs, inServiceCount);
+  return instanceId ? ownMemoryUsedGiB(used, instanceDraws(instanceId), minuteKey(timeMs)) : used;
 }
 
-/** CWAgent `mem_used_percent` of one instance; an instance cannot use more than it has. */
+/** CWAgent `mem_used_percent` of one instance. */
 export function memUsedPercent(
   timeMs: number,
   inServiceCount: number,
   instanceType: string | null,
   instanceId?: string,
 ): number {
-  const used = instanceMemoryUsedGiB(timeMs, inServiceCount, instanceId);
-  return Math.min(99.5, (used / ec2Size(instanceType).memoryGiB) * 100);
+  return memoryPercent(instanceMemoryUsedGiB(timeMs, inServiceCount, instanceId), ec2Size(instanceType));
 }
 
-/** AWS/EC2 `CPUUtilization` of one in-service instance: request work is shared like memory. */
+/** AWS/EC2 `CPUUtilization` of one in-service instance. */
 export function webCpuPercent(
   timeMs: number,
   inServiceCount: number,
   instanceType: string | null,
   instanceId?: string,
 ): number {
-  // Group demand in "percent of one 2-vCPU instance".
-  const demand = 50 + 90 * dailyLoadShape(timeMs) + 100 * trafficBurst(timeMs);
-  const noise = instanceId
-    ? (instanceDraws(instanceId).cpuNoise(String(Math.floor(timeMs / MINUTE))) / 0x1_0000_0000 - 0.5) * 6
-    : 0;
-  const perInstance = (demand / Math.max(1, inServiceCount)) * (2 / ec2Size(instanceType).vcpus) + 4 + noise;
-  return clampPercent(perInstance);
+  if (instanceId) {
+    const { shared, of } = CPU_UTILIZATION_PERCENT;
+    return of(shared(timeMs, inServiceCount), modelledInstance(instanceType, instanceId), minuteKey(timeMs));
+  }
+  return cpuPercent(CPU_UTILIZATION_PERCENT.shared(timeMs, inServiceCount), ec2Size(instanceType), 0);
 }
 
 /** What a database instance is doing, which decides its load. */

@@ -15,12 +15,13 @@ import {
 } from "./faultyReleases.ts";
 import { hashString } from "./keyedRandom.ts";
 import { dailyLoadShape, trafficBurst } from "./loadModel.ts";
+import { eachInstant, type Sampler } from "./periodSummary.ts";
 import { blueGreenEnvironments, liveHolderAt, TERMINATE_MS } from "./simBlueGreen.ts";
 import { simError } from "./simErrors.ts";
 import { findPipeline } from "./simPipelines.ts";
 import type { SimWorld } from "./simState.ts";
 import { MINUTE, toMs } from "./simTime.ts";
-import { countServingAt, indexWorld, type WorldIndex } from "./worldIndex.ts";
+import { countServingInEnvironment, indexWorld } from "./worldIndex.ts";
 
 /**
  * The Application Load Balancers Elastic Beanstalk runs, one per environment: the seeded one in
@@ -187,7 +188,7 @@ function responseSeconds(time: number): number {
  * TargetGroup) of one of the account's balancers; null for another balancer or metric. A
  * balancer publishes nothing before its environment is Ready or after it was terminated.
  */
-export function loadBalancerSampler(world: SimWorld, query: MetricQuery): ((time: number) => number[]) | null {
+export function loadBalancerSampler(world: SimWorld, query: MetricQuery): Sampler | null {
   if (query.namespace !== ALB_NAMESPACE) return null;
   const { LoadBalancer, TargetGroup, ...others } = query.dimensions;
   if (Object.keys(others).length > 0) return null;
@@ -199,8 +200,11 @@ export function loadBalancerSampler(world: SimWorld, query: MetricQuery): ((time
   const serves = (time: number) => time >= balancer.servesFrom && time < balancer.servesUntil;
   const requests = (time: number) =>
     liveHolderAt(world, time) === balancer.environmentId ? requestsPerMinute(time) : WARMUP_REQUESTS_PER_MINUTE;
-  const instances = (time: number) => (balancer.seeded ? servingInEnvironment(world, index, time) : CLONE_INSTANCES);
-  const sample = (value: (time: number) => number) => (time: number) => (serves(time) ? [value(time)] : []);
+  const envId = world.beanstalkEnvironment.cloudId;
+  const instances = (time: number) =>
+    balancer.seeded ? countServingInEnvironment(index, envId, time) : CLONE_INSTANCES;
+  const sample = (value: (time: number) => number): Sampler =>
+    eachInstant((time) => (serves(time) ? value(time) : null));
   switch (query.metricName) {
     case "RequestCount":
       return sample(requests);
@@ -218,12 +222,4 @@ export function loadBalancerSampler(world: SimWorld, query: MetricQuery): ((time
     default:
       return null;
   }
-}
-
-function servingInEnvironment(world: SimWorld, index: WorldIndex, time: number): number {
-  const envId = world.beanstalkEnvironment.cloudId;
-  return index.groups.reduce(
-    (sum, group) => sum + (group.group.parentCloudId === envId ? countServingAt(group, time) : 0),
-    0,
-  );
 }

@@ -6,20 +6,12 @@ import {
   type MetricStatistic,
   planMetricBatches,
 } from "@fastier/core";
-import {
-  dbConnections,
-  dbCpuPercent,
-  dbFreeableMemoryBytes,
-  memUsedPercent,
-  replicaLagSeconds,
-  webCpuPercent,
-} from "./loadModel.ts";
-import { normaliseIdentifier } from "./simDatabases.ts";
+import { PeriodSummaries, type SampleGrid, sampleGrid } from "./periodSummary.ts";
+import { SharedLoads } from "./sharedLoads.ts";
 import { simError } from "./simErrors.ts";
-import { loadBalancerSampler } from "./simLoadBalancer.ts";
-import type { SimDbInstance, SimWorld } from "./simState.ts";
-import { MINUTE, toMs } from "./simTime.ts";
-import { countServingAt, indexWorld, membersServingAt, servingAt, type WorldIndex } from "./worldIndex.ts";
+import { samplerFor } from "./simMetricSources.ts";
+import type { SimWorld } from "./simState.ts";
+import { indexWorld } from "./worldIndex.ts";
 
 /**
  * CloudWatch GetMetricData over the simulated account. Each period's value is
@@ -27,12 +19,7 @@ import { countServingAt, indexWorld, membersServingAt, servingAt, type WorldInde
  * RDS's reporting interval), taken only up to now: the future has no data.
  */
 
-/** Values published at one instant: one per instance under a group dimension, one for a single resource. */
-type Sampler = (time: number) => number[];
-
 const QUERY_ID = /^[a-z][a-zA-Z0-9_]*$/;
-/** Enough samples per period for a faithful Maximum without making day-long periods slow. */
-const MAX_SAMPLES_PER_PERIOD = 30;
 
 export function getMetricData(world: SimWorld, now: number, request: MetricDataRequest): MetricDataResult {
   const start = request.start.getTime();
@@ -54,21 +41,28 @@ export function getMetricData(world: SimWorld, now: number, request: MetricDataR
     throw simError("invalid_request", "monitoring", "ValidationError", error.message);
   }
   const index = indexWorld(world);
+  // Per period: the instants sampled, and the summaries every source sampled at them fills in turn.
+  const grids = new Map<number, { grid: SampleGrid; summaries: PeriodSummaries }>();
+  const gridOf = (period: number) => {
+    let found = grids.get(period);
+    if (!found) {
+      const grid = sampleGrid(now, period, start, end);
+      found = { grid, summaries: new PeriodSummaries(grid.periodStarts.length) };
+      grids.set(period, found);
+    }
+    return found;
+  };
+  const loads = new SharedLoads();
   const series: MetricSeries[] = new Array(request.queries.length);
   // A metric's Maximum and Average come from the same samples: each source is sampled once per call.
   for (const queries of queriesBySource(request.queries).values()) {
-    const first = queries[0] as PlacedQuery;
-    const sampler = samplerFor(world, index, first.query);
-    const periods = sampler ? samplePeriods(sampler, now, first.query.period, start, end) : [];
+    const first = (queries[0] as PlacedQuery).query;
+    const sampler = samplerFor(world, index, loads, first);
+    const { grid, summaries } = gridOf(first.period);
+    summaries.clear();
+    if (sampler) sampler(grid, summaries);
     for (const { query, position } of queries) {
-      series[position] = {
-        id: query.id,
-        points: periods.map((period) => ({
-          timestamp: new Date(period.start),
-          value: statistic(query.stat, period.values),
-        })),
-        complete: true,
-      };
+      series[position] = { id: query.id, points: pointsOf(query.stat, grid, summaries), complete: true };
     }
   }
   return { series, calls: batches.length };
@@ -103,8 +97,7 @@ interface PlacedQuery {
 function queriesBySource(queries: MetricQuery[]): Map<string, PlacedQuery[]> {
   const bySource = new Map<string, PlacedQuery[]>();
   queries.forEach((query, position) => {
-    const dimensions = Object.entries(query.dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const key = JSON.stringify([query.namespace, query.metricName, dimensions, query.period]);
+    const key = sourceKey(query);
     const list = bySource.get(key);
     if (list) list.push({ query, position });
     else bySource.set(key, [{ query, position }]);
@@ -112,113 +105,47 @@ function queriesBySource(queries: MetricQuery[]): Map<string, PlacedQuery[]> {
   return bySource;
 }
 
-/** The samples of each period in [start, end) up to now; periods without samples are left out. */
-function samplePeriods(
-  sampler: Sampler,
-  now: number,
-  periodSeconds: number,
-  start: number,
-  end: number,
-): { start: number; values: number[] }[] {
-  const periodMs = periodSeconds * 1000;
-  const stepMs = Math.max(MINUTE, Math.ceil(periodMs / MAX_SAMPLES_PER_PERIOD / MINUTE) * MINUTE);
-  const periods: { start: number; values: number[] }[] = [];
-  // CloudWatch rounds the start down to a period boundary.
-  for (let periodStart = Math.floor(start / periodMs) * periodMs; periodStart < end; periodStart += periodMs) {
-    if (periodStart > now) break;
-    const values: number[] = [];
-    const periodEnd = Math.min(periodStart + periodMs, now + 1);
-    for (let time = periodStart; time < periodEnd; time += stepMs) {
-      for (const value of sampler(time)) values.push(value);
-    }
-    if (values.length > 0) periods.push({ start: periodStart, values });
-  }
-  return periods;
+const part = (text: string) => `${text.length}:${text}`;
+
+/**
+ * Each part prefixed with its length, so no two sources share a key whatever
+ * their names hold; cheaper than JSON for the thousands of queries a sweep sends.
+ */
+function sourceKey(query: MetricQuery): string {
+  let key = `${part(query.namespace)}${part(query.metricName)}${query.period}|`;
+  const names = Object.keys(query.dimensions);
+  if (names.length > 1) names.sort();
+  for (const name of names) key += part(name) + part(query.dimensions[name] as string);
+  return key;
 }
 
-// Module level: a closure made per call would cost a function object per datapoint.
+/** One point per period that has samples; a period without any is left out, as CloudWatch leaves it out. */
+function pointsOf(stat: MetricStatistic, grid: SampleGrid, summaries: PeriodSummaries): MetricSeries["points"] {
+  const points: MetricSeries["points"] = [];
+  for (let period = 0; period < grid.periodStarts.length; period += 1) {
+    if (summaries.count[period] === 0) continue;
+    points.push({
+      timestamp: new Date(grid.periodStarts[period] as number),
+      value: statistic(stat, summaries, period),
+    });
+  }
+  return points;
+}
+
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
 
-function statistic(stat: MetricStatistic, values: number[]): number {
+function statistic(stat: MetricStatistic, summaries: PeriodSummaries, period: number): number {
+  const count = summaries.count[period] as number;
   switch (stat) {
     case "Average":
-      return round(values.reduce((sum, value) => sum + value, 0) / values.length);
+      return round((summaries.sum[period] as number) / count);
     case "Maximum":
-      return round(Math.max(...values));
+      return round(summaries.max[period] as number);
     case "Minimum":
-      return round(Math.min(...values));
+      return round(summaries.min[period] as number);
     case "Sum":
-      return round(values.reduce((sum, value) => sum + value, 0));
+      return round(summaries.sum[period] as number);
     case "SampleCount":
-      return values.length;
+      return count;
   }
 }
-
-/** Which simulated source publishes this metric with exactly these dimensions; null when none does. */
-function samplerFor(world: SimWorld, index: WorldIndex, query: MetricQuery): Sampler | null {
-  const dimensionNames = Object.keys(query.dimensions).sort().join(",");
-  const key = `${query.namespace}|${query.metricName}|${dimensionNames}`;
-  switch (key) {
-    case "CWAgent|mem_used_percent|AutoScalingGroupName":
-      return groupSampler(index, query.dimensions.AutoScalingGroupName as string, memUsedPercent);
-    case "CWAgent|mem_used_percent|InstanceId":
-      return instanceSampler(index, query.dimensions.InstanceId as string, memUsedPercent);
-    case "AWS/EC2|CPUUtilization|AutoScalingGroupName":
-      return groupSampler(index, query.dimensions.AutoScalingGroupName as string, webCpuPercent);
-    case "AWS/EC2|CPUUtilization|InstanceId":
-      return instanceSampler(index, query.dimensions.InstanceId as string, webCpuPercent);
-    case "AWS/RDS|FreeableMemory|DBInstanceIdentifier":
-    case "AWS/RDS|DatabaseConnections|DBInstanceIdentifier":
-    case "AWS/RDS|CPUUtilization|DBInstanceIdentifier":
-    case "AWS/RDS|ReplicaLag|DBInstanceIdentifier":
-      return databaseSampler(world, index, query.metricName, query.dimensions.DBInstanceIdentifier as string);
-    default:
-      return loadBalancerSampler(world, query);
-  }
-}
-
-type InstanceModel = (time: number, inServiceCount: number, instanceType: string | null, instanceId: string) => number;
-
-function groupSampler(index: WorldIndex, groupName: string, model: InstanceModel): Sampler | null {
-  const group = index.groupsByName.get(groupName);
-  if (!group) return null;
-  return (time) => {
-    const serving = membersServingAt(group, time);
-    return serving.map(({ instance }) => model(time, serving.length, instance.instanceType, instance.instanceId));
-  };
-}
-
-function instanceSampler(index: WorldIndex, instanceId: string, model: InstanceModel): Sampler | null {
-  const member = index.instancesById.get(instanceId);
-  if (!member) return null;
-  const { instance, group } = member;
-  return (time) =>
-    servingAt(member, time)
-      ? [model(time, countServingAt(group, time), instance.instanceType, instance.instanceId)]
-      : [];
-}
-
-function databaseSampler(world: SimWorld, index: WorldIndex, metricName: string, identifier: string): Sampler | null {
-  const db = world.databases.find((candidate) => candidate.identifier === normaliseIdentifier(identifier));
-  if (!db) return null;
-  const createdAt = toMs(db.createdAt);
-  const webInstances = (time: number) => index.groups.reduce((sum, group) => sum + countServingAt(group, time), 0);
-  return (time) => {
-    if (time < createdAt) return [];
-    const { workload } = db;
-    switch (metricName) {
-      case "FreeableMemory":
-        return [dbFreeableMemoryBytes(time, db.instanceClass, workload, webInstances(time))];
-      case "DatabaseConnections":
-        return [dbConnections(time, workload, webInstances(time))];
-      case "CPUUtilization":
-        return [dbCpuPercent(time, db.instanceClass, workload)];
-      default:
-        // ReplicaLag is published only while the instance replicates.
-        return wasReplicaAt(db, time) ? [replicaLagSeconds(time, db.identifier)] : [];
-    }
-  };
-}
-
-const wasReplicaAt = (db: SimDbInstance, time: number) =>
-  db.readReplicaSourceIdentifier !== null || (db.promotedAt !== null && time < toMs(db.promotedAt));

@@ -1,3 +1,4 @@
+import { type ServiceInterval, ServingCounts } from "./servingCounts.ts";
 import type { SimAutoScalingGroup, SimInstance, SimWorld } from "./simState.ts";
 import { toMs } from "./simTime.ts";
 
@@ -16,20 +17,22 @@ export interface WorldIndex {
   groupsByName: Map<string, IndexedGroup>;
   instancesById: Map<string, IndexedInstance>;
   groups: IndexedGroup[];
+  /** Instances serving in every group at a time: the web tier the databases see. */
+  fleetServing: ServingCounts;
+  /** The same per Beanstalk environment (the groups it owns), made when first asked for. */
+  environmentServing: Map<string, ServingCounts>;
 }
 
 export interface IndexedGroup {
   group: SimAutoScalingGroup;
   /** Current then retired instances, in the order the world lists them. */
   members: IndexedInstance[];
+  serving: ServingCounts;
 }
 
-export interface IndexedInstance {
+export interface IndexedInstance extends ServiceInterval {
   instance: SimInstance;
   group: IndexedGroup;
-  inServiceMs: number;
-  /** When scale-in picked it; Infinity while it has not been picked. */
-  terminatingMs: number;
 }
 
 const indexes = new WeakMap<SimWorld, WorldIndex>();
@@ -47,7 +50,9 @@ function buildIndex(world: SimWorld): WorldIndex {
   const groupsByName = new Map<string, IndexedGroup>();
   const instancesById = new Map<string, IndexedInstance>();
   const groups = world.groups.map((group) => {
-    const indexed: IndexedGroup = { group, members: [] };
+    const members: IndexedInstance[] = [];
+    // `serving` is counted once the members are known; they refer back to the group.
+    const indexed: IndexedGroup = { group, members, serving: EMPTY };
     for (const instance of [...group.instances, ...group.retiredInstances]) {
       const member: IndexedInstance = {
         instance,
@@ -55,15 +60,19 @@ function buildIndex(world: SimWorld): WorldIndex {
         inServiceMs: toMs(instance.inServiceAt),
         terminatingMs: instance.terminatingAt === null ? Number.POSITIVE_INFINITY : toMs(instance.terminatingAt),
       };
-      indexed.members.push(member);
+      members.push(member);
       // The first match wins, as a scan in world order would find it.
       if (!instancesById.has(instance.instanceId)) instancesById.set(instance.instanceId, member);
     }
+    indexed.serving = new ServingCounts(members);
     if (!groupsByName.has(group.name)) groupsByName.set(group.name, indexed);
     return indexed;
   });
-  return { groupsByName, instancesById, groups };
+  const fleetServing = new ServingCounts(groups.flatMap((group) => group.members));
+  return { groupsByName, instancesById, groups, fleetServing, environmentServing: new Map() };
 }
+
+const EMPTY = new ServingCounts([]);
 
 /** Whether an instance was taking traffic at `time`: after it passed health checks, before scale-in picked it. */
 export const servingAt = (member: IndexedInstance, time: number): boolean =>
@@ -73,12 +82,15 @@ export const servingAt = (member: IndexedInstance, time: number): boolean =>
 export const instanceServingAt = (instance: SimInstance, time: number): boolean =>
   toMs(instance.inServiceAt) <= time && (instance.terminatingAt === null || time < toMs(instance.terminatingAt));
 
-export function membersServingAt(group: IndexedGroup, time: number): IndexedInstance[] {
-  return group.members.filter((member) => servingAt(member, time));
-}
+export const countServingAt = (group: IndexedGroup, time: number): number => group.serving.at(time);
 
-export function countServingAt(group: IndexedGroup, time: number): number {
-  let count = 0;
-  for (const member of group.members) if (servingAt(member, time)) count += 1;
-  return count;
+/** Instances serving at `time` in the groups the Beanstalk environment `environmentId` owns. */
+export function countServingInEnvironment(index: WorldIndex, environmentId: string, time: number): number {
+  let counts = index.environmentServing.get(environmentId);
+  if (!counts) {
+    const owned = index.groups.filter(({ group }) => group.parentCloudId === environmentId);
+    counts = new ServingCounts(owned.flatMap((group) => group.members));
+    index.environmentServing.set(environmentId, counts);
+  }
+  return counts.at(time);
 }

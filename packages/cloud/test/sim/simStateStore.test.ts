@@ -233,3 +233,42 @@ describe("simulated account storage", () => {
     assert.equal(rows[0]?.n, 0, "no transaction is left open");
   });
 });
+
+describe("reads of an unchanged world", () => {
+  // Without the shortcut, the read below would wait for the open transaction's row lock and never end.
+  it("answer from the committed world without waiting for a writer's row lock", { timeout: 60_000 }, async () => {
+    const world = await openSimWorld();
+    const [before] = await world.cloud.autoScaling.describeGroups([ASG_NAME]);
+    assert.equal(before?.maxSize, 6);
+    const writer = await world.db.pool.connect();
+    try {
+      await writer.query("BEGIN");
+      await writer.query("SELECT id FROM sim_accounts WHERE id = 'fastier' FOR UPDATE");
+      await writer.query(
+        "UPDATE sim_accounts SET state = jsonb_set(state, '{groups,0,maxSize}', '9'), version = version + 1 WHERE id = 'fastier'",
+      );
+      const [duringWrite] = await world.cloud.autoScaling.describeGroups([ASG_NAME]);
+      assert.equal(duringWrite?.maxSize, 6, "the uncommitted change is not seen");
+      await writer.query("COMMIT");
+    } finally {
+      writer.release();
+    }
+    const [afterCommit] = await world.cloud.autoScaling.describeGroups([ASG_NAME]);
+    assert.equal(afterCommit?.maxSize, 9, "the committed change is seen at once");
+  });
+
+  it("still store the world brought up to now when time has passed, once", async () => {
+    const world = await openSimWorld();
+    await world.cloud.autoScaling.setDesiredCapacity(ASG_NAME, 3);
+    const version = async () => (await accountRows(world))[0]?.version ?? 0;
+    const before = await version();
+    await world.cloud.autoScaling.describeGroups();
+    assert.equal(await version(), before, "nothing to bring up to date: nothing written");
+    world.clock.advance(5 * MINUTE);
+    const [group] = await world.cloud.autoScaling.describeGroups([ASG_NAME]);
+    assert.ok(group?.instances.every((i) => i.lifecycleState === "InService"));
+    assert.equal(await version(), before + 1, "the advanced world is stored by the first read after time passed");
+    await world.open().autoScaling.describeGroups();
+    assert.equal(await version(), before + 1, "and not again by the next");
+  });
+});
