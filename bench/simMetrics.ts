@@ -104,7 +104,7 @@ async function run(): Promise<boolean> {
     region: REGION,
   });
   // Discovery also leaves the parsed world cached in the store, as the sync before a sweep does.
-  const { queries } = await sweepQueriesOfCloud(cloud, SWEEP_AT);
+  const queries = await sweepQueriesOfCloud(cloud, SWEEP_AT);
   const window = sweepWindow(SWEEP_AT, SWEEP_DEFAULTS.windowPeriods);
   const batches = planMetricBatches(queries, window.start, window.end);
   console.log(

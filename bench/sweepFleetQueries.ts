@@ -1,4 +1,4 @@
-import { type CloudPort, RESOURCE_KINDS, type Resource, type SweepQueryPlan, sweepQueries } from "@fastier/core";
+import { type CloudPort, type MetricQuery, RESOURCE_KINDS, type Resource, sweepQueryPlan } from "@fastier/core";
 
 /**
  * The metric queries a sweep of the simulated account makes, without an
@@ -6,7 +6,7 @@ import { type CloudPort, RESOURCE_KINDS, type Resource, type SweepQueryPlan, swe
  * in the order the sweep reads them (kind, then name), through the sweep's own
  * query plan.
  */
-export async function sweepQueriesOfCloud(cloud: CloudPort, asOf: Date): Promise<SweepQueryPlan> {
+export async function sweepQueriesOfCloud(cloud: CloudPort, asOf: Date): Promise<MetricQuery[]> {
   const { resources } = await cloud.discovery.discover();
   const kindOrder = (kind: Resource["kind"]) => RESOURCE_KINDS.indexOf(kind);
   const rows = resources.map(
@@ -23,5 +23,5 @@ export async function sweepQueriesOfCloud(cloud: CloudPort, asOf: Date): Promise
     }),
   );
   rows.sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return sweepQueries(rows);
+  return [...sweepQueryPlan(rows).queries()];
 }
