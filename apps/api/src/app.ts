@@ -111,8 +111,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   declareOutageResponses(app);
   // Bodies are JSON only: without this, Fastify's built-in text/plain parser lets a string through to validation.
   app.removeContentTypeParser("text/plain");
-  app.addHook("onSend", async (request, reply) => {
+  // Callback style: a hook every answer passes through need not make a promise.
+  app.addHook("onSend", (request, reply, payload, done) => {
     reply.header("x-request-id", request.id);
+    done(null, payload);
   });
 
   for (const schema of [Problem, Environment, Resource, ApiKey, CurrentApiKey, AuditEvent, SyncRun])

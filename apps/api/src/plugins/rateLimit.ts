@@ -118,12 +118,14 @@ export const rateLimitPlugin = fp(
       return payload;
     });
 
-    app.addHook("onSend", async (request, reply, payload) => {
-      if (!perAddress || isExempt(request) || counted.has(request)) return payload;
+    // Callback style: nearly every answer was counted already, and passing it on need not make a promise.
+    app.addHook("onSend", (request, reply, payload, done) => {
+      if (!perAddress || isExempt(request) || counted.has(request)) return done(null, payload);
       counted.add(request);
-      const state = await perAddress(request);
-      if (state) setLimitHeaders(reply, state);
-      return payload;
+      perAddress(request).then((state) => {
+        if (state) setLimitHeaders(reply, state);
+        done(null, payload);
+      }, done);
     });
   },
   { name: "rate-limit" },
