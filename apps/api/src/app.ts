@@ -25,6 +25,7 @@ import { metricsPluginWithPool } from "./plugins/metrics.ts";
 import { openapiPlugin } from "./plugins/openapi.ts";
 import { declareOutageResponses, installProblemHandlers } from "./plugins/problems.ts";
 import { rateLimitPlugin } from "./plugins/rateLimit.ts";
+import { responseSerializers } from "./plugins/responseSerializers.ts";
 import { installStorableInputCheck, installValidators } from "./plugins/validation.ts";
 import { activityRoutes } from "./routes/activity.ts";
 import { apiKeyRoutes } from "./routes/apiKeys.ts";
@@ -102,6 +103,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       return typeof given === "string" && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    schemaController: responseSerializers,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // On Lambda every cold start would compile every route's validators; there they compile on first use.
