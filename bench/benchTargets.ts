@@ -10,6 +10,9 @@ import type { CleanupStack } from "./cleanupStack.ts";
 export interface BenchTarget {
   label: string;
   url: string;
+  /** The server itself and the request's path, for in-process requests. */
+  server: FastifyInstance;
+  path: string;
   headers: Record<string, string>;
   /** Response headers the checked request must carry (the rate limiter's, on the app). */
   expectHeaders?: string[];
@@ -44,9 +47,12 @@ export async function startAppTarget(
   });
   cleanup.defer("close the app", () => app.close());
   const base = await listenLocally(app);
+  const path = `/v1/resources?limit=${PAGE_SIZE}`;
   return {
     label: "app GET /v1/resources",
-    url: `${base}/v1/resources?limit=${PAGE_SIZE}`,
+    url: `${base}${path}`,
+    server: app,
+    path,
     headers: { authorization: `Bearer ${apiKey}` },
     expectHeaders: ["x-ratelimit-limit", "x-ratelimit-remaining"],
   };
@@ -71,7 +77,7 @@ export async function startBareTarget(
   });
   cleanup.defer("close the bare server", () => bare.close());
   const base = await listenLocally(bare);
-  return { label: "bare Fastify + pg", url: `${base}/resources`, headers: {} };
+  return { label: "bare Fastify + pg", url: `${base}/resources`, server: bare, path: "/resources", headers: {} };
 }
 
 async function listenLocally(server: FastifyInstance): Promise<string> {

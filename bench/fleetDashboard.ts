@@ -1,7 +1,8 @@
 import type { CloudPort } from "@fastier/core";
 import { issueApiKey, SYSTEM_ACTOR } from "@fastier/core";
-import { createPrismaApiKeyStore, type DatabaseHandle } from "@fastier/db";
+import { activityQuery, createPrismaApiKeyStore, type DatabaseHandle } from "@fastier/db";
 import { buildApp } from "../apps/api/src/app.ts";
+import { type HistoryCounts, seedActivityHistory } from "./activityHistory.ts";
 import { BENCH_RATE_LIMITS } from "./benchTargets.ts";
 
 /** Reads measured per read: the median is reported. */
@@ -16,17 +17,25 @@ export interface ReadMeasurement {
   floorMs: number;
   floor: string;
   rows: number;
+  /** For information: another baseline beside the one the target is judged against. */
+  reference?: { label: string; ms: number };
+}
+
+export interface FleetDashboardResult {
+  history: HistoryCounts;
+  reads: ReadMeasurement[];
 }
 
 /**
- * The dashboard's reads on the swept fleet, through the real app (in-process requests, as the API
- * answers them), each beside the single indexed query of the rows it is made from.
+ * The dashboard's reads on the swept fleet, given a month of history first, through the real app
+ * (in-process requests, as the API answers them), each beside the single query of the rows it is made from.
  */
 export async function measureFleetDashboard(
   database: DatabaseHandle,
   cloud: CloudPort,
   now: () => Date,
-): Promise<ReadMeasurement[]> {
+): Promise<FleetDashboardResult> {
+  const history = await seedActivityHistory(database.pool, now());
   const issued = issueApiKey();
   await createPrismaApiKeyStore(database.prisma, database.pool).create(
     { name: "bench-dashboard", role: "viewer", prefix: issued.prefix, hash: issued.hash, createdBy: "bench" },
@@ -54,9 +63,13 @@ export async function measureFleetDashboard(
       FROM metric_series m JOIN metric_samples s ON s.series_id = m.id
       WHERE m.resource_id = ANY($1::uuid[]) AND m.metric = 'mem_used_percent' AND m.stat = 'Maximum' AND m.period = 300
         AND s."timestamp" <= $2 AND s."timestamp" >= $2::timestamptz - interval '24 hours'`;
-    const activityRows = `SELECT id, finished_at FROM health_sweeps
-      WHERE finished_at IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT ${ACTIVITY_PAGE}`;
-    return [
+    // The activity's floor is its own statement, sent as the store sends it: the same rows, read by one
+    // query, so the ratio is what the route adds (authentication, validation, titles, serialization).
+    // A page of as many audit events by their (at, id) index is shown beside it: the cheapest read of
+    // a page of that size, against which the UNION of six indexed branches itself can be judged.
+    const activity = activityQuery({ before: undefined, limit: ACTIVITY_PAGE + 1 }, undefined);
+    const auditPage = `SELECT * FROM audit_events ORDER BY at DESC, id DESC LIMIT ${ACTIVITY_PAGE + 1}`;
+    const reads: ReadMeasurement[] = [
       {
         label: "GET /v1/dashboard",
         appMs: await medianMs(() => get("/v1/dashboard")),
@@ -67,11 +80,16 @@ export async function measureFleetDashboard(
       {
         label: `GET /v1/activity?limit=${ACTIVITY_PAGE}`,
         appMs: await medianMs(() => get(`/v1/activity?limit=${ACTIVITY_PAGE}`)),
-        floor: `a page of ${ACTIVITY_PAGE} finished sweeps by time`,
-        floorMs: await medianMs(() => database.pool.query(activityRows)),
-        rows: (await database.pool.query(activityRows)).rowCount ?? 0,
+        floor: "the activity's own SQL (six indexed branches, each cut to the page) sent directly through pg",
+        floorMs: await medianMs(() => database.pool.query(activity)),
+        rows: (await database.pool.query(activity)).rowCount ?? 0,
+        reference: {
+          label: `a page of ${ACTIVITY_PAGE + 1} audit events by their (at, id) index`,
+          ms: await medianMs(() => database.pool.query(auditPage)),
+        },
       },
     ];
+    return { history, reads };
   } finally {
     await app.close();
   }

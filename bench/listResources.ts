@@ -4,12 +4,15 @@ import os from "node:os";
 import { startBenchProcess } from "./benchProcess.ts";
 import { readBenchSettings, WARM_UP_SECONDS } from "./benchSettings.ts";
 import { BENCH_RATE_LIMITS, checkTarget, expectedPageSize, startAppTarget, startBareTarget } from "./benchTargets.ts";
-import { type LoadResult, measureAtRate, measureTarget } from "./loadTest.ts";
+import { type LoadResult, measurePaired } from "./loadTest.ts";
 import { printReport } from "./printReport.ts";
+import { measureCpuPerRequest } from "./requestCpu.ts";
 import { seedBenchData } from "./seedBenchData.ts";
 import { openThrowawayDatabase } from "./throwawayDatabase.ts";
 
 const { log, cleanup, finish } = startBenchProcess("bench");
+/** Alternating batches of 1,000 in-process requests per target for the CPU figure. */
+const CPU_ROUNDS = 7;
 const settings = readBenchSettings();
 
 async function run(): Promise<boolean> {
@@ -22,25 +25,21 @@ async function run(): Promise<boolean> {
   const bare = await startBareTarget(database.url, settings.poolMax, cleanup);
   for (const target of [app, bare]) await checkTarget(target, expectedPageSize(data.resources));
 
+  const loadAverageBefore = os.loadavg()[0] as number;
+  log("measuring CPU time per request (in-process requests, alternating batches) ...");
+  const cpu = await measureCpuPerRequest([app, bare], CPU_ROUNDS);
   const load = {
     connections: settings.connections,
     warmUpSeconds: WARM_UP_SECONDS,
     durationSeconds: settings.durationSeconds,
   };
-  const results: LoadResult[] = [];
-  for (const target of [app, bare]) {
-    log(`measuring ${target.label} ...`);
-    results.push(await measureTarget(target, load));
-  }
-  const [appResult, bareResult] = results as [LoadResult, LoadResult];
+  log(`measuring ${app.label} and ${bare.label} in turns ...`);
+  const [appResult, bareResult] = (await measurePaired([app, bare], load)) as [LoadResult, LoadResult];
   // Both at half what the bare route just managed: the app's latency when neither target queues.
   const fixedRate = { ...load, requestsPerSecond: bareResult.requestsPerSecond / 2 };
-  const atRate: LoadResult[] = [];
-  for (const target of [app, bare]) {
-    log(`measuring ${target.label} at ${fixedRate.requestsPerSecond.toFixed(0)} req/s ...`);
-    atRate.push(await measureAtRate(target, fixedRate));
-  }
-  const [appAtRate, bareAtRate] = atRate as [LoadResult, LoadResult];
+  log(`measuring both at ${fixedRate.requestsPerSecond.toFixed(0)} req/s, in turns ...`);
+  const [appAtRate, bareAtRate] = (await measurePaired([app, bare], fixedRate)) as [LoadResult, LoadResult];
+  const results = [appResult, bareResult, appAtRate, bareAtRate];
   printReport(
     {
       cpus: os.availableParallelism(),
@@ -59,8 +58,10 @@ async function run(): Promise<boolean> {
     appResult,
     bareResult,
     { requestsPerSecond: fixedRate.requestsPerSecond, app: appAtRate, bare: bareAtRate },
+    cpu,
+    [loadAverageBefore, os.loadavg()[0] as number],
   );
-  const failed = [...results, ...atRate].filter((result) => result.errors + result.non2xx > 0);
+  const failed = results.filter((result) => result.errors + result.non2xx > 0);
   for (const result of failed) {
     log(
       `FAILED: ${result.label} had ${result.errors} errors (${result.timeouts} of them timeouts), ${result.non2xx} non-2xx`,

@@ -2,7 +2,7 @@ import { createManualClock, createSimCloud } from "@fastier/cloud";
 import { type AuditContext, type CloudPort, type SweepRun, SYSTEM_ACTOR, syncEnvironment } from "@fastier/core";
 import { createInventoryStore, createPrismaSyncStore, type DatabaseHandle, openDatabaseHandle } from "@fastier/db";
 import { createSweepRunner } from "@fastier/runtime";
-import { measureFleetDashboard, type ReadMeasurement } from "./fleetDashboard.ts";
+import { type FleetDashboardResult, measureFleetDashboard } from "./fleetDashboard.ts";
 import { type MemoryPeak, startLiveHeapProbe, startMemorySampler } from "./memorySampler.ts";
 import { startServerCpuProbe } from "./serverCpu.ts";
 import { buildFleetWorld, type FleetShape, installSimWorld, REGION } from "./sweepFleet.ts";
@@ -39,7 +39,7 @@ export interface FleetMeasurement {
    */
   liveHeapGrowthBytes: number;
   /** The dashboard's reads on the swept fleet, each beside its floor. */
-  dashboard: ReadMeasurement[];
+  dashboard: FleetDashboardResult;
 }
 
 /**

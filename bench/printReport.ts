@@ -1,4 +1,5 @@
 import type { LoadResult } from "./loadTest.ts";
+import type { CpuPerRequest } from "./requestCpu.ts";
 
 /** At full load the app must reach this share of the bare route's throughput. */
 export const TARGET_RATIO = 0.85;
@@ -31,6 +32,9 @@ export function printReport(
   app: LoadResult,
   bare: LoadResult,
   fixedRate: FixedRateResults,
+  cpu: CpuPerRequest[],
+  /** The 1-minute load average when measuring started and when it ended. */
+  loadAverages: [number, number],
 ): void {
   const ratio = app.requestsPerSecond / bare.requestsPerSecond;
   const p99Ratio = fixedRate.app.latencyP99Ms / fixedRate.bare.latencyP99Ms;
@@ -54,11 +58,20 @@ export function printReport(
   const lines = [
     `machine: ${context.cpus} CPUs (${context.cpuModel}), Node ${context.nodeVersion}`,
     `database: ${context.databaseSource}, ${context.resources} resources, pool of ${context.poolMax} per target`,
-    `load: ${context.connections} connections, ${context.durationSeconds} s measured after a ${context.warmUpSeconds} s warm-up,`,
+    `load: ${context.connections} connections, ${context.durationSeconds} s measured per target in 2 s turns after a ` +
+      `${context.warmUpSeconds} s warm-up,`,
     "      from a worker thread of this process; PostgreSQL runs on the same machine and shares its CPUs",
+    `machine load average (1 min) from other work: ${loadAverages.map((value) => value.toFixed(1)).join(" → ")}`,
     `app rate limiter: ${context.rateLimit}`,
     "",
     ...table(["target", "req/s", "p50 ms", "p99 ms", "max ms", "requests", "errors", "non-2xx"], rows),
+    "",
+    ...cpu.map(
+      (target) =>
+        `CPU ms per 1,000 in-process requests, ${target.label}: ${target.cpuMsPerThousand.toFixed(0)} ` +
+        `(median of ${target.batches.map((batch) => batch.toFixed(0)).join(", ")})`,
+    ),
+    `CPU per request, app ÷ bare: ${cpuRatio(cpu).toFixed(2)}  (the app's own work; load moves it little)`,
     "",
     `ratio app ÷ bare req/s: ${ratio.toFixed(2)}  (target ≥ ${TARGET_RATIO}: ${verdict(ratio >= TARGET_RATIO)})`,
     `p99 ${rate} (half the bare route's capacity), app ÷ bare: ${fixedRate.app.latencyP99Ms.toFixed(1)} ms ÷ ` +
@@ -67,6 +80,9 @@ export function printReport(
   ];
   console.log(lines.join("\n"));
 }
+
+const cpuRatio = ([app, bare]: CpuPerRequest[]) =>
+  (app?.cpuMsPerThousand ?? Number.NaN) / (bare?.cpuMsPerThousand ?? 1);
 
 const verdict = (met: boolean) => (met ? "met" : "NOT met");
 

@@ -40,6 +40,31 @@ describe("health, readiness and metrics", () => {
     assert.match(response.body, /process_cpu_user_seconds_total/);
   });
 
+  it("labels request latency by route pattern, method and status, and leaves unknown addresses and /metrics out", async () => {
+    const missing = "00000000-0000-4000-8000-000000000000";
+    const viewer = t.auth("viewer");
+    for (let request = 0; request < 2; request++) {
+      await t.app.inject({ method: "GET", url: `/v1/resources/${missing}`, headers: viewer });
+    }
+    await t.app.inject({ method: "GET", url: `/v1/resources/${missing}` });
+    await t.app.inject({ method: "GET", url: "/no/such/route" });
+    await t.app.inject({ method: "GET", url: "/metrics" });
+    const body = (await t.app.inject({ method: "GET", url: "/metrics" })).body;
+    const count = (labels: string) => {
+      const line = body.split("\n").find((text) => text.startsWith(`http_request_duration_seconds_count{${labels}}`));
+      return line ? Number(line.split(" ").at(-1)) : 0;
+    };
+    assert.equal(
+      count('method="GET",route="/v1/resources/:id",status_code="404"'),
+      2,
+      "two 404s by the route's pattern",
+    );
+    assert.equal(count('method="GET",route="/v1/resources/:id",status_code="401"'), 1, "the one without a key");
+    assert.doesNotMatch(body, /route="\/no\/such\/route"/, "an unknown address is not a route");
+    assert.doesNotMatch(body, /route="\/metrics"/, "scrapes are not counted");
+    assert.match(body, /http_request_duration_seconds_bucket\{le="0.002",method="GET",route="\/v1\/resources\/:id"/);
+  });
+
   it("echoes a request id and makes one when none is sent", async () => {
     const given = await t.app.inject({ method: "GET", url: "/healthz", headers: { "x-request-id": "abc-123" } });
     assert.equal(given.headers["x-request-id"], "abc-123");

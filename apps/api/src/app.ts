@@ -25,6 +25,7 @@ import { metricsPluginWithPool } from "./plugins/metrics.ts";
 import { openapiPlugin } from "./plugins/openapi.ts";
 import { declareOutageResponses, installProblemHandlers } from "./plugins/problems.ts";
 import { rateLimitPlugin } from "./plugins/rateLimit.ts";
+import { responseSerializers } from "./plugins/responseSerializers.ts";
 import { installStorableInputCheck, installValidators } from "./plugins/validation.ts";
 import { activityRoutes } from "./routes/activity.ts";
 import { apiKeyRoutes } from "./routes/apiKeys.ts";
@@ -102,6 +103,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       return typeof given === "string" && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    schemaController: responseSerializers,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // On Lambda every cold start would compile every route's validators; there they compile on first use.
@@ -111,8 +113,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   declareOutageResponses(app);
   // Bodies are JSON only: without this, Fastify's built-in text/plain parser lets a string through to validation.
   app.removeContentTypeParser("text/plain");
-  app.addHook("onSend", async (request, reply) => {
+  // Callback style: a hook every answer passes through need not make a promise.
+  app.addHook("onSend", (request, reply, payload, done) => {
     reply.header("x-request-id", request.id);
+    done(null, payload);
   });
 
   for (const schema of [Problem, Environment, Resource, ApiKey, CurrentApiKey, AuditEvent, SyncRun])

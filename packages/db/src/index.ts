@@ -9,6 +9,7 @@ export { type MigratedDatabase, openMigratedDatabase } from "./openMigratedDatab
 export { listenToOutbox, type OutboxListener } from "./outboxListener.ts";
 export { diffDatamodels, isEmptyMigration } from "./prismaCli.ts";
 export { type DatabaseHandle, openDatabaseHandle } from "./prismaClient.ts";
+export { type ActivityWindow, activityQuery } from "./stores/activityQuery.ts";
 export { createDashboardReads } from "./stores/dashboardReads.ts";
 export { onPgClient, writeNotifications } from "./stores/notificationOutbox.ts";
 export { createPrismaApiKeyStore } from "./stores/prismaApiKeyStore.ts";

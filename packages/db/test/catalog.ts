@@ -6,6 +6,7 @@ export const HAND_WRITTEN_INDEXES = [
   "operations_one_active_rollback_per_target",
   "findings_one_open_per_rule",
   "recommendations_one_current_per_kind",
+  "health_sweeps_newsworthy_finished_at",
 ];
 
 /**

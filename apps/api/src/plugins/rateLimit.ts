@@ -1,8 +1,9 @@
 import type { RateLimitConfig } from "@fastier/config";
-import fastifyRateLimit, { normalizeIP } from "@fastify/rate-limit";
+import { normalizeIP } from "@fastify/rate-limit";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { problemResponses } from "../schemas/problem.ts";
+import { requestWindows, type WindowState } from "./requestWindows.ts";
 
 /** Limits count requests per minute. */
 export const RATE_LIMIT_WINDOW_SECONDS = 60;
@@ -33,17 +34,10 @@ export class RateLimitExceeded extends Error {
   }
 }
 
-interface LimitState {
-  limit: number;
-  remaining: number;
-  resetSeconds: number;
-  /** This request is beyond the limit (only when it was counted). */
-  exceeded: boolean;
-}
+/** Keys and addresses seen within a window; the least recently counted are forgotten beyond this. */
+const REMEMBERED_KEYS = 20_000;
 
-type Limiter = (request: FastifyRequest, options?: { increment?: boolean }) => Promise<LimitState | null>;
-
-function setLimitHeaders(reply: FastifyReply, state: LimitState) {
+function setLimitHeaders(reply: FastifyReply, state: WindowState) {
   reply.header(RATE_LIMIT_HEADERS.limit, state.limit);
   reply.header(RATE_LIMIT_HEADERS.remaining, state.remaining);
   reply.header(RATE_LIMIT_HEADERS.reset, state.resetSeconds);
@@ -66,11 +60,11 @@ function isExempt(request: FastifyRequest) {
  *   body, validation or handler, so it changes nothing.
  * - onSend: requests auth turned away (which skip preParsing) are counted by address.
  *
- * Counts are kept in this process's memory (@fastify/rate-limit's LRU store).
+ * Counts are kept in this process's memory (`requestWindows`). The hooks are synchronous
+ * callback hooks: they run on every request, and a promise each would cost more than the counting.
  */
 export const rateLimitPlugin = fp(
   async (app: FastifyInstance, limits: RateLimitConfig) => {
-    await app.register(fastifyRateLimit, { global: false, timeWindow: RATE_LIMIT_WINDOW_SECONDS * 1000 });
     const counted = new WeakSet<FastifyRequest>();
 
     // Every limited route may answer 429; documentRateLimits adds the headers to the document.
@@ -80,50 +74,39 @@ export const rateLimitPlugin = fp(
       route.schema = { ...route.schema, response: { ...(route.schema?.response as object), ...problemResponses(429) } };
     });
 
-    function limiter(max: number, key: (request: FastifyRequest) => string): Limiter | null {
-      if (max === 0) return null;
-      // Keys and addresses seen within a window; the least recently used are forgotten beyond this.
-      const check = app.createRateLimit({ max, keyGenerator: key, cache: 20_000 } as Parameters<
-        typeof app.createRateLimit
-      >[0]);
-      return async (request, options) => {
-        const result = await check(request, options);
-        if (result.isAllowed) return null;
-        const resetSeconds = Math.max(1, result.ttlInSeconds);
-        return { limit: result.max, remaining: result.remaining, resetSeconds, exceeded: result.isExceeded };
-      };
-    }
+    const windowMs = RATE_LIMIT_WINDOW_SECONDS * 1000;
+    const perKey =
+      limits.perKeyPerMinute > 0 ? requestWindows(limits.perKeyPerMinute, windowMs, REMEMBERED_KEYS) : null;
+    const perAddress =
+      limits.perAddressPerMinute > 0 ? requestWindows(limits.perAddressPerMinute, windowMs, REMEMBERED_KEYS) : null;
+    const addressOf = (request: FastifyRequest) => normalizeIP(request.ip);
 
-    const perKey = limiter(limits.perKeyPerMinute, (request) => `key:${request.actor.keyId}`);
-    const perAddress = limiter(limits.perAddressPerMinute, (request) => `address:${normalizeIP(request.ip)}`);
-
-    app.addHook("onRequest", async (request) => {
-      if (!perAddress || isExempt(request)) return;
+    app.addHook("onRequest", (request, _reply, done) => {
+      if (!perAddress || isExempt(request)) return done();
       // A read, not a count: the address has used up its window when nothing remains.
-      const state = await perAddress(request, { increment: false });
-      if (state && state.remaining === 0) {
-        counted.add(request);
-        throw new RateLimitExceeded("address", state.limit, state.resetSeconds);
-      }
+      const state = perAddress.peek(addressOf(request));
+      if (state.remaining > 0) return done();
+      counted.add(request);
+      done(new RateLimitExceeded("address", state.limit, state.resetSeconds));
     });
 
-    app.addHook("preParsing", async (request, reply, payload) => {
-      if (isExempt(request) || counted.has(request)) return payload;
+    app.addHook("preParsing", (request, reply, payload, done) => {
+      if (isExempt(request) || counted.has(request)) return done(null, payload);
       counted.add(request);
       const scope: RateLimitScope = request.actor ? "api_key" : "address";
-      const state = await (scope === "api_key" ? perKey : perAddress)?.(request);
-      if (!state) return payload;
-      if (state.exceeded) throw new RateLimitExceeded(scope, state.limit, state.resetSeconds);
+      const state =
+        scope === "api_key" ? perKey?.count(`${request.actor.keyId}`) : perAddress?.count(addressOf(request));
+      if (!state) return done(null, payload);
+      if (state.exceeded) return done(new RateLimitExceeded(scope, state.limit, state.resetSeconds));
       setLimitHeaders(reply, state);
-      return payload;
+      done(null, payload);
     });
 
-    app.addHook("onSend", async (request, reply, payload) => {
-      if (!perAddress || isExempt(request) || counted.has(request)) return payload;
+    app.addHook("onSend", (request, reply, payload, done) => {
+      if (!perAddress || isExempt(request) || counted.has(request)) return done(null, payload);
       counted.add(request);
-      const state = await perAddress(request);
-      if (state) setLimitHeaders(reply, state);
-      return payload;
+      setLimitHeaders(reply, perAddress.count(addressOf(request)));
+      done(null, payload);
     });
   },
   { name: "rate-limit" },
