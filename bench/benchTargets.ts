@@ -1,6 +1,6 @@
 import { createManualClock, createSimCloud } from "@fastier/cloud";
 import { DEFAULT_RATE_LIMITS, type RateLimitConfig } from "@fastier/config";
-import { openDatabaseHandle } from "@fastier/db";
+import { openDatabaseHandle, resourceListQuery } from "@fastier/db";
 import Fastify, { type FastifyInstance } from "fastify";
 import pg from "pg";
 import { buildApp } from "../apps/api/src/app.ts";
@@ -59,8 +59,10 @@ export async function startAppTarget(
 }
 
 /**
- * The floor: Fastify and pg with nothing in between (no auth, no Prisma, no
- * response schema), reading the same page. The app's cost is measured against it.
+ * The floor: Fastify and pg with nothing in between (no auth, no limiter, no mapping, no
+ * response schema). Like for like with the app: the same statement object the app sends (same
+ * columns, same page plus the one row that tells whether there is a next, same protocol), the same
+ * pool size, logging off, and the same 50 rows answered. The app's cost is measured against it.
  */
 export async function startBareTarget(
   databaseUrl: string,
@@ -71,9 +73,10 @@ export async function startBareTarget(
   pool.on("error", () => {});
   cleanup.defer("close the bare pool", () => pool.end());
   const bare = Fastify({ logger: false });
+  const statement = resourceListQuery({ sort: "name", limit: PAGE_SIZE });
   bare.get("/resources", async () => {
-    const { rows } = await pool.query(`SELECT * FROM resources ORDER BY name, id LIMIT ${PAGE_SIZE}`);
-    return { items: rows };
+    const { rows } = await pool.query(statement);
+    return { items: rows.slice(0, PAGE_SIZE) };
   });
   cleanup.defer("close the bare server", () => bare.close());
   const base = await listenLocally(bare);

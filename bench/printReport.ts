@@ -58,6 +58,8 @@ export function printReport(
   const lines = [
     `machine: ${context.cpus} CPUs (${context.cpuModel}), Node ${context.nodeVersion}`,
     `database: ${context.databaseSource}, ${context.resources} resources, pool of ${context.poolMax} per target`,
+    "like for like: both targets send the same SQL statement (same columns, a page of 50), answer 50 rows,",
+    "      and log nothing; the app adds auth, the rate limiter, validation, row mapping, the cursor and its schema",
     `load: ${context.connections} connections, ${context.durationSeconds} s measured per target in 2 s turns after a ` +
       `${context.warmUpSeconds} s warm-up,`,
     "      from a worker thread of this process; PostgreSQL runs on the same machine and shares its CPUs",

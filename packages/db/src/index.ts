@@ -22,4 +22,5 @@ export { createInventoryStore } from "./stores/prismaInventoryStore.ts";
 export { createOperationStore } from "./stores/prismaOperationStore.ts";
 export { createPrismaSyncStore } from "./stores/prismaSyncStore.ts";
 export { createWebhookStore } from "./stores/prismaWebhookStore.ts";
+export { resourceListQuery } from "./stores/resourceListQuery.ts";
 export { createDeliveryQueue } from "./stores/webhookDeliveryQueue.ts";
