@@ -1,6 +1,7 @@
 import {
   type MetricDataRequest,
   type MetricDataResult,
+  type MetricPoint,
   type MetricQuery,
   type MetricSeries,
   type MetricStatistic,
@@ -61,8 +62,9 @@ export function getMetricData(world: SimWorld, now: number, request: MetricDataR
     const { grid, summaries } = gridOf(first.period);
     summaries.clear();
     if (sampler) sampler(grid, summaries);
+    const filled = grid.periods.filter((period) => (summaries.count[period] as number) > 0);
     for (const { query, position } of queries) {
-      series[position] = { id: query.id, points: pointsOf(query.stat, grid, summaries), complete: true };
+      series[position] = new SimSeries(query.id, pointsOf(query.stat, filled, grid, summaries));
     }
   }
   return { series, calls: batches.length };
@@ -119,17 +121,39 @@ function sourceKey(query: MetricQuery): string {
   return key;
 }
 
-/** One point per period that has samples; a period without any is left out, as CloudWatch leaves it out. */
-function pointsOf(stat: MetricStatistic, grid: SampleGrid, summaries: PeriodSummaries): MetricSeries["points"] {
-  const points: MetricSeries["points"] = [];
-  for (let period = 0; period < grid.periodStarts.length; period += 1) {
-    if (summaries.count[period] === 0) continue;
-    points.push({
-      timestamp: new Date(grid.periodStarts[period] as number),
-      value: statistic(stat, summaries, period),
-    });
-  }
-  return points;
+/**
+ * A series and its points are made by constructors, not object literals. A call makes thousands of them
+ * and all live until it returns, so V8 soon judges a literal's objects long-lived and allocates them
+ * straight in old space (allocation-site pretenuring): a large fleet's sweep then leaves hundreds of
+ * megabytes there for full collections to find, and the process's peak memory grows with it. A class's
+ * objects always start young and die young once the sweep has read them.
+ */
+class SimSeries implements MetricSeries {
+  readonly complete = true;
+  constructor(
+    readonly id: string,
+    readonly points: MetricPoint[],
+  ) {}
+}
+
+class SimPoint implements MetricPoint {
+  constructor(
+    readonly timestamp: Date,
+    readonly value: number,
+  ) {}
+}
+
+/**
+ * One point per period that has samples (`filled`); a period without any is left out, as CloudWatch leaves
+ * it out. The timestamps are the grid's, shared by every series of the call.
+ */
+function pointsOf(
+  stat: MetricStatistic,
+  filled: number[],
+  grid: SampleGrid,
+  summaries: PeriodSummaries,
+): MetricPoint[] {
+  return filled.map((period) => new SimPoint(grid.periodDates[period] as Date, statistic(stat, summaries, period)));
 }
 
 const round = (value: number) => Math.round(value * 10_000) / 10_000;
