@@ -56,14 +56,16 @@ export function getMetricData(world: SimWorld, now: number, request: MetricDataR
   const loads = new SharedLoads();
   const series: MetricSeries[] = new Array(request.queries.length);
   // A metric's Maximum and Average come from the same samples: each source is sampled once per call.
-  for (const queries of queriesBySource(request.queries).values()) {
-    const first = (queries[0] as PlacedQuery).query;
+  const queryAt = (position: number) => request.queries[position] as MetricQuery;
+  for (const positions of queriesBySource(request.queries).values()) {
+    const first = queryAt(positions[0] as number);
     const sampler = samplerFor(world, index, loads, first);
     const { grid, summaries } = gridOf(first.period);
     summaries.clear();
     if (sampler) sampler(grid, summaries);
     const filled = grid.periods.filter((period) => (summaries.count[period] as number) > 0);
-    for (const { query, position } of queries) {
+    for (const position of positions) {
+      const query = queryAt(position);
       series[position] = new SimSeries(query.id, pointsOf(query.stat, filled, grid, summaries));
     }
   }
@@ -89,20 +91,18 @@ function validateQuery(query: MetricQuery) {
   }
 }
 
-interface PlacedQuery {
-  query: MetricQuery;
-  /** Where its series goes in the answer. */
-  position: number;
-}
-
-/** Queries grouped by what they read: namespace, metric, dimensions and period. */
-function queriesBySource(queries: MetricQuery[]): Map<string, PlacedQuery[]> {
-  const bySource = new Map<string, PlacedQuery[]>();
+/**
+ * The positions of the queries (where each one's series goes in the answer), grouped by what they read:
+ * namespace, metric, dimensions and period. Positions rather than an object per query: the groups live
+ * for the whole call.
+ */
+function queriesBySource(queries: MetricQuery[]): Map<string, number[]> {
+  const bySource = new Map<string, number[]>();
   queries.forEach((query, position) => {
     const key = sourceKey(query);
-    const list = bySource.get(key);
-    if (list) list.push({ query, position });
-    else bySource.set(key, [{ query, position }]);
+    const positions = bySource.get(key);
+    if (positions) positions.push(position);
+    else bySource.set(key, [position]);
   });
   return bySource;
 }
