@@ -13,6 +13,13 @@ const MAX_SAMPLES_PER_PERIOD = 30;
 export interface SampleGrid {
   /** Start of each period in [start, end) that has begun by now; CloudWatch rounds the start down to a period boundary. */
   periodStarts: number[];
+  /** The indexes of `periodStarts`, to map over. */
+  periods: number[];
+  /**
+   * Each period's start as a Date, made once per grid: the answer's points share them rather than carry
+   * a Date each (a sweep's call returns thousands of points over the same dozen periods).
+   */
+  periodDates: Date[];
   times: Float64Array;
   /** Which of `periodStarts` each instant falls in. */
   periodOf: Int32Array;
@@ -37,6 +44,8 @@ export function sampleGrid(now: number, periodSeconds: number, start: number, en
   }
   return {
     periodStarts,
+    periods: periodStarts.map((_, period) => period),
+    periodDates: periodStarts.map((periodStart) => new Date(periodStart)),
     times: Float64Array.from(times),
     periodOf: Int32Array.from(periodOf),
     minutes: times.map(minuteKey),

@@ -1,6 +1,7 @@
 import {
   type MetricDataRequest,
   type MetricDataResult,
+  type MetricPoint,
   type MetricQuery,
   type MetricSeries,
   type MetricStatistic,
@@ -55,14 +56,17 @@ export function getMetricData(world: SimWorld, now: number, request: MetricDataR
   const loads = new SharedLoads();
   const series: MetricSeries[] = new Array(request.queries.length);
   // A metric's Maximum and Average come from the same samples: each source is sampled once per call.
-  for (const queries of queriesBySource(request.queries).values()) {
-    const first = (queries[0] as PlacedQuery).query;
+  const queryAt = (position: number) => request.queries[position] as MetricQuery;
+  for (const positions of queriesBySource(request.queries).values()) {
+    const first = queryAt(positions[0] as number);
     const sampler = samplerFor(world, index, loads, first);
     const { grid, summaries } = gridOf(first.period);
     summaries.clear();
     if (sampler) sampler(grid, summaries);
-    for (const { query, position } of queries) {
-      series[position] = { id: query.id, points: pointsOf(query.stat, grid, summaries), complete: true };
+    const filled = grid.periods.filter((period) => (summaries.count[period] as number) > 0);
+    for (const position of positions) {
+      const query = queryAt(position);
+      series[position] = new SimSeries(query.id, pointsOf(query.stat, filled, grid, summaries));
     }
   }
   return { series, calls: batches.length };
@@ -87,20 +91,18 @@ function validateQuery(query: MetricQuery) {
   }
 }
 
-interface PlacedQuery {
-  query: MetricQuery;
-  /** Where its series goes in the answer. */
-  position: number;
-}
-
-/** Queries grouped by what they read: namespace, metric, dimensions and period. */
-function queriesBySource(queries: MetricQuery[]): Map<string, PlacedQuery[]> {
-  const bySource = new Map<string, PlacedQuery[]>();
+/**
+ * The positions of the queries (where each one's series goes in the answer), grouped by what they read:
+ * namespace, metric, dimensions and period. Positions rather than an object per query: the groups live
+ * for the whole call.
+ */
+function queriesBySource(queries: MetricQuery[]): Map<string, number[]> {
+  const bySource = new Map<string, number[]>();
   queries.forEach((query, position) => {
     const key = sourceKey(query);
-    const list = bySource.get(key);
-    if (list) list.push({ query, position });
-    else bySource.set(key, [{ query, position }]);
+    const positions = bySource.get(key);
+    if (positions) positions.push(position);
+    else bySource.set(key, [position]);
   });
   return bySource;
 }
@@ -119,17 +121,39 @@ function sourceKey(query: MetricQuery): string {
   return key;
 }
 
-/** One point per period that has samples; a period without any is left out, as CloudWatch leaves it out. */
-function pointsOf(stat: MetricStatistic, grid: SampleGrid, summaries: PeriodSummaries): MetricSeries["points"] {
-  const points: MetricSeries["points"] = [];
-  for (let period = 0; period < grid.periodStarts.length; period += 1) {
-    if (summaries.count[period] === 0) continue;
-    points.push({
-      timestamp: new Date(grid.periodStarts[period] as number),
-      value: statistic(stat, summaries, period),
-    });
-  }
-  return points;
+/**
+ * A series and its points are made by constructors, not object literals. A call makes thousands of them
+ * and all live until it returns, so V8 soon judges a literal's objects long-lived and allocates them
+ * straight in old space (allocation-site pretenuring): a large fleet's sweep then leaves hundreds of
+ * megabytes there for full collections to find, and the process's peak memory grows with it. A class's
+ * objects always start young and die young once the sweep has read them.
+ */
+class SimSeries implements MetricSeries {
+  readonly complete = true;
+  constructor(
+    readonly id: string,
+    readonly points: MetricPoint[],
+  ) {}
+}
+
+class SimPoint implements MetricPoint {
+  constructor(
+    readonly timestamp: Date,
+    readonly value: number,
+  ) {}
+}
+
+/**
+ * One point per period that has samples (`filled`); a period without any is left out, as CloudWatch leaves
+ * it out. The timestamps are the grid's, shared by every series of the call.
+ */
+function pointsOf(
+  stat: MetricStatistic,
+  filled: number[],
+  grid: SampleGrid,
+  summaries: PeriodSummaries,
+): MetricPoint[] {
+  return filled.map((period) => new SimPoint(grid.periodDates[period] as Date, statistic(stat, summaries, period)));
 }
 
 const round = (value: number) => Math.round(value * 10_000) / 10_000;

@@ -208,10 +208,17 @@ export interface MetricQuery {
   stat: MetricStatistic;
 }
 
+/** A datapoint: the statistic over one period, stamped with the period's start. */
+export interface MetricPoint {
+  /** Series of one answer may share these: read them, never change them. */
+  timestamp: Date;
+  value: number;
+}
+
 export interface MetricSeries {
   id: string;
   /** Oldest first. */
-  points: { timestamp: Date; value: number }[];
+  points: MetricPoint[];
   /** False when the provider reported missing data or an error for this query. */
   complete: boolean;
   message?: string;

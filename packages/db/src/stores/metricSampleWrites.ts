@@ -3,11 +3,16 @@ import type pg from "pg";
 
 const UNIQUE_VIOLATION = "23505";
 
+const NOT_STORED = 0;
 const WANTED_SERIES = `unnest($1::uuid[], $2::text[], $3::text[], $4::int[]) WITH ORDINALITY
     AS w(resource_id, metric, stat, period, n)`;
-/** The ids of the series already stored, by their place in the list asked for (one hash join). */
-const FIND_SERIES = `SELECT w.n::int AS n, s.id FROM ${WANTED_SERIES}
-  JOIN metric_series s ON s.resource_id = w.resource_id AND s.metric = w.metric AND s.stat = w.stat AND s.period = w.period`;
+/**
+ * The id of each series asked for, in order, 0 where none is stored (ids start at 1), as one array in one
+ * row: a sweep asks for tens of thousands, and a row for each is an object and two buffers apiece that
+ * live until the last row arrives.
+ */
+const FIND_SERIES = `SELECT array_agg(coalesce(s.id, ${NOT_STORED}) ORDER BY w.n) AS ids FROM ${WANTED_SERIES}
+  LEFT JOIN metric_series s ON s.resource_id = w.resource_id AND s.metric = w.metric AND s.stat = w.stat AND s.period = w.period`;
 /** Adds the series not stored yet (a sweep meets new ones only for new resources); the rest are left alone. */
 const ADD_SERIES = `INSERT INTO metric_series (resource_id, metric, stat, period)
   SELECT resource_id, metric, stat, period FROM ${WANTED_SERIES} ORDER BY n
@@ -29,8 +34,7 @@ const UPSERT_SAMPLES = `${INSERT_SAMPLES}
  * stored, and a lookup is far cheaper than an insert that finds each row there already.
  */
 export async function resolveSeries(pool: pg.Pool, series: readonly SampleSeries[]): Promise<Int32Array> {
-  const ids = new Int32Array(series.length);
-  if (series.length === 0) return ids;
+  if (series.length === 0) return new Int32Array(0);
   const parameters = [
     series.map((s) => s.resourceId),
     series.map((s) => s.metricName),
@@ -38,15 +42,17 @@ export async function resolveSeries(pool: pg.Pool, series: readonly SampleSeries
     series.map((s) => s.period),
   ];
   const find = async () => {
-    const { rows } = await pool.query<{ n: number; id: number }>(FIND_SERIES, parameters);
-    for (const row of rows) ids[row.n - 1] = row.id;
-    return series.length - rows.length;
+    const { rows } = await pool.query<{ ids: number[] }>(FIND_SERIES, parameters);
+    const ids = Int32Array.from(rows[0]?.ids ?? []);
+    return { ids, missing: ids.filter((id) => id === NOT_STORED).length };
   };
-  if ((await find()) === 0) return ids;
+  const found = await find();
+  if (found.missing === 0) return found.ids;
   await pool.query(ADD_SERIES, parameters);
-  const missing = await find();
-  if (missing > 0) throw new Error(`${missing} of ${series.length} series were not stored after adding them`);
-  return ids;
+  const added = await find();
+  if (added.missing > 0)
+    throw new Error(`${added.missing} of ${series.length} series were not stored after adding them`);
+  return added.ids;
 }
 
 /** Array literals written straight from the typed arrays: no array of boxed numbers for pg to walk. */

@@ -1,3 +1,4 @@
+import type { MetricPoint } from "../../cloud/cloudTypes.ts";
 import {
   assessDrReadiness,
   type DrGap,
@@ -8,7 +9,7 @@ import type { Resource } from "../../inventory/types.ts";
 import { rdsClassMemoryGiB } from "../recommendations/instanceCatalog.ts";
 import type { EvidencePoint, Finding, RuleEvaluation } from "./findingTypes.ts";
 import { lowestOf, peakOf, round1 } from "./summaryNumbers.ts";
-import { evaluateThreshold, type MetricPoint } from "./sustainedThreshold.ts";
+import { evaluateThreshold } from "./sustainedThreshold.ts";
 
 const GIB = 1024 ** 3;
 

@@ -1,8 +1,8 @@
-import type { MetricSeries } from "../../cloud/cloudTypes.ts";
+import type { MetricPoint, MetricSeries } from "../../cloud/cloudTypes.ts";
 import type { Resource } from "../../inventory/types.ts";
 import type { Finding, RuleEvaluation } from "./findingTypes.ts";
 import { peakOf, round1 } from "./summaryNumbers.ts";
-import { evaluateThreshold, type MetricPoint, type SustainedThreshold } from "./sustainedThreshold.ts";
+import { evaluateThreshold, type SustainedThreshold } from "./sustainedThreshold.ts";
 
 /** What the sweep asks CloudWatch for: the worst instance per 5-minute period, as Compute Optimizer reads memory. */
 export const MEMORY_METRIC = {

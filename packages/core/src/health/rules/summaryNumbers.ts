@@ -1,4 +1,4 @@
-import type { MetricPoint } from "./sustainedThreshold.ts";
+import type { MetricPoint } from "../../cloud/cloudTypes.ts";
 
 /** Number helpers for findings' and recommendations' summaries; internal to health, not exported from core. */
 

@@ -1,7 +1,5 @@
-import type { MetricSeries } from "../../cloud/cloudTypes.ts";
+import type { MetricPoint } from "../../cloud/cloudTypes.ts";
 import type { EvidencePoint, Finding, FindingSeverity, HealthRuleId, RuleEvaluation } from "./findingTypes.ts";
-
-export type MetricPoint = MetricSeries["points"][number];
 
 /**
  * A threshold with hysteresis, for metrics that cross it briefly in normal
