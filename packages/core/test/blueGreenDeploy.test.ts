@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { createManualClock, createSimCloud, type ManualClock } from "@fastier/cloud";
+import { describe, it } from "node:test";
 import { driveOperation, storedOperation } from "../../../test/helpers/driveOperation.ts";
-import { createTestDatabase, type TestDatabase } from "../../../test/helpers/testDatabase.ts";
 import {
   BEANSTALK_DATABASE_ATTRIBUTE,
   blueGreenDeploy,
@@ -13,22 +11,14 @@ import {
 } from "../src/index.ts";
 import { BLUE, environmentTarget, GREEN, LIVE_CNAME, recordingBlueGreenCalls } from "./helpers/blueGreenTargets.ts";
 import { resumeOperation } from "./helpers/rdsTargets.ts";
+import { simulatorWorlds } from "./helpers/simWorlds.ts";
 
 const NEXT_VERSION = "fastier-web-v42";
 
 describe("blue/green deploy on Elastic Beanstalk (state machine on the simulator)", () => {
-  let db: TestDatabase;
-  let clock: ManualClock;
-  let worlds = 0;
+  const { clock, freshCloud } = simulatorWorlds("bluegreen");
   const target = environmentTarget();
 
-  before(async () => {
-    db = await createTestDatabase();
-    clock = createManualClock(new Date("2026-11-25T12:00:00Z"));
-  });
-  after(() => db.drop());
-
-  const freshCloud = (): CloudPort => createSimCloud({ pool: db.pool, clock, accountId: `bluegreen-${++worlds}` });
   const environment = (cloud: CloudPort, name: string) => cloud.beanstalk.findEnvironmentByName(name);
   const refusal = async (promise: Promise<unknown>) => {
     const error = await promise.then(

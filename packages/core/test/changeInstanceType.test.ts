@@ -1,17 +1,11 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import {
-  createManualClock,
-  createSimCloud,
-  FAIL_REPLACEMENT_TAG,
-  type ManualClock,
-  type PlainGroupSeed,
-} from "@fastier/cloud";
+import { describe, it } from "node:test";
+import { createSimCloud, FAIL_REPLACEMENT_TAG, type PlainGroupSeed } from "@fastier/cloud";
 import { driveOperation, storedOperation } from "../../../test/helpers/driveOperation.ts";
-import { createTestDatabase, type TestDatabase } from "../../../test/helpers/testDatabase.ts";
 import { ASG_NAME, type CloudPort, changeInstanceType, type Operation } from "../src/index.ts";
 import { groupTarget, noInstanceTypeCalls, recordingInstanceTypeCalls } from "./helpers/instanceTypeTargets.ts";
 import { resumeOperation } from "./helpers/rdsTargets.ts";
+import { simulatorWorlds } from "./helpers/simWorlds.ts";
 
 const WORKERS = "fastier-workers";
 const workers = (tags: Record<string, string> = {}): PlainGroupSeed => ({
@@ -24,22 +18,12 @@ const workers = (tags: Record<string, string> = {}): PlainGroupSeed => ({
 });
 
 describe("change the instance type of an Auto Scaling group (state machine on the simulator)", () => {
-  let db: TestDatabase;
-  let clock: ManualClock;
-  let worlds = 0;
+  const { clock, database, nextAccountId, freshCloud: freshWorld } = simulatorWorlds("itype");
   const beanstalkGroup = groupTarget(ASG_NAME);
   const plainGroup = groupTarget(WORKERS);
 
-  before(async () => {
-    db = await createTestDatabase();
-    // A day after the simulator's peak hour, so the last 24 hours hold one daily peak.
-    clock = createManualClock(new Date("2026-11-25T12:00:00Z"));
-  });
-  after(() => db.drop());
-
   /** A simulated account of its own: Fastier's Beanstalk group on t3.medium, and a plain group of two. */
-  const freshCloud = (tags?: Record<string, string>): CloudPort =>
-    createSimCloud({ pool: db.pool, clock, accountId: `itype-${++worlds}`, plainGroups: [workers(tags)] });
+  const freshCloud = (tags?: Record<string, string>): CloudPort => freshWorld({ plainGroups: [workers(tags)] });
 
   const group = async (cloud: CloudPort, name: string) => {
     const [found] = await cloud.autoScaling.describeGroups([name]);
@@ -172,11 +156,11 @@ describe("change the instance type of an Auto Scaling group (state machine on th
   });
 
   it("ends failed with environment_update_failed when Beanstalk's new instances fail, the configuration rolled back", async () => {
-    const accountId = `itype-${++worlds}`;
-    const cloud = createSimCloud({ pool: db.pool, clock, accountId });
+    const accountId = nextAccountId();
+    const cloud = createSimCloud({ pool: database().pool, clock, accountId });
     await cloud.autoScaling.describeGroups();
     // Fastier's group carries no failure tag: give it one in the stored world, as a hand edit would.
-    await db.pool.query(
+    await database().pool.query(
       `UPDATE sim_accounts SET state = jsonb_set(state, '{groups,0,tags,${FAIL_REPLACEMENT_TAG}}', '"true"') WHERE id = $1`,
       [accountId],
     );

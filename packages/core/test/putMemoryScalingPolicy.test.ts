@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { createManualClock, createSimCloud, type ManualClock } from "@fastier/cloud";
+import { describe, it } from "node:test";
 import { driveOperation, storedOperation } from "../../../test/helpers/driveOperation.ts";
-import { createTestDatabase, type TestDatabase } from "../../../test/helpers/testDatabase.ts";
 import {
   ASG_NAME,
   type CloudPort,
@@ -14,11 +12,11 @@ import {
   type Resource,
 } from "../src/index.ts";
 import { resumeOperation } from "./helpers/rdsTargets.ts";
+import { simulatorWorlds } from "./helpers/simWorlds.ts";
 
 describe("put a memory target-tracking policy on an Auto Scaling group (state machine on the simulator)", () => {
-  let db: TestDatabase;
-  let clock: ManualClock;
-  let worlds = 0;
+  // A simulated account of its own per test, so each starts from Fastier's group without a memory policy.
+  const { clock, freshCloud } = simulatorWorlds("memory");
   const target = {
     id: "r1",
     environmentId: "e1",
@@ -26,15 +24,6 @@ describe("put a memory target-tracking policy on an Auto Scaling group (state ma
     cloudId: ASG_NAME,
     attributes: { healthCheckType: "ELB", memoryTargetTracking: false },
   } as unknown as Resource;
-
-  before(async () => {
-    db = await createTestDatabase();
-    clock = createManualClock(new Date("2026-11-25T12:00:00Z"));
-  });
-  after(() => db.drop());
-
-  /** A simulated account of its own, so each test starts from Fastier's group without a memory policy. */
-  const freshCloud = (): CloudPort => createSimCloud({ pool: db.pool, clock, accountId: `memory-${++worlds}` });
 
   /** The cloud with the put counted, to prove a repeated step does not put twice. */
   function countingPuts(cloud: CloudPort): { cloud: CloudPort; puts: MemoryScalingPolicy[] } {

@@ -1,29 +1,17 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import { createManualClock, createSimCloud, type ManualClock } from "@fastier/cloud";
+import { describe, it } from "node:test";
 import { driveOperation, storedOperation } from "../../../test/helpers/driveOperation.ts";
-import { createTestDatabase, type TestDatabase } from "../../../test/helpers/testDatabase.ts";
 import { type CloudPort, DomainError, gateBalancerOf, readGateSignals, type StepOutcome } from "../src/index.ts";
 import { rollbackEnvironment } from "../src/operations/kinds/rollbackEnvironment.ts";
 import { startDeployment } from "../src/operations/kinds/startDeployment.ts";
 import { BLUE, environmentTarget, GREEN, LIVE_CNAME, recordingBlueGreenCalls } from "./helpers/blueGreenTargets.ts";
 import { PIPELINE_NAME, pipelineTarget } from "./helpers/pipelineTargets.ts";
 import { resumeOperation } from "./helpers/rdsTargets.ts";
+import { simulatorWorlds } from "./helpers/simWorlds.ts";
 
 describe("rolling a Beanstalk environment back in one call (simulator)", () => {
-  let db: TestDatabase;
-  let clock: ManualClock;
-  let worlds = 0;
+  const { clock, freshCloud } = simulatorWorlds("env-rollback", { pipelineFailureRate: 0 });
   const target = environmentTarget();
-
-  before(async () => {
-    db = await createTestDatabase();
-    clock = createManualClock(new Date("2026-11-25T12:00:00Z"));
-  });
-  after(() => db.drop());
-
-  const freshCloud = (): CloudPort =>
-    createSimCloud({ pool: db.pool, clock, pipelineFailureRate: 0, accountId: `env-rollback-${++worlds}` });
   const environment = (cloud: CloudPort, name: string) => cloud.beanstalk.findEnvironmentByName(name);
 
   /** A blue/green swap as a deploy leaves it during its drain: green live, blue still Ready. */
