@@ -29,14 +29,11 @@ export interface WebhookSubscription {
   updatedAt: Date;
 }
 
-export interface NewWebhookSubscription {
-  url: string;
-  events: SubscribableEventType[];
-  minSeverity: FindingSeverity;
-  environmentId: string | null;
-  format: WebhookFormat;
-  enabled: boolean;
-}
+/** What a subscription is made from: the fields an admin chooses, the rest the store keeps. */
+export type NewWebhookSubscription = Pick<
+  WebhookSubscription,
+  "url" | "events" | "minSeverity" | "environmentId" | "format" | "enabled"
+>;
 
 export type WebhookSubscriptionChanges = Partial<NewWebhookSubscription>;
 
